@@ -1,0 +1,1 @@
+"""Competition service (SOP steps 1–13)."""

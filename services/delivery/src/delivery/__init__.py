@@ -1,0 +1,1 @@
+"""Delivery service (SOP steps 23, 25–27)."""

@@ -1,0 +1,1 @@
+"""Ordering service (SOP steps 14–22, 24a)."""

@@ -1,0 +1,1 @@
+"""Rating service (SOP step 27, blacklist)."""

@@ -1,0 +1,143 @@
+"""JWT bearer verification with an explicit algorithm list, and role dependencies.
+
+HS256 with a shared secret for development; RS256 (or any asymmetric algorithm listed)
+against a JWKS URL in production. The token's own ``alg`` header is never trusted: PyJWT is
+given the configured list only, so an ``alg: none`` or an HS/RS confusion token is refused.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from epurchasing_shared.http.problems import Forbidden, Unauthorized
+from epurchasing_shared.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    PPK = "ppk"
+    PROCUREMENT_OFFICIAL = "procurement_official"
+    VENDOR = "vendor"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+@dataclass(frozen=True)
+class Principal:
+    sub: str
+    role: Role
+    name: str
+    email: str | None = None
+    work_unit: str | None = None
+    vendor_id: UUID | None = None
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in (Role.ADMIN, Role.AUDITOR)
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._algorithms = list(settings.jwt_algorithms)
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._secret = settings.jwt_secret
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        if any(a.startswith("HS") for a in self._algorithms) and self._jwks is not None:
+            raise ValueError("do not mix HMAC algorithms with a JWKS URL")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._secret
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=self._algorithms,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+            return principal_from_claims(claims)
+        except (jwt.PyJWTError, ValueError, KeyError) as error:
+            raise Unauthorized(f"invalid token: {error}") from error
+
+
+def principal_from_claims(claims: dict) -> Principal:
+    role = Role(claims["role"])
+    vendor_id = UUID(claims["vendor_id"]) if claims.get("vendor_id") else None
+    work_unit = claims.get("work_unit")
+    if role is Role.VENDOR and vendor_id is None:
+        raise ValueError("a vendor token needs a vendor_id claim")
+    if role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) and not work_unit:
+        raise ValueError(f"a {role} token needs a work_unit claim")
+    return Principal(
+        sub=str(claims["sub"]),
+        role=role,
+        name=str(claims.get("name") or claims["sub"]),
+        email=claims.get("email"),
+        work_unit=work_unit,
+        vendor_id=vendor_id,
+    )
+
+
+def mint_token(
+    settings: ServiceSettings,
+    *,
+    sub: str,
+    role: Role | str,
+    name: str | None = None,
+    email: str | None = None,
+    work_unit: str | None = None,
+    vendor_id: UUID | str | None = None,
+    lifetime: timedelta = timedelta(hours=8),
+    now: datetime | None = None,
+) -> str:
+    """A development token signed with the HS256 secret (never used with a JWKS)."""
+    issued = now or datetime.now(UTC)
+    claims: dict[str, object] = {
+        "sub": sub,
+        "role": str(Role(role)),
+        "name": name or sub,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + lifetime).timestamp()),
+    }
+    if email:
+        claims["email"] = email
+    if work_unit:
+        claims["work_unit"] = work_unit
+    if vendor_id:
+        claims["vendor_id"] = str(vendor_id)
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def current_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("a bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return verifier.verify(credentials.credentials)
+
+
+def require_roles(*roles: Role) -> Callable[..., object]:
+    """A dependency that lets only the given roles through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden(
+                f"role {principal.role} may not do this; allowed: {', '.join(sorted(allowed))}"
+            )
+        return principal
+
+    return dependency

@@ -1,0 +1,1 @@
+"""HTTP conventions of api.md: problem+json, idempotency, pagination, health, documents."""

@@ -1,0 +1,146 @@
+"""RFC 9457 ``application/problem+json`` for every error, validation errors included."""
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("epurchasing.http")
+
+
+class ProblemError(Exception):
+    status = 500
+    title = "Internal Server Error"
+    slug = "internal"
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body = {
+            "type": f"https://epurchasing.example/problems/{self.slug}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            body["instance"] = instance
+        body.update(self.extensions)
+        return body
+
+
+class Unauthorized(ProblemError):
+    status, title, slug = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(ProblemError):
+    status, title, slug = 403, "Forbidden", "forbidden"
+
+
+class NotFound(ProblemError):
+    """Not found, or not yours: other work units' and vendors' objects are never revealed."""
+
+    status, title, slug = 404, "Not Found", "not-found"
+
+
+class StateConflict(ProblemError):
+    status, title, slug = 409, "Conflict", "state-conflict"
+
+    def __init__(
+        self, detail: str, *, current_state: str, allowed_actions: Iterable[str] = ()
+    ) -> None:
+        super().__init__(
+            detail, current_state=current_state, allowed_actions=sorted(allowed_actions)
+        )
+
+
+class Conflict(ProblemError):
+    status, title, slug = 409, "Conflict", "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, title, slug = 412, "Precondition Failed", "precondition-failed"
+
+
+class PayloadTooLarge(ProblemError):
+    status, title, slug = 413, "Content Too Large", "too-large"
+
+
+class Invalid(ProblemError):
+    """422 with field-level errors: ``errors=[{"field": "...", "message": "..."}]``."""
+
+    status, title, slug = 422, "Unprocessable Content", "invalid"
+
+    def __init__(
+        self, detail: str, *, field: str | None = None, errors: Sequence[dict] = ()
+    ) -> None:
+        found = list(errors) or [{"field": field or "body", "message": detail}]
+        super().__init__(detail, errors=found)
+
+
+class Unavailable(ProblemError):
+    status, title, slug = 503, "Service Unavailable", "unavailable"
+
+
+# A database or broker that cannot be reached is a 503, not a 500.
+UNAVAILABLE_ERRORS = (OSError, ConnectionError, OperationalError, InterfaceError, TimeoutError)
+
+
+def problem_response(problem: ProblemError, request: Request) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    return JSONResponse(
+        problem.body(str(request.url.path)),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie") and len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, ProblemError)
+        return problem_response(error, request)
+
+    async def on_validation(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, RequestValidationError)
+        errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in error.errors()]
+        problem = Invalid("the request is not valid", errors=errors)
+        return problem_response(problem, request)
+
+    async def on_http(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, StarletteHTTPException)
+        problem = ProblemError(str(error.detail))
+        problem.status, problem.title, problem.slug = error.status_code, str(error.detail), "http"
+        return problem_response(problem, request)
+
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, UNAVAILABLE_ERRORS):
+            log.warning(
+                "dependency unavailable on %s %s: %s", request.method, request.url.path, error
+            )
+            return problem_response(
+                Unavailable("a dependency is unavailable; retry later"), request
+            )
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        problem = ProblemError("an unexpected error occurred; it has been logged")
+        return problem_response(problem, request)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(Exception, on_unexpected)

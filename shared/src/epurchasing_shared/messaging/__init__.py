@@ -1,0 +1,1 @@
+"""RabbitMQ topology, the transactional outbox and its relay, the inbox and consumers."""

@@ -1,0 +1,177 @@
+"""The outbox relay: publishes unsent outbox rows, oldest first, with publisher confirms.
+
+- wakes on PostgreSQL ``LISTEN/NOTIFY``, with a slow poll as the safety net;
+- claims rows with ``FOR UPDATE SKIP LOCKED`` so several replicas can run side by side;
+- publishes persistent and ``mandatory`` on a confirming channel: a row is marked sent only
+  once the broker confirmed it; a failed publish leaves it unsent and the relay backs off.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import datetime
+
+import aio_pika
+import asyncpg
+from aio_pika.abc import AbstractExchange, AbstractRobustConnection
+from sqlalchemy import Table, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from epurchasing_shared.clock import Clock
+from epurchasing_shared.contracts.envelope import CONTENT_TYPE
+from epurchasing_shared.db import asyncpg_dsn
+from epurchasing_shared.messaging.outbox import NOTIFY_CHANNEL
+from epurchasing_shared.messaging.topology import Topology, declare_topology
+
+log = logging.getLogger("epurchasing.outbox")
+
+
+def amqp_message(envelope: dict, traceparent: str | None) -> aio_pika.Message:
+    headers = {"traceparent": traceparent} if traceparent else {}
+    return aio_pika.Message(
+        body=json.dumps(envelope, separators=(",", ":")).encode(),
+        content_type=CONTENT_TYPE,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        message_id=envelope["id"],
+        correlation_id=envelope.get("procurementid"),
+        type=envelope["type"],
+        timestamp=datetime.fromisoformat(envelope["time"]),
+        headers=headers,
+    )
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        session_factory: async_sessionmaker[AsyncSession],
+        outbox: Table,
+        database_url: str,
+        amqp_url: str,
+        topology: Topology,
+        clock: Clock,
+        poll_seconds: float = 5.0,
+        batch_size: int = 100,
+        max_backoff_seconds: float = 30.0,
+    ) -> None:
+        self._sessions = session_factory
+        self._outbox = outbox
+        self._dsn = asyncpg_dsn(database_url)
+        self._amqp_url = amqp_url
+        self._topology = topology
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._max_backoff = max_backoff_seconds
+        self._wake = asyncio.Event()
+        self._connection: AbstractRobustConnection | None = None
+        self._exchange: AbstractExchange | None = None
+        self.published = 0
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until cancelled."""
+        listener = asyncio.create_task(self._listen())
+        backoff = 0.5
+        try:
+            while True:
+                try:
+                    while await self.publish_pending():
+                        pass
+                    backoff = 0.5
+                    await self._sleep(self._poll_seconds)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # broker or database down: retry with back-off
+                    log.warning("outbox relay: %s; retrying in %.1fs", error, backoff)
+                    await self._drop_connection()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, self._max_backoff)
+        finally:
+            listener.cancel()
+            await self._drop_connection()
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unsent rows; returns how many were published."""
+        exchange = await self._ensure_exchange()
+        published = 0
+        async with self._sessions() as session, session.begin():
+            rows = (
+                await session.execute(
+                    select(self._outbox.c.seq, self._outbox.c.envelope, self._outbox.c.traceparent)
+                    .where(self._outbox.c.published_at.is_(None))
+                    .order_by(self._outbox.c.seq)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for row in rows:
+                try:
+                    await exchange.publish(
+                        amqp_message(row.envelope, row.traceparent),
+                        routing_key=row.envelope["type"],
+                        mandatory=True,
+                        timeout=10,
+                    )
+                except Exception as error:
+                    # Keep what was confirmed before it; this row stays unsent.
+                    await session.execute(
+                        update(self._outbox)
+                        .where(self._outbox.c.seq == row.seq)
+                        .values(attempts=self._outbox.c.attempts + 1, last_error=repr(error)[:2000])
+                    )
+                    await session.commit()
+                    raise
+                await session.execute(
+                    update(self._outbox)
+                    .where(self._outbox.c.seq == row.seq)
+                    .values(published_at=self._clock.now(), attempts=self._outbox.c.attempts + 1)
+                )
+                published += 1
+        self.published += published
+        return published
+
+    async def _ensure_exchange(self) -> AbstractExchange:
+        if self._exchange is None:
+            connection = await aio_pika.connect(self._amqp_url, timeout=10)
+            try:
+                channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
+                self._exchange = await declare_topology(channel, self._topology)
+            except BaseException:
+                await connection.close()
+                raise
+            self._connection = connection  # type: ignore[assignment]
+        return self._exchange
+
+    async def _drop_connection(self) -> None:
+        connection, self._connection, self._exchange = self._connection, None, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # already broken; nothing left to release
+                await connection.close()
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        self._wake.clear()
+
+    async def _listen(self) -> None:
+        """Hold a LISTEN connection, reconnecting while the database is away."""
+        while True:
+            try:
+                connection = await asyncpg.connect(self._dsn)
+                lost = asyncio.Event()
+                try:
+                    connection.add_termination_listener(lambda *_, lost=lost: lost.set())
+                    await connection.add_listener(NOTIFY_CHANNEL, lambda *_: self.wake())
+                    self.wake()  # rows may have been written while we were not listening
+                    await lost.wait()
+                finally:
+                    await connection.close()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("outbox listener: %s; reconnecting", error)
+                await asyncio.sleep(self._poll_seconds)

@@ -1,0 +1,51 @@
+"""Settings every service reads from the environment (12-factor).
+
+Each service subclasses :class:`ServiceSettings` with its own ``env_prefix`` (``COMPETITION_``,
+``ORDERING_`` ...) for what is its own, while the knobs every service shares (broker, topology
+prefix, JWT) are read without a prefix so that one ``.env`` configures them once.
+"""
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    service_name: str = "service"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing"
+    amqp_url: str = Field(
+        default="amqp://guest:guest@127.0.0.1:5672/",
+        validation_alias=AliasChoices("AMQP_URL", "amqp_url"),
+    )
+    topology_prefix: str = Field(
+        default="",
+        validation_alias=AliasChoices("TOPOLOGY_PREFIX", "topology_prefix"),
+        description="Prefix of every exchange and queue name, so parallel runs never collide.",
+    )
+    delivery_limit: int = Field(
+        default=5,
+        validation_alias=AliasChoices("DELIVERY_LIMIT", "delivery_limit"),
+        description="Deliveries of one message before it is dead-lettered.",
+    )
+    jwt_algorithms: list[str] = Field(
+        default=["HS256"], validation_alias=AliasChoices("JWT_ALGORITHMS", "jwt_algorithms")
+    )
+    jwt_secret: str = Field(
+        default="dev-secret-change-me-dev-secret-change-me",
+        validation_alias=AliasChoices("JWT_SECRET", "jwt_secret"),
+    )
+    jwt_jwks_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("JWT_JWKS_URL", "jwt_jwks_url")
+    )
+    jwt_issuer: str = Field(
+        default="epurchasing-dev", validation_alias=AliasChoices("JWT_ISSUER", "jwt_issuer")
+    )
+    jwt_audience: str = Field(
+        default="epurchasing", validation_alias=AliasChoices("JWT_AUDIENCE", "jwt_audience")
+    )
+    document_root: str = "var/documents"
+    max_document_bytes: int = 10 * 1024 * 1024
+    outbox_poll_seconds: float = 5.0
+    public_base_url: str = "http://localhost"
+    port: int = 8000

@@ -1,0 +1,96 @@
+"""pytest fixtures for every service's integration tests (registered in the root conftest).
+
+- ``infrastructure``: a real broker and database server (see ``infrastructure.py``);
+- ``run_id`` / ``topology``: a name prefix of this test session, so parallel runs never collide;
+  the prefixed topology is declared at the start and deleted at the end;
+- ``service_database``: ``await service_database("competition", migrations_dir)`` creates and
+  migrates a fresh database of that service for this session, dropped at the end;
+- ``exchange_spy``: records every event published during one test;
+- ``tokens``: mints development tokens for the test settings.
+"""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from epurchasing_shared.messaging.topology import Topology, declare_topology, delete_topology
+from epurchasing_shared.migrations import migrate
+from epurchasing_shared.testing.infrastructure import Infrastructure, find_infrastructure
+from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
+from epurchasing_shared.testing.tokens import Tokens
+
+
+@pytest.fixture(scope="session")
+def infrastructure() -> Iterator[Infrastructure]:
+    with ExitStack() as stack:
+        try:
+            found = find_infrastructure(stack)
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
+        yield found
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return f"t{os.getpid()}x{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="session")
+async def topology(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[Topology]:
+    topology = Topology(prefix=f"{run_id}.", delivery_limit=3)
+    connection = await aio_pika.connect(infrastructure.amqp_url)
+    async with connection:
+        await declare_topology(await connection.channel(), topology)
+    yield topology
+    connection = await aio_pika.connect(infrastructure.amqp_url)
+    async with connection:
+        await delete_topology(await connection.channel(), topology)
+
+
+@pytest.fixture(scope="session")
+async def service_database(
+    infrastructure: Infrastructure, run_id: str
+) -> AsyncIterator[Callable[[str, Path], Awaitable[str]]]:
+    created: dict[str, str] = {}
+    lock = asyncio.Lock()
+
+    async def make(service: str, migrations_dir: Path) -> str:
+        async with lock:
+            if service not in created:
+                url = infrastructure.database(f"{run_id}_{service}")
+                await migrate(migrations_dir, url)
+                created[service] = url
+            return created[service]
+
+    yield make
+    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        for url in created.values():
+            await connection.execute(
+                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+            )
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def exchange_spy(
+    infrastructure: Infrastructure, topology: Topology
+) -> AsyncIterator[ExchangeSpy]:
+    spy, stop = await start_spy(infrastructure.amqp_url, topology.exchange)
+    yield spy
+    await stop()
+
+
+@pytest.fixture(scope="session")
+def tokens() -> Tokens:
+    return Tokens()
