@@ -1,0 +1,279 @@
+"""The event spine on the real broker and database: outbox relay, inbox, retries, dead letters."""
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+from uuid import UUID, uuid4
+
+import aio_pika
+import pytest
+from faststream.rabbit import RabbitBroker
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from epurchasing_shared.clock import SystemClock
+from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
+from epurchasing_shared.contracts.rating import VendorBlacklisted
+from epurchasing_shared.messaging.consumer import ConsumerSpec, register_consumer
+from epurchasing_shared.messaging.outbox import record_event
+from epurchasing_shared.messaging.relay import OutboxRelay
+from epurchasing_shared.messaging.topology import Topology
+from epurchasing_shared.testing.proxy import TcpProxy
+from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
+
+from .conftest import BLACKLIST_TYPES, SpineDb, effects
+
+attempts: Counter[str] = Counter()
+
+
+async def apply_blacklisted(session, event: CloudEvent, payload: EventPayload) -> None:
+    """The test consumer's effect: count the entry; the reason tells it how to fail."""
+    assert isinstance(payload, VendorBlacklisted)
+    key = str(payload.entry_id)
+    attempts[key] += 1
+    if payload.reason == "fail-always" or (payload.reason == "fail-twice" and attempts[key] <= 2):
+        raise RuntimeError(f"simulated failure {attempts[key]} of {key}")
+    await session.execute(
+        insert(effects)
+        .values(key=key, count=1)
+        .on_conflict_do_update(index_elements=["key"], set_={"count": effects.c.count + 1})
+    )
+
+
+def blacklisted(reason: str = "tender fraud") -> CloudEvent:
+    return make_event(
+        service="rating",
+        payload=VendorBlacklisted(
+            entry_id=uuid4(),
+            vendor_id=uuid4(),
+            reason=reason,
+            decree_reference="SK-1/2026",
+            starts_on=date(2026, 1, 1),
+            recorded_at=datetime.now(UTC),
+        ),
+        procurement_id=None,
+        subject="vendor/x",
+        time=datetime.now(UTC),
+    )
+
+
+async def effect_count(db: SpineDb, entry_id: UUID) -> int:
+    async with db.sessions() as session:
+        found = await session.scalar(select(effects.c.count).where(effects.c.key == str(entry_id)))
+        return found or 0
+
+
+async def eventually(check, timeout: float = 15.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not await check():
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+async def consumer(
+    infrastructure, spine_db: SpineDb, spine_topology: Topology
+) -> AsyncIterator[None]:
+    broker = RabbitBroker(infrastructure.amqp_url)
+    register_consumer(
+        broker,
+        spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),
+        topology=spine_topology,
+        session_factory=spine_db.sessions,
+        inbox=spine_db.spine.inbox,
+        clock=SystemClock(),
+    )
+    await broker.start()
+    yield
+    await broker.stop()
+
+
+@pytest.fixture
+async def spy(infrastructure, spine_topology: Topology) -> AsyncIterator[ExchangeSpy]:
+    spy, stop = await start_spy(infrastructure.amqp_url, spine_topology.exchange)
+    yield spy
+    await stop()
+
+
+async def publish_raw(amqp_url: str, exchange: str, body: bytes, routing_key: str) -> None:
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        target = await channel.get_exchange(exchange)
+        await target.publish(aio_pika.Message(body, message_id=str(uuid4())), routing_key)
+
+
+async def record(db: SpineDb, event: CloudEvent) -> None:
+    async with db.sessions() as session, session.begin():
+        await record_event(session, db.spine.outbox, event)
+
+
+def relay_for(db: SpineDb, topology: Topology, amqp_url: str) -> OutboxRelay:
+    return OutboxRelay(
+        session_factory=db.sessions,
+        outbox=db.spine.outbox,
+        database_url=db.url,
+        amqp_url=amqp_url,
+        topology=topology,
+        clock=SystemClock(),
+        poll_seconds=0.5,
+        max_backoff_seconds=0.5,
+    )
+
+
+class TestOutboxRelay:
+    async def test_event_committed_while_broker_unreachable_is_published_once_it_is_back(
+        self, infrastructure, spine_db, spine_topology, consumer, spy
+    ):
+        proxy = await TcpProxy("127.0.0.1", 5672).start()
+        proxy.cut()
+        relay = relay_for(spine_db, spine_topology, f"amqp://guest:guest@127.0.0.1:{proxy.port}/")
+        running = asyncio.create_task(relay.run())
+        try:
+            event = blacklisted()
+            await record(spine_db, event)
+            await asyncio.sleep(1.5)  # the relay tries and fails meanwhile
+            assert spy.of_type(event.type) == []
+            async with spine_db.sessions() as session:
+                outbox = spine_db.spine.outbox
+                unsent = await session.scalar(
+                    select(func.count()).where(
+                        outbox.c.event_id == event.id, outbox.c.published_at.is_(None)
+                    )
+                )
+            assert unsent == 1
+
+            proxy.restore()
+            seen = await spy.wait_for(event.type, lambda e: e.id == event.id)
+            assert seen.data == event.data
+            message = spy.messages[spy.events.index(seen)]
+            assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+            assert message.message_id == str(event.id)
+            entry_id = UUID(event.data["entry_id"])
+            await eventually(lambda: _equals(effect_count(spine_db, entry_id), 1))
+        finally:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+            await proxy.stop()
+
+    async def test_two_relays_publish_every_row_exactly_once(self, spine_db, spine_topology, spy):
+        events = [blacklisted("ok") for _ in range(40)]
+        for event in events:
+            await record(spine_db, event)
+        relays = [
+            relay_for(spine_db, spine_topology, "amqp://guest:guest@127.0.0.1:5672/")
+            for _ in range(2)
+        ]
+        # Both claim batches at the same time; SKIP LOCKED keeps them on different rows.
+        results = await asyncio.gather(*(relay.publish_pending() for relay in relays))
+        while sum(results) < len(events):
+            results.append(await relays[0].publish_pending())
+        ids = {event.id for event in events}
+        await eventually(lambda: _true(ids <= {e.id for e in spy.events}))
+        published = [e.id for e in spy.events if e.id in ids]
+        assert len(published) == len(set(published)) == len(events)
+
+
+class TestInbox:
+    async def test_the_same_event_delivered_twice_has_one_effect(
+        self, infrastructure, spine_db, spine_topology, consumer
+    ):
+        event = blacklisted()
+        body = event.model_dump_json().encode()
+        for _ in range(2):
+            await publish_raw(infrastructure.amqp_url, spine_topology.exchange, body, event.type)
+        sentinel = blacklisted()
+        await publish_raw(
+            infrastructure.amqp_url,
+            spine_topology.exchange,
+            sentinel.model_dump_json().encode(),
+            sentinel.type,
+        )
+        await eventually(
+            lambda: _equals(effect_count(spine_db, UUID(sentinel.data["entry_id"])), 1)
+        )
+        assert await effect_count(spine_db, UUID(event.data["entry_id"])) == 1
+
+
+async def dead_letters(infrastructure, topology: Topology) -> list[bytes]:
+    name = topology.dead_letter_queue(topology.queue("spine_test", "on_blacklist"))
+    found = []
+    connection = await aio_pika.connect(infrastructure.amqp_url)
+    async with connection:
+        queue = await (await connection.channel()).get_queue(name)
+        while (message := await queue.get(fail=False)) is not None:
+            found.append(message.body)
+            await message.ack()
+    return found
+
+
+class TestDeadLetters:
+    async def test_a_poison_message_ends_in_the_dlq_and_the_consumer_keeps_consuming(
+        self, infrastructure, spine_db, spine_topology, consumer
+    ):
+        await dead_letters(infrastructure, spine_topology)  # start from an empty DLQ
+        await publish_raw(
+            infrastructure.amqp_url, spine_topology.exchange, b"{not json", BLACKLIST_TYPES[0]
+        )
+        wrong_payload = blacklisted().model_dump(mode="json") | {"data": {"vendor_id": "nope"}}
+        await publish_raw(
+            infrastructure.amqp_url,
+            spine_topology.exchange,
+            CloudEvent.model_validate(wrong_payload).model_dump_json().encode(),
+            BLACKLIST_TYPES[0],
+        )
+        after = blacklisted()
+        await publish_raw(
+            infrastructure.amqp_url,
+            spine_topology.exchange,
+            after.model_dump_json().encode(),
+            after.type,
+        )
+        await eventually(lambda: _equals(effect_count(spine_db, UUID(after.data["entry_id"])), 1))
+        letters = await dead_letters(infrastructure, spine_topology)
+        assert b"{not json" in letters
+        assert len(letters) == 2
+
+    async def test_a_failing_handler_is_retried_then_applied_once(
+        self, infrastructure, spine_db, spine_topology, consumer
+    ):
+        event = blacklisted("fail-twice")
+        await publish_raw(
+            infrastructure.amqp_url,
+            spine_topology.exchange,
+            event.model_dump_json().encode(),
+            event.type,
+        )
+        entry_id = UUID(event.data["entry_id"])
+        await eventually(lambda: _equals(effect_count(spine_db, entry_id), 1))
+        assert attempts[str(entry_id)] == 3
+
+    async def test_a_handler_that_always_fails_is_dead_lettered_after_the_delivery_limit(
+        self, infrastructure, spine_db, spine_topology, consumer
+    ):
+        await dead_letters(infrastructure, spine_topology)
+        event = blacklisted("fail-always")
+        await publish_raw(
+            infrastructure.amqp_url,
+            spine_topology.exchange,
+            event.model_dump_json().encode(),
+            event.type,
+        )
+        letters: list[bytes] = []
+
+        async def arrived() -> bool:
+            letters.extend(await dead_letters(infrastructure, spine_topology))
+            return bool(letters)
+
+        await eventually(arrived)
+        assert CloudEvent.model_validate_json(letters[0]).id == event.id
+        assert attempts[str(event.data["entry_id"])] == spine_topology.delivery_limit
+        assert await effect_count(spine_db, UUID(event.data["entry_id"])) == 0
+
+
+async def _equals(value, expected) -> bool:
+    return await value == expected
+
+
+async def _true(value: bool) -> bool:
+    return value

@@ -1,0 +1,85 @@
+"""JWT verification: explicit algorithms, required claims, roles."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from epurchasing_shared.auth import Role, TokenVerifier, mint_token
+from epurchasing_shared.http.problems import Unauthorized
+from epurchasing_shared.settings import ServiceSettings
+
+settings = ServiceSettings()
+
+
+def claims(**extra: object) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "sub": "u1",
+        "role": "ppk",
+        "work_unit": "dinkes",
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+        **extra,
+    }
+
+
+class TestTokenVerifier:
+    def test_accepts_a_minted_development_token(self):
+        vendor_id = uuid4()
+        token = mint_token(
+            settings, sub="v1", role=Role.VENDOR, vendor_id=vendor_id, name="PT Maju"
+        )
+        principal = TokenVerifier(settings).verify(token)
+        assert (principal.role, principal.vendor_id, principal.name) == (
+            Role.VENDOR,
+            vendor_id,
+            "PT Maju",
+        )
+
+    def test_refuses_an_unsigned_token(self):
+        token = jwt.encode(claims(), key=None, algorithm="none")
+        with pytest.raises(Unauthorized):
+            TokenVerifier(settings).verify(token)
+
+    def test_refuses_an_algorithm_not_in_the_list(self):
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        token = jwt.encode(claims(), key, algorithm="RS256")
+        with pytest.raises(Unauthorized):
+            TokenVerifier(settings).verify(token)
+
+    def test_refuses_a_token_signed_with_another_secret(self):
+        token = jwt.encode(claims(), "another-secret-another-secret-another", algorithm="HS256")
+        with pytest.raises(Unauthorized):
+            TokenVerifier(settings).verify(token)
+
+    def test_refuses_an_expired_token(self):
+        token = mint_token(
+            settings, sub="p", role="ppk", work_unit="dinkes", now=datetime(2020, 1, 1, tzinfo=UTC)
+        )
+        with pytest.raises(Unauthorized, match="expired"):
+            TokenVerifier(settings).verify(token)
+
+    def test_refuses_a_wrong_audience(self):
+        token = jwt.encode(claims(aud="elsewhere"), settings.jwt_secret, algorithm="HS256")
+        with pytest.raises(Unauthorized):
+            TokenVerifier(settings).verify(token)
+
+    @pytest.mark.parametrize(
+        ("role", "missing"),
+        [("ppk", "work_unit"), ("procurement_official", "work_unit"), ("vendor", "vendor_id")],
+    )
+    def test_refuses_a_role_without_its_scope_claim(self, role, missing):
+        token = jwt.encode(
+            claims(role=role, work_unit=None), settings.jwt_secret, algorithm="HS256"
+        )
+        with pytest.raises(Unauthorized, match=missing):
+            TokenVerifier(settings).verify(token)
+
+    def test_refuses_an_unknown_role(self):
+        token = jwt.encode(claims(role="mayor"), settings.jwt_secret, algorithm="HS256")
+        with pytest.raises(Unauthorized):
+            TokenVerifier(settings).verify(token)

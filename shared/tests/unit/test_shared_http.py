@@ -1,0 +1,124 @@
+"""HTTP conventions: problem+json everywhere, pagination cursors, document checks."""
+
+import httpx
+import pytest
+from fastapi import FastAPI, UploadFile
+from pydantic import BaseModel, Field
+
+from epurchasing_shared.documents import DocumentStore, read_upload
+from epurchasing_shared.http.pagination import decode_cursor, encode_cursor
+from epurchasing_shared.http.problems import (
+    Invalid,
+    PayloadTooLarge,
+    StateConflict,
+    install_problem_handlers,
+)
+
+
+class Body(BaseModel):
+    pagu: int = Field(gt=0)
+
+
+def make_app() -> FastAPI:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.post("/things")
+    async def create(body: Body) -> dict:
+        return {"pagu": body.pagu}
+
+    @app.post("/things/1/submit")
+    async def submit() -> dict:
+        raise StateConflict(
+            "cannot submit", current_state="submitted", allowed_actions=["accept", "return"]
+        )
+
+    @app.get("/boom")
+    async def boom() -> dict:
+        raise RuntimeError("secret internals")
+
+    return app
+
+
+@pytest.fixture
+async def client():
+    transport = httpx.ASGITransport(app=make_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        yield client
+
+
+class TestProblems:
+    async def test_a_validation_error_is_422_problem_json_with_field_errors(self, client):
+        response = await client.post("/things", json={"pagu": -5})
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["errors"] == [
+            {"field": "pagu", "message": "Input should be greater than 0"}
+        ]
+
+    async def test_a_state_conflict_names_the_state_and_the_allowed_actions(self, client):
+        body = (await client.post("/things/1/submit")).json()
+        assert (body["status"], body["current_state"], body["allowed_actions"]) == (
+            409,
+            "submitted",
+            ["accept", "return"],
+        )
+
+    async def test_an_unknown_route_is_a_problem_too(self, client):
+        response = await client.get("/nowhere")
+        assert (response.status_code, response.headers["content-type"]) == (
+            404,
+            "application/problem+json",
+        )
+
+    async def test_an_unexpected_error_is_500_without_a_stack_trace(self, client):
+        response = await client.get("/boom")
+        assert response.status_code == 500
+        assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+class TestCursor:
+    def test_round_trips(self):
+        assert decode_cursor(encode_cursor("2026-01-01T00:00:00+00:00", "abc")) == [
+            "2026-01-01T00:00:00+00:00",
+            "abc",
+        ]
+
+    def test_a_forged_cursor_is_invalid(self):
+        with pytest.raises(Invalid):
+            decode_cursor("!!!not-base64")
+
+
+def upload(content: bytes, media_type: str, name: str = "nota.pdf") -> UploadFile:
+    import io
+
+    from starlette.datastructures import Headers
+
+    return UploadFile(
+        io.BytesIO(content), filename=name, headers=Headers({"content-type": media_type})
+    )
+
+
+class TestDocuments:
+    async def test_a_pdf_is_read_hashed_and_stored_once(self, tmp_path):
+        read = await read_upload(upload(b"%PDF-1.4 nota dinas", "application/pdf"), max_bytes=1000)
+        store = DocumentStore(tmp_path)
+        assert store.put(read) == store.put(read)
+        assert store.path_of(read.sha256).read_bytes() == b"%PDF-1.4 nota dinas"
+        assert len(read.sha256) == 64
+
+    async def test_a_file_over_the_limit_is_413(self):
+        with pytest.raises(PayloadTooLarge):
+            await read_upload(upload(b"%PDF-" + b"x" * 100, "application/pdf"), max_bytes=50)
+
+    @pytest.mark.parametrize(
+        ("content", "media_type"),
+        [
+            (b"MZ\x90\x00", "application/x-msdownload"),
+            (b"hello", "application/pdf"),
+            (b"", "application/pdf"),
+        ],
+    )
+    async def test_anything_but_a_real_pdf_or_image_is_422(self, content, media_type):
+        with pytest.raises(Invalid):
+            await read_upload(upload(content, media_type), max_bytes=1000)
