@@ -43,7 +43,7 @@ async def main(services: list[str]) -> int:
     print("stopping services ...", flush=True)
     for _, process in processes:
         if process.returncode is None:
-            process.send_signal(signal.SIGINT)
+            process.send_signal(signal.SIGTERM)  # uvicorn's graceful shutdown
     try:
         await asyncio.wait_for(asyncio.gather(*(p.wait() for _, p in processes)), timeout=15)
     except TimeoutError:

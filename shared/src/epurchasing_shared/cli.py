@@ -8,6 +8,7 @@ Each service has its own entry point (``python -m competition serve|migrate``).
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -135,4 +136,8 @@ def service_main(
     if args.command in ("serve", "migrate-and-serve"):
         import uvicorn
 
-        uvicorn.run(app_factory, factory=True, host="0.0.0.0", port=settings.port, log_level="info")
+        # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.run(
+                app_factory, factory=True, host="0.0.0.0", port=settings.port, log_level="info"
+            )

@@ -12,7 +12,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    service_name: str = "service"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing"
     amqp_url: str = Field(
         default="amqp://guest:guest@127.0.0.1:5672/",

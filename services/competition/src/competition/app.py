@@ -5,17 +5,37 @@ from uuid import UUID
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from competition.adapters import procurement_repository as repo
 from competition.adapters.tables import spine
+from competition.api import catalogue, competitions, offers, purchase_requests
+from competition.api.common import install_domain_errors
+from competition.application.purchase_requests import may_see_request
+from competition.consumers import consumers
 from competition.settings import CompetitionSettings
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock
+from epurchasing_shared.contracts import competition as contracts
 from epurchasing_shared.service import ServiceDefinition, create_service_app
+
+PUBLISHES = (
+    contracts.PurchaseRequestSubmitted,
+    contracts.PurchaseRequestAccepted,
+    contracts.PurchaseRequestReturned,
+    contracts.CompetitionOpened,
+    contracts.OfferSubmitted,
+    contracts.CompetitionSucceeded,
+    contracts.CompetitionFailed,
+    contracts.CompetitionPublished,
+    contracts.PackageGenerated,
+)
 
 
 async def can_see_procurement(
     session: AsyncSession, principal: Principal, procurement_id: UUID
 ) -> bool:
-    return principal.reads_everything
+    """The procurement is the purchase request: whoever may see the request sees its history."""
+    request = await repo.load_request(session, procurement_id)
+    return request is not None and may_see_request(principal, request)
 
 
 def definition() -> ServiceDefinition:
@@ -26,12 +46,20 @@ def definition() -> ServiceDefinition:
             "Purchase requests, the catalogue and mini-competitions: "
             "from the PPK's need to the generated package."
         ),
-        routers=[],
-        publishes=[],
+        routers=[
+            purchase_requests.router,
+            catalogue.router,
+            competitions.router,
+            offers.router,
+        ],
+        publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
+        consumers=consumers,
     )
 
 
 def create_app(settings: CompetitionSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or CompetitionSettings()
-    return create_service_app(definition(), settings, spine, clock)
+    app = create_service_app(definition(), settings, spine, clock)
+    install_domain_errors(app)
+    return app

@@ -1,5 +1,6 @@
 """Settings of the competition service: its own knobs are read with the ``COMPETITION_`` prefix."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.settings import ServiceSettings
@@ -10,7 +11,17 @@ class CompetitionSettings(ServiceSettings):
         env_prefix="COMPETITION_", extra="ignore", populate_by_name=True
     )
 
-    service_name: str = "competition"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_competition"
     document_root: str = "var/documents/competition"
     port: int = 8001
+    min_offers: int = Field(
+        default=1, ge=1, description="Valid offers a competition needs to succeed (SOP: 1)."
+    )
+    scoring: str = Field(
+        default="lowest_evaluated_price",
+        description="The scoring function that ranks offers (domain/evaluation.py).",
+    )
+    time_zone: str = Field(
+        default="Asia/Jakarta", description="Where blacklist dates and the SOP's days are read."
+    )
+    max_import_bytes: int = Field(default=5 * 1024 * 1024, description="Catalogue import limit.")

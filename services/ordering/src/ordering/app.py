@@ -1,21 +1,59 @@
-"""Composition root of the ordering service: FastAPI app, consumers, outbox relay."""
+"""Composition root of the ordering service: FastAPI app, consumers, outbox relay, mail sender."""
 
+from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock
-from epurchasing_shared.service import ServiceDefinition, create_service_app
-from ordering.adapters.tables import spine
+from epurchasing_shared.contracts import ordering as contracts
+from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
+from ordering.adapters.codec import package_from_row
+from ordering.adapters.mailer import SmtpMailer
+from ordering.adapters.tables import packages, spine
+from ordering.api import negotiation, purchase_orders
+from ordering.api import packages as packages_api
+from ordering.application.common import can_see
+from ordering.application.notify_vendor import run_vendor_mail_sender
+from ordering.consumers.package_generated import package_generated_consumer
 from ordering.settings import OrderingSettings
+
+PUBLISHES = (
+    contracts.PackageProcessing,
+    contracts.VendorNotified,
+    contracts.NegotiationProposed,
+    contracts.NegotiationRejected,
+    contracts.NegotiationAgreed,
+    contracts.VendorApproved,
+    contracts.PackageSentToPpk,
+    contracts.PackageApproved,
+    contracts.PackageCancelled,
+    contracts.OrderIssued,
+    contracts.OrderAcknowledged,
+    contracts.OrderAmended,
+)
 
 
 async def can_see_procurement(
     session: AsyncSession, principal: Principal, procurement_id: UUID
 ) -> bool:
-    return principal.reads_everything
+    """The history of a procurement is visible to whoever may see one of its packages."""
+    if principal.reads_everything:
+        return True
+    rows = (
+        await session.execute(select(packages).where(packages.c.procurement_id == procurement_id))
+    ).mappings()
+    return any(can_see(package_from_row(row), principal) for row in rows)
+
+
+def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
+    settings = runtime.settings
+    assert isinstance(settings, OrderingSettings)
+    mailer = SmtpMailer(settings)
+    return [lambda: run_vendor_mail_sender(runtime, mailer)]
 
 
 def definition() -> ServiceDefinition:
@@ -26,9 +64,11 @@ def definition() -> ServiceDefinition:
             "The e-purchasing package: "
             "vendor e-mail, negotiation, PPK review, purchase order and addenda."
         ),
-        routers=[],
-        publishes=[],
+        routers=[packages_api.router, negotiation.router, purchase_orders.router],
+        publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
+        consumers=lambda runtime: [package_generated_consumer(runtime)],
+        background=background,
     )
 
 

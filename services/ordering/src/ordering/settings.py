@@ -1,5 +1,8 @@
 """Settings of the ordering service: its own knobs are read with the ``ORDERING_`` prefix."""
 
+from typing import Literal
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.settings import ServiceSettings
@@ -8,7 +11,24 @@ from epurchasing_shared.settings import ServiceSettings
 class OrderingSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="ORDERING_", extra="ignore", populate_by_name=True)
 
-    service_name: str = "ordering"
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_ordering"
     document_root: str = "var/documents/ordering"
     port: int = 8002
+
+    # Outgoing mail (step 15). tls_mode: none (plain, e.g. Mailpit), starttls, or tls (implicit).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_tls_mode: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = 15.0
+    mail_sender: str = "e-purchasing <no-reply@epurchasing.example>"
+    mail_poll_seconds: float = Field(default=2.0, gt=0)
+    mail_max_attempts: int = Field(default=8, ge=1)
+    mail_backoff_seconds: float = Field(default=30.0, ge=0)
+    mail_backoff_max_seconds: float = Field(default=3600.0, ge=0)
+
+    # Purchase order (step 21) and addenda (24a).
+    order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
+    order_timezone: str = "Asia/Jakarta"
+    addendum_max_increase_percent: int = Field(default=10, ge=0)

@@ -1,14 +1,105 @@
 """Events the ordering service publishes (SOP steps 14–22, 24a).
 
-The ones other services consume are defined here first; the ordering service adds the rest.
+The ones other services consume (package_cancelled, order_*) came first; the rest document the
+package's progress for outside subscribers (dashboards, archive, OCDS publisher).
 """
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from epurchasing_shared.contracts.common import OrderLine, Party, Rupiah, VendorRef
 from epurchasing_shared.contracts.envelope import EventPayload
+
+
+class ItemPrice(BaseModel):
+    """A negotiated unit price of one package line."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    line_no: int = Field(ge=1)
+    unit_price: Rupiah = Field(ge=0)
+
+
+class PackageProcessing(EventPayload):
+    event_type: ClassVar[str] = "ordering.package_processing.v1"
+
+    package_id: UUID
+    work_unit: str
+    official: Party
+    vendor: VendorRef
+
+
+class VendorNotified(EventPayload):
+    event_type: ClassVar[str] = "ordering.vendor_notified.v1"
+
+    package_id: UUID
+    vendor_id: UUID
+    recipient: str
+    message_id: str
+    attempts: int
+    sent_at: datetime
+
+
+class NegotiationProposed(EventPayload):
+    event_type: ClassVar[str] = "ordering.negotiation_proposed.v1"
+
+    package_id: UUID
+    round: int
+    prices: list[ItemPrice]
+    shipping_cost: Rupiah
+    total: Rupiah
+
+
+class NegotiationRejected(EventPayload):
+    event_type: ClassVar[str] = "ordering.negotiation_rejected.v1"
+
+    package_id: UUID
+    round: int
+    counter_prices: list[ItemPrice] | None = None
+    counter_shipping_cost: Rupiah | None = None
+    reason: str | None = None
+
+
+class NegotiationAgreed(EventPayload):
+    event_type: ClassVar[str] = "ordering.negotiation_agreed.v1"
+
+    package_id: UUID
+    round: int
+    # vendor_accepted: the vendor accepted the official's proposal;
+    # counter_accepted: the official accepted the vendor's counter-prices.
+    agreed_by: Literal["vendor_accepted", "counter_accepted"]
+    lines: list[OrderLine]
+    shipping_cost: Rupiah
+    total: Rupiah
+
+
+class VendorApproved(EventPayload):
+    event_type: ClassVar[str] = "ordering.vendor_approved.v1"
+
+    package_id: UUID
+    vendor: VendorRef
+    lines: list[OrderLine]
+    shipping_cost: Rupiah
+    total: Rupiah
+
+
+class PackageSentToPpk(EventPayload):
+    event_type: ClassVar[str] = "ordering.package_sent_to_ppk.v1"
+
+    package_id: UUID
+    ppk: Party
+    total: Rupiah
+
+
+class PackageApproved(EventPayload):
+    event_type: ClassVar[str] = "ordering.package_approved.v1"
+
+    package_id: UUID
+    ppk: Party
+    total: Rupiah
 
 
 class PackageCancelled(EventPayload):

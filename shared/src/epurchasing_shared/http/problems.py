@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -129,6 +129,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem, request)
 
     async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        if isinstance(error, IntegrityError):
+            # Two requests raced for the same unique thing (an Idempotency-Key, a number):
+            # the loser changed nothing and may retry.
+            log.info("integrity conflict on %s %s: %s", request.method, request.url.path, error)
+            conflict = Conflict("a concurrent request changed the same thing first; retry")
+            return problem_response(conflict, request)
         if isinstance(error, UNAVAILABLE_ERRORS):
             log.warning(
                 "dependency unavailable on %s %s: %s", request.method, request.url.path, error

@@ -44,15 +44,33 @@ def run_id() -> str:
 
 
 @pytest.fixture(scope="session")
-async def topology(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[Topology]:
-    topology = Topology(prefix=f"{run_id}.", delivery_limit=3)
+async def topology_factory(
+    infrastructure: Infrastructure, run_id: str
+) -> AsyncIterator[Callable[[str], Awaitable[Topology]]]:
+    """``await topology_factory("ordering")``: a declared topology of its own for one group of
+    tests, so events one service's tests publish never reach another's consumers."""
+    made: dict[str, Topology] = {}
+
+    async def make(name: str) -> Topology:
+        if name not in made:
+            made[name] = Topology(prefix=f"{run_id}.{name}.", delivery_limit=3)
+            connection = await aio_pika.connect(infrastructure.amqp_url)
+            async with connection:
+                await declare_topology(await connection.channel(), made[name])
+        return made[name]
+
+    yield make
     connection = await aio_pika.connect(infrastructure.amqp_url)
     async with connection:
-        await declare_topology(await connection.channel(), topology)
-    yield topology
-    connection = await aio_pika.connect(infrastructure.amqp_url)
-    async with connection:
-        await delete_topology(await connection.channel(), topology)
+        channel = await connection.channel()
+        for topology in made.values():
+            await delete_topology(channel, topology)
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory: Callable[[str], Awaitable[Topology]]) -> Topology:
+    """The topology of tests that do not ask for one of their own (overridden per service)."""
+    return await topology_factory("all")
 
 
 @pytest.fixture(scope="session")

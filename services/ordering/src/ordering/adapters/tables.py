@@ -1,8 +1,145 @@
 """The ordering service's tables (SQLAlchemy Core), the spine's included."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from epurchasing_shared.spine import add_spine_tables
 
 metadata = MetaData()
 spine = add_spine_tables(metadata)
+
+# The e-purchasing package (steps 13–20); its id is competition's package_id.
+packages = Table(
+    "packages",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("procurement_id", Uuid, nullable=False, index=True),
+    Column("competition_id", Uuid, nullable=False),
+    Column("offer_id", Uuid, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("rup_code", String(100), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("work_unit", String(100), nullable=False, index=True),
+    Column("ppk", JSONB, nullable=False),
+    Column("official", JSONB, nullable=False),
+    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor", JSONB, nullable=False),
+    Column("offered_lines", JSONB, nullable=False),
+    Column("offered_shipping_cost", BigInteger, nullable=False),
+    # The prices currently on the package: offered, then agreed (17a).
+    Column("lines", JSONB, nullable=False),
+    Column("shipping_cost", BigInteger, nullable=False),
+    Column("pagu", BigInteger, nullable=False),
+    Column("delivery_address", Text, nullable=False),
+    Column("delivery_deadline", Date, nullable=False),
+    Column("state", String(40), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("cancel_reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_packages_listing", packages.c.created_at, packages.c.id)
+
+negotiation_rounds = Table(
+    "negotiation_rounds",
+    metadata,
+    Column("package_id", Uuid, ForeignKey("packages.id"), nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("proposed_prices", JSONB, nullable=False),
+    Column("proposed_shipping_cost", BigInteger, nullable=False),
+    Column("proposed_by", String(200), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+    Column("status", String(30), nullable=False),
+    Column("counter_prices", JSONB),
+    Column("counter_shipping_cost", BigInteger),
+    Column("answered_by", String(200)),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("answer_reason", Text),
+    PrimaryKeyConstraint("package_id", "round"),
+)
+
+# One outgoing e-mail per package: the primary key on package_id is the dedupe key.
+vendor_emails = Table(
+    "vendor_emails",
+    metadata,
+    Column("package_id", Uuid, ForeignKey("packages.id"), primary_key=True),
+    Column("procurement_id", Uuid, nullable=False),
+    Column("message_id", String(300), nullable=False, unique=True),
+    # The event that caused the e-mail (package_processing): vendor_notified's causation.
+    Column("causation_id", String(100)),
+    Column("recipient", String(320)),
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(20), nullable=False),  # pending, sent, failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+)
+Index(
+    "ix_vendor_emails_due",
+    vendor_emails.c.next_attempt_at,
+    postgresql_where=vendor_emails.c.status == "pending",
+)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("package_id", Uuid, ForeignKey("packages.id"), nullable=False, unique=True),
+    Column("number", String(200), nullable=False, unique=True),
+    Column("work_unit", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("order_date", Date, nullable=False),
+    Column("original_total", BigInteger, nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    Column("acknowledged_by", String(200)),
+    UniqueConstraint("work_unit", "year", "seq"),
+)
+
+order_versions = Table(
+    "order_versions",
+    metadata,
+    Column("order_id", Uuid, ForeignKey("purchase_orders.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lines", JSONB, nullable=False),
+    Column("shipping_cost", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("delivery_deadline", Date, nullable=False),
+    Column("signatory", Text, nullable=False),
+    Column("terms", Text, nullable=False),
+    Column("reason", Text),
+    Column("document_id", Uuid, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("order_id", "version"),
+)
+
+# Per work unit and year, the last order sequence number given out (row-locked on use).
+order_number_counters = Table(
+    "order_number_counters",
+    metadata,
+    Column("work_unit", String(100), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("last_seq", Integer, nullable=False),
+    PrimaryKeyConstraint("work_unit", "year"),
+)

@@ -1,8 +1,81 @@
 """The rating service's tables (SQLAlchemy Core), the spine's included."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 
 from epurchasing_shared.spine import add_spine_tables
 
 metadata = MetaData()
 spine = add_spine_tables(metadata)
+
+# One row per completed package: pending until its PPK rates it (step 27).
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("procurement_id", Uuid, nullable=False, index=True),
+    Column("package_id", Uuid, nullable=False, unique=True),
+    Column("order_id", Uuid, nullable=False),
+    Column("order_number", String(100), nullable=False),
+    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_name", String(300), nullable=False),
+    Column("ppk_id", String(200), nullable=False),
+    Column("ppk_name", String(300), nullable=False),
+    Column("work_unit", String(200), nullable=False),
+    Column("on_time", Boolean, nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("scores", JSONB),
+    Column("weights", JSONB),
+    Column("scale_min", Integer),
+    Column("scale_max", Integer),
+    Column("weighted_points", Integer),
+    Column("weight_total", Integer),
+    Column("comment", Text),
+    Column("rated_at", DateTime(timezone=True)),
+    Column("reply", Text),
+    Column("replied_at", DateTime(timezone=True)),
+    Column("replied_by", String(200)),
+)
+
+# Whether each vendor is currently below the review threshold: a flag is raised on a crossing.
+vendor_reviews = Table(
+    "vendor_reviews",
+    metadata,
+    Column("vendor_id", Uuid, primary_key=True),
+    Column("below_threshold", Boolean, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+blacklist_entries = Table(
+    "blacklist_entries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_name", String(300)),
+    Column("reason", Text, nullable=False),
+    Column("decree_reference", String(200), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("lifted_at", DateTime(timezone=True)),
+    Column("lift_reason", Text),
+    Column("lifted_by", String(200)),
+    CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ck_blacklist_period"),
+)

@@ -1,1 +1,1 @@
-"""application layer of the rating service."""
+"""Use cases of the rating service: one function per step, each in one unit of work."""

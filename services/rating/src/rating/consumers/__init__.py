@@ -1,1 +1,1 @@
-"""consumers layer of the rating service."""
+"""Consumers of the rating service: map incoming contracts to use cases."""

@@ -1,1 +1,1 @@
-"""domain layer of the rating service."""
+"""The rating service's domain: ratings, the rating scheme, scorecards, blacklist entries."""

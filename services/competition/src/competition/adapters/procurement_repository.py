@@ -1,0 +1,180 @@
+"""Loading and saving purchase requests and competitions (rows ↔ domain objects)."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from competition.adapters.tables import competitions, purchase_requests
+from competition.domain.competition import Competition, CompetitionItem
+from competition.domain.purchase_request import Official, PurchaseRequest, RequestItem
+
+
+def _item_row(item: RequestItem) -> dict[str, Any]:
+    return {
+        "category": item.category,
+        "description": item.description,
+        "quantity": item.quantity,
+        "unit": item.unit,
+        "product_id": str(item.product_id) if item.product_id else None,
+    }
+
+
+def request_row(request: PurchaseRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "work_unit": request.work_unit,
+        "ppk_id": request.ppk_id,
+        "ppk_name": request.ppk_name,
+        "official_id": request.official.id if request.official else None,
+        "official_name": request.official.name if request.official else None,
+        "rup_code": request.rup_code,
+        "fiscal_year": request.fiscal_year,
+        "dpa_number": request.dpa_number,
+        "pagu": request.pagu,
+        "title": request.title,
+        "specification": request.specification,
+        "items": [_item_row(item) for item in request.items],
+        "delivery_address": request.delivery_address,
+        "delivery_date": request.delivery_date,
+        "state": request.state,
+        "version": request.version,
+        "document_kinds": sorted(request.document_kinds),
+    }
+
+
+def request_from_row(row: Any) -> PurchaseRequest:
+    official = Official(row["official_id"], row["official_name"]) if row["official_id"] else None
+    return PurchaseRequest(
+        id=row["id"],
+        work_unit=row["work_unit"],
+        ppk_id=row["ppk_id"],
+        ppk_name=row["ppk_name"],
+        rup_code=row["rup_code"],
+        fiscal_year=row["fiscal_year"],
+        dpa_number=row["dpa_number"],
+        pagu=row["pagu"],
+        title=row["title"],
+        specification=row["specification"],
+        items=[
+            RequestItem(
+                category=i["category"],
+                description=i["description"],
+                quantity=i["quantity"],
+                unit=i["unit"],
+                product_id=UUID(i["product_id"]) if i.get("product_id") else None,
+            )
+            for i in row["items"]
+        ],
+        delivery_address=row["delivery_address"],
+        delivery_date=row["delivery_date"],
+        official=official,
+        state=row["state"],
+        version=row["version"],
+        document_kinds=set(row["document_kinds"]),
+    )
+
+
+async def load_request(
+    session: AsyncSession, request_id: UUID, for_update: bool = False
+) -> PurchaseRequest | None:
+    query = select(purchase_requests).where(purchase_requests.c.id == request_id)
+    row = (await session.execute(query.with_for_update() if for_update else query)).mappings()
+    found = row.first()
+    return request_from_row(found) if found else None
+
+
+async def add_request(session: AsyncSession, request: PurchaseRequest, now: datetime) -> None:
+    await session.execute(
+        insert(purchase_requests).values(**request_row(request), created_at=now, updated_at=now)
+    )
+
+
+async def save_request(session: AsyncSession, request: PurchaseRequest, now: datetime) -> None:
+    await session.execute(
+        update(purchase_requests)
+        .where(purchase_requests.c.id == request.id)
+        .values(**request_row(request), updated_at=now)
+    )
+
+
+def competition_row(competition: Competition) -> dict[str, Any]:
+    return {
+        "id": competition.id,
+        "purchase_request_id": competition.purchase_request_id,
+        "work_unit": competition.work_unit,
+        "kind": competition.kind,
+        "category": competition.category,
+        "product_id": competition.product_id,
+        "product_name": competition.product_name,
+        "items": [vars(item) for item in competition.items],
+        "pagu": competition.pagu,
+        "delivery_deadline": competition.delivery_deadline,
+        "offer_deadline": competition.offer_deadline,
+        "state": competition.state,
+        "version": competition.version,
+        "eligible_vendor_ids": [str(v) for v in competition.eligible_vendor_ids],
+        "outcome": competition.outcome,
+        "failure_reason": competition.failure_reason,
+        "package_id": competition.package_id,
+    }
+
+
+def competition_from_row(row: Any) -> Competition:
+    return Competition(
+        id=row["id"],
+        purchase_request_id=row["purchase_request_id"],
+        work_unit=row["work_unit"],
+        kind=row["kind"],
+        category=row["category"],
+        items=[CompetitionItem(**item) for item in row["items"]],
+        pagu=row["pagu"],
+        delivery_deadline=row["delivery_deadline"],
+        product_id=row["product_id"],
+        product_name=row["product_name"],
+        offer_deadline=row["offer_deadline"],
+        state=row["state"],
+        version=row["version"],
+        eligible_vendor_ids=[UUID(v) for v in row["eligible_vendor_ids"]],
+        outcome=row["outcome"],
+        failure_reason=row["failure_reason"],
+        package_id=row["package_id"],
+    )
+
+
+async def load_competition(
+    session: AsyncSession, competition_id: UUID, for_update: bool = False
+) -> Competition | None:
+    query = select(competitions).where(competitions.c.id == competition_id)
+    result = await session.execute(query.with_for_update() if for_update else query)
+    found = result.mappings().first()
+    return competition_from_row(found) if found else None
+
+
+async def load_ranking(session: AsyncSession, competition_id: UUID) -> list[dict[str, Any]]:
+    ranking = await session.scalar(
+        select(competitions.c.ranking).where(competitions.c.id == competition_id)
+    )
+    return list(ranking or [])
+
+
+async def add_competition(session: AsyncSession, competition: Competition, now: datetime) -> None:
+    await session.execute(
+        insert(competitions).values(**competition_row(competition), created_at=now, updated_at=now)
+    )
+
+
+async def save_competition(
+    session: AsyncSession,
+    competition: Competition,
+    now: datetime,
+    ranking: list[dict[str, Any]] | None = None,
+) -> None:
+    values = competition_row(competition) | {"updated_at": now}
+    if ranking is not None:
+        values["ranking"] = ranking
+    await session.execute(
+        update(competitions).where(competitions.c.id == competition.id).values(**values)
+    )

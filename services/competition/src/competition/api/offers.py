@@ -1,0 +1,96 @@
+"""HTTP API of offers (SOP step 10) and the sealed leaderboard (10–11).
+
+A blacklisted vendor is refused with **403** (problem ``forbidden``, detail naming the
+blacklist): the vendor is identified and barred, which is an authorisation refusal, not a
+fault in the offer's content (422).
+"""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from competition.api.common import anyone, idempotent, vendor_only
+from competition.application import offers as use
+from competition.application.views import leaderboard, offer_view
+from competition.domain.offers import OfferLine, OfferTerms
+from epurchasing_shared.auth import Principal
+from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
+from epurchasing_shared.service import Runtime, get_runtime
+
+router = APIRouter(prefix="/competitions/{competition_id}", tags=["offers (step 10)"])
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line_no: int = Field(ge=1)
+    product_id: UUID
+    unit_price: int = Field(ge=1, description="Whole rupiah, at most the catalogue price")
+
+
+class OfferIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+    shipping_cost: int = Field(ge=0, description="Ongkos kirim, whole rupiah")
+    delivery_days: int = Field(ge=1, le=365)
+
+    def terms(self) -> OfferTerms:
+        return OfferTerms(
+            lines=tuple(OfferLine(**line.model_dump()) for line in self.lines),
+            shipping_cost=self.shipping_cost,
+            delivery_days=self.delivery_days,
+        )
+
+
+@router.post("/offers", status_code=201, summary="Submit the vendor's offer")
+async def submit(
+    competition_id: UUID,
+    body: OfferIn,
+    principal: Principal = Depends(vendor_only),
+    key: IdempotencyKey = Depends(idempotency_key),
+    runtime: Runtime = Depends(get_runtime),
+):
+    async def work(session):
+        offer, price = await use.submit_offer(
+            runtime, session, principal, competition_id, body.terms(), revise=False
+        )
+        return offer_view(offer, price)
+
+    return await idempotent(runtime, principal, key, work)
+
+
+@router.put("/offers/mine", summary="Revise the vendor's offer (the latest counts)")
+async def revise(
+    competition_id: UUID,
+    body: OfferIn,
+    principal: Principal = Depends(vendor_only),
+    runtime: Runtime = Depends(get_runtime),
+):
+    async with runtime.unit_of_work() as session:
+        offer, price = await use.submit_offer(
+            runtime, session, principal, competition_id, body.terms(), revise=True
+        )
+        return offer_view(offer, price)
+
+
+@router.delete("/offers/mine", status_code=204, summary="Withdraw the vendor's offer")
+async def withdraw(
+    competition_id: UUID,
+    principal: Principal = Depends(vendor_only),
+    runtime: Runtime = Depends(get_runtime),
+) -> Response:
+    async with runtime.unit_of_work() as session:
+        await use.withdraw_offer(runtime, session, principal, competition_id)
+    return Response(status_code=204)
+
+
+@router.get("/leaderboard", summary="Ranked offers; vendors see only their own until the deadline")
+async def get_leaderboard(
+    competition_id: UUID,
+    principal: Principal = Depends(anyone),
+    runtime: Runtime = Depends(get_runtime),
+):
+    async with runtime.sessions() as session:
+        return await leaderboard(runtime, session, principal, competition_id)

@@ -1,0 +1,210 @@
+"""Use cases of the purchase request (SOP steps 1–4)."""
+
+from datetime import tzinfo
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from competition.adapters import procurement_repository as repo
+from competition.application.common import (
+    check_version,
+    emit,
+    is_buyer_of,
+    party_of,
+    record_change,
+)
+from competition.domain import purchase_request as pr
+from competition.domain.purchase_request import Change, Official, PurchaseRequest
+from epurchasing_shared.auth import Principal, Role
+from epurchasing_shared.contracts.common import Party
+from epurchasing_shared.contracts.competition import (
+    PurchaseRequestAccepted,
+    PurchaseRequestReturned,
+    PurchaseRequestSubmitted,
+)
+from epurchasing_shared.documents import Upload, save_document
+from epurchasing_shared.http.problems import Forbidden, NotFound
+from epurchasing_shared.service import Runtime
+
+AGGREGATE = "purchase_request"
+
+
+def zone_of(runtime: Runtime) -> tzinfo:
+    return ZoneInfo(getattr(runtime.settings, "time_zone", "Asia/Jakarta"))
+
+
+def may_see_request(principal: Principal, request: PurchaseRequest) -> bool:
+    """PPK or official of the work unit, the official it is addressed to, admin, auditor."""
+    if principal.reads_everything or is_buyer_of(principal, request.work_unit):
+        return True
+    addressed = request.official is not None and request.official.id == principal.sub
+    return principal.role is Role.PROCUREMENT_OFFICIAL and addressed
+
+
+async def visible_request(
+    session: AsyncSession, principal: Principal, request_id: UUID, for_update: bool = False
+) -> PurchaseRequest:
+    """The request, or 404 when it does not exist or is not the caller's to see."""
+    request = await repo.load_request(session, request_id, for_update)
+    if request is None or not may_see_request(principal, request):
+        raise NotFound(f"purchase request {request_id} not found")
+    return request
+
+
+async def _log(
+    runtime: Runtime,
+    session: AsyncSession,
+    request: PurchaseRequest,
+    change: Change,
+    principal: Principal,
+    documents: list[dict[str, Any]] | None = None,
+) -> None:
+    await repo.save_request(session, request, runtime.clock.now())
+    await record_change(
+        runtime,
+        session,
+        procurement_id=request.id,
+        aggregate=AGGREGATE,
+        aggregate_id=request.id,
+        change=change,
+        principal=principal,
+        documents=documents,
+    )
+
+
+async def draft_request(
+    runtime: Runtime, session: AsyncSession, principal: Principal, data: dict[str, Any]
+) -> PurchaseRequest:
+    """Step 1–2: the PPK writes the request as a draft of their work unit."""
+    assert principal.work_unit is not None  # a PPK token always carries it
+    request = PurchaseRequest(
+        id=uuid4(),
+        work_unit=principal.work_unit,
+        ppk_id=principal.sub,
+        ppk_name=principal.name,
+        **data,
+    )
+    pr.check_draft_data(request, runtime.clock.now().astimezone(zone_of(runtime)).date())
+    await repo.add_request(session, request, runtime.clock.now())
+    change = Change("draft", "", pr.DRAFT, "1")
+    await record_change(
+        runtime,
+        session,
+        procurement_id=request.id,
+        aggregate=AGGREGATE,
+        aggregate_id=request.id,
+        change=change,
+        principal=principal,
+    )
+    return request
+
+
+async def edit_request(
+    runtime: Runtime,
+    session: AsyncSession,
+    principal: Principal,
+    request_id: UUID,
+    changes: dict[str, Any],
+    if_match: int | None,
+) -> PurchaseRequest:
+    """Step 2: change the draft's data."""
+    request = await visible_request(session, principal, request_id, for_update=True)
+    check_version(if_match, request.version)
+    today = runtime.clock.now().astimezone(zone_of(runtime)).date()
+    change = pr.edit_draft(request, changes, today)
+    await _log(runtime, session, request, change, principal)
+    return request
+
+
+async def attach_request_document(
+    runtime: Runtime,
+    session: AsyncSession,
+    principal: Principal,
+    request_id: UUID,
+    kind: str,
+    upload: Upload,
+) -> tuple[PurchaseRequest, dict[str, object]]:
+    """Step 2: the nota dinas or the specification, stored with its SHA-256."""
+    request = await visible_request(session, principal, request_id, for_update=True)
+    change = pr.attach_document(request, kind)
+    ref = await save_document(
+        session,
+        runtime.spine.documents,
+        runtime.documents,
+        upload,
+        kind=kind,
+        owner_kind=AGGREGATE,
+        owner_id=request.id,
+        procurement_id=request.id,
+        uploader=principal,
+        at=runtime.clock.now(),
+    )
+    await _log(runtime, session, request, change, principal, [ref.as_dict()])
+    return request, ref.as_dict()
+
+
+async def submit_request(
+    runtime: Runtime,
+    session: AsyncSession,
+    principal: Principal,
+    request_id: UUID,
+    official: Official | None,
+) -> PurchaseRequest:
+    """Step 3: send the request to the named procurement official."""
+    request = await visible_request(session, principal, request_id, for_update=True)
+    change = pr.submit(request, official)
+    await _log(runtime, session, request, change, principal)
+    assert request.official is not None
+    payload = PurchaseRequestSubmitted(
+        purchase_request_id=request.id,
+        title=request.title,
+        rup_code=request.rup_code,
+        fiscal_year=request.fiscal_year,
+        pagu=request.pagu,
+        work_unit=request.work_unit,
+        ppk=party_of(principal),
+        official=Party(id=request.official.id, name=request.official.name),
+    )
+    await emit(
+        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="3"
+    )
+    return request
+
+
+def _check_addressee(principal: Principal, request: PurchaseRequest) -> None:
+    if request.official is None or request.official.id != principal.sub:
+        raise Forbidden("the request is addressed to another procurement official")
+
+
+async def accept_request(
+    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID
+) -> PurchaseRequest:
+    """Step 4: the addressed official receives the request."""
+    request = await visible_request(session, principal, request_id, for_update=True)
+    _check_addressee(principal, request)
+    change = pr.accept(request)
+    await _log(runtime, session, request, change, principal)
+    payload = PurchaseRequestAccepted(purchase_request_id=request.id, official=party_of(principal))
+    await emit(
+        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
+    )
+    return request
+
+
+async def return_request(
+    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID, reason: str
+) -> PurchaseRequest:
+    """Step 4: the addressed official returns the request to the PPK, saying why."""
+    request = await visible_request(session, principal, request_id, for_update=True)
+    _check_addressee(principal, request)
+    change = pr.return_to_ppk(request, reason)
+    await _log(runtime, session, request, change, principal)
+    payload = PurchaseRequestReturned(
+        purchase_request_id=request.id, official=party_of(principal), reason=reason
+    )
+    await emit(
+        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
+    )
+    return request

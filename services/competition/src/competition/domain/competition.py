@@ -1,0 +1,148 @@
+"""The mini-competition (SOP steps 5–13): its data, its states and who may move it.
+
+``draft`` (6–8) → ``open`` (9) → ``evaluated:succeeded`` | ``evaluated:failed`` (11) →
+``published`` (12) → ``package_generated`` (13, succeeded competitions only).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from competition.domain.errors import ActionNotAllowed, RuleViolation
+from competition.domain.state_machine import StateMachine, transition
+
+OFFICIAL, VENDOR = "procurement_official", "vendor"
+DRAFT, OPEN = "draft", "open"
+SUCCEEDED, FAILED = "evaluated:succeeded", "evaluated:failed"
+PUBLISHED, PACKAGE_GENERATED = "published", "package_generated"
+
+Kind = Literal["product", "specification"]
+
+COMPETITION_MACHINE = StateMachine(
+    [
+        transition("edit", [DRAFT], DRAFT, "8", OFFICIAL),
+        transition("open", [DRAFT], OPEN, "9", OFFICIAL),
+        transition("submit_offer", [OPEN], OPEN, "10", VENDOR),
+        transition("revise_offer", [OPEN], OPEN, "10", VENDOR),
+        transition("withdraw_offer", [OPEN], OPEN, "10", VENDOR),
+        transition("evaluate", [OPEN], (SUCCEEDED, FAILED), "11", OFFICIAL),
+        transition("publish", [SUCCEEDED, FAILED], PUBLISHED, "12", OFFICIAL),
+        transition("generate_package", [PUBLISHED], PACKAGE_GENERATED, "13", OFFICIAL),
+    ]
+)
+OFFER_ACTIONS = ("submit_offer", "revise_offer", "withdraw_offer")
+
+
+@dataclass(frozen=True)
+class CompetitionItem:
+    line_no: int
+    description: str
+    quantity: int
+    unit: str
+
+
+@dataclass
+class Competition:
+    id: UUID
+    purchase_request_id: UUID
+    work_unit: str
+    kind: Kind
+    category: str
+    items: list[CompetitionItem]
+    pagu: int
+    delivery_deadline: date
+    # The competed product (kind ``product``): offers must be the same catalogue product.
+    product_id: UUID | None = None
+    product_name: str | None = None
+    offer_deadline: datetime | None = None
+    state: str = DRAFT
+    version: int = 1
+    eligible_vendor_ids: list[UUID] = field(default_factory=list)
+    outcome: Literal["succeeded", "failed"] | None = None
+    failure_reason: str | None = None
+    package_id: UUID | None = None
+
+    def offers_closed(self, now: datetime) -> bool:
+        return self.offer_deadline is not None and now >= self.offer_deadline
+
+    def allowed_actions(self, role: str, now: datetime, has_offer: bool = False) -> list[str]:
+        """The machine's actions for this role, narrowed by the deadline and the outcome."""
+        actions = set(COMPETITION_MACHINE.allowed_actions(self.state, role))
+        if self.state == OPEN:
+            if self.offers_closed(now):
+                actions -= set(OFFER_ACTIONS)
+            else:
+                actions.discard("evaluate")
+                actions -= {"revise_offer", "withdraw_offer"} if not has_offer else set()
+                actions -= {"submit_offer"} if has_offer else set()
+        if self.outcome != "succeeded":
+            actions.discard("generate_package")
+        return sorted(actions)
+
+    def move(self, action: str, role: str, now: datetime, chosen: str | None = None) -> str:
+        """Apply a state-changing action (not an offer's); returns the state before it."""
+        COMPETITION_MACHINE.check(action, self.state, role)
+        allowed = self.allowed_actions(role, now)
+        if action not in allowed:
+            raise ActionNotAllowed(action, self.state, allowed, _why_not(self, action, now))
+        before = self.state
+        self.state = COMPETITION_MACHINE.target(action, before, role, chosen)
+        self.version += 1
+        return before
+
+
+def _why_not(competition: Competition, action: str, now: datetime) -> str:
+    if action == "evaluate":
+        return f"offers are open until {competition.offer_deadline}; evaluate after the deadline"
+    if action == "generate_package":
+        return "only a succeeded competition generates a package"
+    return f"{action} is not allowed in the {competition.state!r} state"
+
+
+def check_competition_data(competition: Competition) -> None:
+    """Rules of the competition data (step 8)."""
+    errors: list[tuple[str, str]] = []
+    if competition.pagu < 1:
+        errors.append(("pagu", "the pagu must be at least Rp1"))
+    if not competition.items:
+        errors.append(("items", "a competition needs at least one item"))
+    line_numbers = [item.line_no for item in competition.items]
+    if len(set(line_numbers)) != len(line_numbers):
+        errors.append(("items", "line numbers must be unique"))
+    for index, item in enumerate(competition.items):
+        if item.quantity < 1:
+            errors.append((f"items.{index}.quantity", "the quantity must be at least 1"))
+    if competition.kind == "product" and competition.product_id is None:
+        errors.append(("product_id", "a product competition names the competed product"))
+    if errors:
+        raise RuleViolation(errors)
+
+
+def open_competition(
+    competition: Competition, offer_deadline: datetime, eligible: list[UUID], now: datetime
+) -> str:
+    """Set the offer deadline and the eligible vendors (step 9); returns the previous state."""
+    if offer_deadline <= now:
+        raise RuleViolation.one("offer_deadline", "the offer deadline must be in the future")
+    if offer_deadline.date() > competition.delivery_deadline:
+        raise RuleViolation.one(
+            "offer_deadline", "the offer deadline is after the delivery deadline"
+        )
+    check_competition_data(competition)
+    before = competition.move("open", OFFICIAL, now)
+    competition.offer_deadline = offer_deadline
+    competition.eligible_vendor_ids = sorted(eligible, key=str)
+    return before
+
+
+def check_offers_open(competition: Competition, action: str, now: datetime) -> None:
+    """Offers are taken, revised and withdrawn only while open and before the deadline."""
+    COMPETITION_MACHINE.check(action, competition.state, VENDOR)
+    if competition.offers_closed(now):
+        raise ActionNotAllowed(
+            action,
+            competition.state,
+            [],
+            f"the offer deadline passed at {competition.offer_deadline}",
+        )

@@ -1,0 +1,162 @@
+"""The purchase request (SOP steps 1–4): the PPK's need, addressed to a procurement official.
+
+``draft`` → ``submitted`` (3) → ``accepted`` (4) → ``in_competition`` → ``accepted`` again when
+a competition fails or its package is cancelled (re-competition), later ``fulfilled``/``closed``.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from uuid import UUID
+
+from competition.domain.errors import RuleViolation
+from competition.domain.state_machine import SYSTEM, StateMachine, transition
+
+PPK, OFFICIAL = "ppk", "procurement_official"
+
+DRAFT, SUBMITTED, ACCEPTED, IN_COMPETITION = "draft", "submitted", "accepted", "in_competition"
+
+PURCHASE_REQUEST_MACHINE = StateMachine(
+    [
+        transition("edit", [DRAFT], DRAFT, "2", PPK),
+        transition("attach_document", [DRAFT], DRAFT, "2", PPK),
+        transition("submit", [DRAFT], SUBMITTED, "3", PPK),
+        transition("accept", [SUBMITTED], ACCEPTED, "4", OFFICIAL),
+        transition("return", [SUBMITTED], DRAFT, "4", OFFICIAL),
+        transition("start_competition", [ACCEPTED], IN_COMPETITION, "6", OFFICIAL),
+        # A failed competition or a cancelled package lets the request be competed again.
+        transition("reopen", [IN_COMPETITION], ACCEPTED, "11", SYSTEM),
+    ]
+)
+
+NOTA_DINAS, SPECIFICATION = "nota_dinas", "specification"
+DOCUMENT_KINDS = (NOTA_DINAS, SPECIFICATION)
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    category: str
+    description: str
+    quantity: int
+    unit: str
+    product_id: UUID | None = None
+
+
+@dataclass(frozen=True)
+class Official:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One state change, as the history keeps it."""
+
+    action: str
+    from_state: str
+    to_state: str
+    sop_step: str
+    reason: str | None = None
+
+
+@dataclass
+class PurchaseRequest:
+    id: UUID
+    work_unit: str
+    ppk_id: str
+    ppk_name: str
+    rup_code: str
+    fiscal_year: int
+    dpa_number: str
+    pagu: int
+    title: str
+    specification: str
+    items: list[RequestItem]
+    delivery_address: str
+    delivery_date: date
+    official: Official | None = None
+    state: str = DRAFT
+    version: int = 1
+    document_kinds: set[str] = field(default_factory=set)
+
+    def allowed_actions(self, role: str) -> list[str]:
+        return PURCHASE_REQUEST_MACHINE.allowed_actions(self.state, role)
+
+    def _move(self, action: str, role: str, reason: str | None = None) -> Change:
+        before = self.state
+        check = PURCHASE_REQUEST_MACHINE.check(action, before, role)
+        self.state = check.target
+        self.version += 1
+        return Change(action, before, self.state, check.sop_step, reason)
+
+
+def check_draft_data(request: PurchaseRequest, today: date) -> None:
+    """Rules of a draft's content (steps 1–2) beyond field types."""
+    errors: list[tuple[str, str]] = []
+    if request.pagu < 1:
+        errors.append(("pagu", "the pagu must be at least Rp1"))
+    if not request.items:
+        errors.append(("items", "a purchase request needs at least one item"))
+    for index, item in enumerate(request.items):
+        if item.quantity < 1:
+            errors.append((f"items.{index}.quantity", "the quantity must be at least 1"))
+    if request.delivery_date < today:
+        errors.append(("delivery_date", "the delivery date is in the past"))
+    if errors:
+        raise RuleViolation(errors)
+
+
+def edit_draft(request: PurchaseRequest, changes: dict[str, object], today: date) -> Change:
+    """Change a draft's data (step 2); the whole result must still be a valid draft."""
+    PURCHASE_REQUEST_MACHINE.check("edit", request.state, PPK)
+    updated = replace(request, **changes)  # type: ignore[arg-type]
+    check_draft_data(updated, today)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    return request._move("edit", PPK)
+
+
+def attach_document(request: PurchaseRequest, kind: str) -> Change:
+    """A nota dinas or specification document joins the draft (step 2)."""
+    if kind not in DOCUMENT_KINDS:
+        raise RuleViolation.one("kind", f"kind must be one of {', '.join(DOCUMENT_KINDS)}")
+    change = request._move("attach_document", PPK)
+    request.document_kinds.add(kind)
+    return change
+
+
+def submit(request: PurchaseRequest, official: Official | None) -> Change:
+    """Send the request to a named procurement official (step 3); the nota dinas is required."""
+    PURCHASE_REQUEST_MACHINE.check("submit", request.state, PPK)
+    named = official or request.official
+    errors: list[tuple[str, str]] = []
+    if named is None:
+        errors.append(("official", "name the procurement official the request goes to"))
+    if NOTA_DINAS not in request.document_kinds:
+        errors.append(("documents", "attach the nota dinas before submitting"))
+    if errors:
+        raise RuleViolation(errors)
+    request.official = named
+    return request._move("submit", PPK)
+
+
+def accept(request: PurchaseRequest) -> Change:
+    """The official receives the request (step 4)."""
+    return request._move("accept", OFFICIAL)
+
+
+def return_to_ppk(request: PurchaseRequest, reason: str) -> Change:
+    """The official sends the request back to the PPK as a draft, with a reason (step 4)."""
+    if not reason.strip():
+        raise RuleViolation.one("reason", "say why the request is returned")
+    return request._move("return", OFFICIAL, reason)
+
+
+def start_competition(request: PurchaseRequest) -> Change:
+    """A competition of this request starts (step 6): only one runs at a time."""
+    return request._move("start_competition", OFFICIAL)
+
+
+def reopen(request: PurchaseRequest, reason: str, sop_step: str) -> Change:
+    """Back to ``accepted`` after a failed competition or a cancelled package."""
+    change = request._move("reopen", SYSTEM, reason)
+    return replace(change, sop_step=sop_step)

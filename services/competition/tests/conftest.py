@@ -1,0 +1,45 @@
+"""Fixtures of the competition tests: the real app on the real broker and database."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from competition.app import create_app
+from competition.settings import CompetitionSettings
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.testing.app import running_app
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+
+
+@dataclass
+class CompetitionService:
+    client: httpx.AsyncClient
+    clock: FixedClock
+    settings: CompetitionSettings
+
+
+@pytest.fixture(scope="session")
+async def competition_settings(
+    infrastructure, topology, service_database, tmp_path_factory
+) -> CompetitionSettings:
+    return CompetitionSettings(
+        database_url=await service_database("competition", MIGRATIONS),
+        topology_prefix=topology.prefix,
+        amqp_url=infrastructure.amqp_url,
+        delivery_limit=topology.delivery_limit,
+        document_root=str(tmp_path_factory.mktemp("competition-documents")),
+        outbox_poll_seconds=0.5,
+    )
+
+
+@pytest.fixture
+async def service(competition_settings) -> AsyncIterator[CompetitionService]:
+    """A fresh app (own clock) per test; the database is shared by the session's tests."""
+    clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # 09:00 in Jakarta
+    async with running_app(create_app(competition_settings, clock)) as client:
+        yield CompetitionService(client, clock, competition_settings)

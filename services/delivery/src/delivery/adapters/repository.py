@@ -1,0 +1,227 @@
+"""Loading and saving fulfilments, and appending their shipping, payment and BAP/BAST rows."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from delivery.adapters.tables import fulfilments, payments, receipts_of_goods, shipment_entries
+from delivery.domain.fulfilment import Fulfilment, OrderTerms
+from delivery.domain.shipping import ShipmentStatus, ShippingEntry
+from delivery.domain.states import FulfilmentState
+from epurchasing_shared.auth import Principal, Role
+
+
+def _terms_columns(terms: OrderTerms) -> dict[str, Any]:
+    return {
+        "order_version": terms.version,
+        "order_total": terms.total,
+        "shipping_cost": terms.shipping_cost,
+        "delivery_deadline": terms.delivery_deadline,
+        "lines": list(terms.lines),
+    }
+
+
+def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
+    return {
+        **_terms_columns(fulfilment.order),
+        "state": fulfilment.state.value,
+        "version": fulfilment.version,
+        "paid_total": fulfilment.paid_total,
+        "delivered_at": fulfilment.delivered_at,
+        "updated_at": now,
+    }
+
+
+async def add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+    await session.execute(
+        insert(fulfilments).values(
+            procurement_id=fulfilment.procurement_id,
+            package_id=fulfilment.package_id,
+            order_id=fulfilment.order_id,
+            order_number=fulfilment.order_number,
+            order_date=fulfilment.order_date,
+            pagu=fulfilment.pagu,
+            delivery_address=fulfilment.delivery_address,
+            work_unit=fulfilment.work_unit,
+            ppk_id=fulfilment.ppk_id,
+            ppk_name=fulfilment.ppk_name,
+            vendor_id=fulfilment.vendor_id,
+            vendor_name=fulfilment.vendor_name,
+            vendor_email=fulfilment.vendor_email,
+            created_at=now,
+            **_mutable_columns(fulfilment, now),
+        )
+    )
+
+
+async def save(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+    await session.execute(
+        update(fulfilments)
+        .where(fulfilments.c.procurement_id == fulfilment.procurement_id)
+        .values(**_mutable_columns(fulfilment, now))
+    )
+
+
+async def _last_entry(session: AsyncSession, procurement_id: UUID) -> RowMapping | None:
+    query = (
+        select(shipment_entries)
+        .where(shipment_entries.c.procurement_id == procurement_id)
+        .order_by(shipment_entries.c.entry_no.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).mappings().first()
+
+
+async def _count(session: AsyncSession, table: Any, procurement_id: UUID) -> int:
+    query = select(func.count()).select_from(table).where(table.c.procurement_id == procurement_id)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfilment | None:
+    """The fulfilment, locked until the end of the transaction (changes are serialised)."""
+    query = select(fulfilments).where(fulfilments.c.procurement_id == procurement_id)
+    row = (await session.execute(query.with_for_update())).mappings().first()
+    if row is None:
+        return None
+    last = await _last_entry(session, procurement_id)
+    return Fulfilment(
+        procurement_id=row["procurement_id"],
+        package_id=row["package_id"],
+        order_id=row["order_id"],
+        order_number=row["order_number"],
+        work_unit=row["work_unit"],
+        ppk_id=row["ppk_id"],
+        ppk_name=row["ppk_name"],
+        vendor_id=row["vendor_id"],
+        vendor_name=row["vendor_name"],
+        order=OrderTerms(
+            version=row["order_version"],
+            total=row["order_total"],
+            shipping_cost=row["shipping_cost"],
+            delivery_deadline=row["delivery_deadline"],
+            lines=tuple(row["lines"]),
+        ),
+        order_date=row["order_date"],
+        pagu=row["pagu"],
+        delivery_address=row["delivery_address"],
+        vendor_email=row["vendor_email"],
+        state=FulfilmentState(row["state"]),
+        version=row["version"],
+        paid_total=row["paid_total"],
+        last_entry=_entry(last) if last else None,
+        shipment_count=last["entry_no"] if last else 0,
+        payment_count=await _count(session, payments, procurement_id),
+        delivered_at=row["delivered_at"],
+    )
+
+
+def _entry(row: RowMapping) -> ShippingEntry:
+    return ShippingEntry(
+        status=ShipmentStatus(row["status"]),
+        happened_at=row["happened_at"],
+        courier=row["courier"],
+        tracking_number=row["tracking_number"],
+        note=row["note"],
+    )
+
+
+async def add_shipment_entry(
+    session: AsyncSession, procurement_id: UUID, entry_no: int, entry: ShippingEntry, **record: Any
+) -> None:
+    """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
+    await session.execute(
+        insert(shipment_entries).values(
+            procurement_id=procurement_id,
+            entry_no=entry_no,
+            status=entry.status.value,
+            courier=entry.courier,
+            tracking_number=entry.tracking_number,
+            happened_at=entry.happened_at,
+            note=entry.note,
+            **record,
+        )
+    )
+
+
+async def add_payment(session: AsyncSession, **values: Any) -> None:
+    await session.execute(insert(payments).values(**values))
+
+
+async def add_receipt_of_goods(session: AsyncSession, **values: Any) -> None:
+    await session.execute(insert(receipts_of_goods).values(**values))
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """Which fulfilments a caller may see: their work unit's, their own vendor's, or all."""
+    if principal.reads_everything:
+        return true()
+    if principal.role is Role.PPK:
+        return fulfilments.c.work_unit == principal.work_unit
+    if principal.role is Role.VENDOR:
+        return fulfilments.c.vendor_id == principal.vendor_id
+    return false()
+
+
+async def find_visible(
+    session: AsyncSession, principal: Principal, procurement_id: UUID
+) -> RowMapping | None:
+    query = select(fulfilments).where(
+        and_(fulfilments.c.procurement_id == procurement_id, visible_to(principal))
+    )
+    return (await session.execute(query)).mappings().first()
+
+
+async def list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    state: str | None,
+    after: tuple[datetime, UUID] | None,
+    limit: int,
+) -> list[RowMapping]:
+    """One page of the fulfilments the caller may see, oldest first."""
+    conditions = [visible_to(principal)]
+    if state:
+        conditions.append(fulfilments.c.state == state)
+    if after:
+        created, procurement_id = after
+        conditions.append(
+            or_(
+                fulfilments.c.created_at > created,
+                and_(
+                    fulfilments.c.created_at == created,
+                    fulfilments.c.procurement_id > procurement_id,
+                ),
+            )
+        )
+    query = (
+        select(fulfilments)
+        .where(and_(*conditions))
+        .order_by(fulfilments.c.created_at, fulfilments.c.procurement_id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).mappings().all())
+
+
+async def rows_of(
+    session: AsyncSession, table: Any, procurement_id: UUID, order: Any
+) -> list[RowMapping]:
+    query = select(table).where(table.c.procurement_id == procurement_id).order_by(order)
+    return list((await session.execute(query)).mappings().all())
+
+
+async def details(session: AsyncSession, procurement_id: UUID) -> dict[str, list[RowMapping]]:
+    """The shipping history, payments and BAP/BAST rows of one fulfilment."""
+    return {
+        "shipments": await rows_of(
+            session, shipment_entries, procurement_id, shipment_entries.c.entry_no
+        ),
+        "payments": await rows_of(session, payments, procurement_id, payments.c.payment_no),
+        "receipts": await rows_of(
+            session, receipts_of_goods, procurement_id, receipts_of_goods.c.recorded_at
+        ),
+    }

@@ -1,0 +1,47 @@
+"""Fixtures of the delivery service's tests: the real app on the real broker and database."""
+
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from delivery.app import create_app
+from delivery.settings import DeliverySettings
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.testing.app import running_app
+
+# The unit tests' builders and the integration tests' helpers are plain modules beside them
+# (the importlib import mode does not put test folders on sys.path).
+HERE = Path(__file__).parent
+sys.path[:0] = [str(HERE / "unit"), str(HERE / "integration")]
+
+MIGRATIONS = HERE.parent / "migrations"
+
+
+@dataclass
+class DeliveryApp:
+    client: httpx.AsyncClient
+    clock: FixedClock
+    settings: DeliverySettings
+
+
+@pytest.fixture(scope="session")
+async def delivery_settings(service_database, topology, infrastructure, tmp_path_factory):
+    return DeliverySettings(
+        database_url=await service_database("delivery", MIGRATIONS),
+        topology_prefix=topology.prefix,
+        amqp_url=infrastructure.amqp_url,
+        delivery_limit=topology.delivery_limit,
+        document_root=str(tmp_path_factory.mktemp("delivery-documents")),
+        outbox_poll_seconds=0.5,
+    )
+
+
+@pytest.fixture
+async def delivery(delivery_settings) -> AsyncIterator[DeliveryApp]:
+    clock = FixedClock()
+    async with running_app(create_app(delivery_settings, clock)) as client:
+        yield DeliveryApp(client, clock, delivery_settings)

@@ -1,0 +1,96 @@
+"""Mapping between JSONB columns / contract models and the domain's value objects."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
+from epurchasing_shared.contracts.ordering import ItemPrice
+from ordering.domain.negotiation import PriceSet
+from ordering.domain.package import Package, Person, Vendor
+from ordering.domain.pricing import Line
+
+
+def line_from_json(data: Mapping[str, Any]) -> Line:
+    return Line(
+        line_no=int(data["line_no"]),
+        description=str(data["description"]),
+        quantity=int(data["quantity"]),
+        unit=str(data["unit"]),
+        unit_price=int(data["unit_price"]),
+        product_id=UUID(data["product_id"]) if data.get("product_id") else None,
+    )
+
+
+def line_to_json(line: Line) -> dict[str, Any]:
+    """The OrderLine shape of the contracts (line_total included)."""
+    return {
+        "line_no": line.line_no,
+        "product_id": str(line.product_id) if line.product_id else None,
+        "description": line.description,
+        "quantity": line.quantity,
+        "unit": line.unit,
+        "unit_price": line.unit_price,
+        "line_total": line.line_total,
+    }
+
+
+def lines_to_json(lines: Iterable[Line]) -> list[dict[str, Any]]:
+    return [line_to_json(line) for line in lines]
+
+
+def order_lines(lines: Iterable[Line]) -> list[OrderLine]:
+    return [OrderLine.model_validate(line_to_json(line)) for line in lines]
+
+
+def prices_from_json(data: Mapping[str, Any]) -> dict[int, int]:
+    """JSONB object keys are strings; line numbers are ints."""
+    return {int(line_no): int(price) for line_no, price in data.items()}
+
+
+def prices_to_json(prices: Mapping[int, int]) -> dict[str, int]:
+    return {str(line_no): price for line_no, price in sorted(prices.items())}
+
+
+def item_prices(prices: PriceSet) -> list[ItemPrice]:
+    return [ItemPrice(line_no=n, unit_price=p) for n, p in sorted(prices.prices.items())]
+
+
+def party(person: Person) -> Party:
+    return Party(id=person.id, name=person.name)
+
+
+def vendor_ref(vendor: Vendor) -> VendorRef:
+    return VendorRef(id=vendor.id, name=vendor.name, email=vendor.email)
+
+
+def package_from_row(row: Mapping[str, Any]) -> Package:
+    from ordering.domain.states import PackageState
+
+    vendor = row["vendor"]
+    return Package(
+        id=row["id"],
+        procurement_id=row["procurement_id"],
+        competition_id=row["competition_id"],
+        title=row["title"],
+        rup_code=row["rup_code"],
+        fiscal_year=row["fiscal_year"],
+        work_unit=row["work_unit"],
+        ppk=Person(**row["ppk"]),
+        official=Person(**row["official"]),
+        vendor=Vendor(id=UUID(vendor["id"]), name=vendor["name"], email=vendor.get("email")),
+        offered_lines=tuple(line_from_json(x) for x in row["offered_lines"]),
+        offered_shipping_cost=row["offered_shipping_cost"],
+        lines=tuple(line_from_json(x) for x in row["lines"]),
+        shipping_cost=row["shipping_cost"],
+        pagu=row["pagu"],
+        delivery_address=row["delivery_address"],
+        delivery_deadline=row["delivery_deadline"],
+        state=PackageState(row["state"]),
+        version=row["version"],
+        cancel_reason=row["cancel_reason"],
+    )
+
+
+def sorted_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
+    return tuple(sorted(lines, key=lambda line: line.line_no))

@@ -1,0 +1,59 @@
+"""Sending one e-mail through SMTP with aiosmtplib (host, port, TLS mode, credentials)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import aiosmtplib
+
+from ordering.settings import OrderingSettings
+
+
+class MailDeliveryError(Exception):
+    """The SMTP server was unreachable, timed out, or refused the message or recipient."""
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    recipient: str
+    subject: str
+    body: str
+    message_id: str
+    date: datetime
+
+
+class SmtpMailer:
+    def __init__(self, settings: OrderingSettings) -> None:
+        self._settings = settings
+
+    def build(self, mail: OutgoingMail) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self._settings.mail_sender
+        message["To"] = mail.recipient
+        message["Subject"] = mail.subject
+        # A stable Message-ID: a resend after a crash is recognisable as the same message.
+        message["Message-ID"] = mail.message_id
+        message["Date"] = format_datetime(mail.date)
+        message.set_content(mail.body)
+        return message
+
+    async def send(self, mail: OutgoingMail) -> str:
+        """Send ``mail``; returns the server's reply. Raises :class:`MailDeliveryError`."""
+        settings = self._settings
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        password = password or None
+        try:
+            _, reply = await aiosmtplib.send(
+                self.build(mail),
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username or None,  # empty in .env means none
+                password=password,
+                use_tls=settings.smtp_tls_mode == "tls",
+                start_tls=settings.smtp_tls_mode == "starttls",
+                timeout=settings.smtp_timeout_seconds,
+            )
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            raise MailDeliveryError(f"{type(error).__name__}: {error}"[:500]) from error
+        return reply

@@ -1,0 +1,68 @@
+"""Loading and saving blacklist entries."""
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rating.adapters.tables import blacklist_entries
+from rating.domain.blacklist import BlacklistEntry
+
+_FIELDS = tuple(column.name for column in blacklist_entries.columns)
+
+
+def _from_row(row: RowMapping) -> BlacklistEntry:
+    return BlacklistEntry(**{name: row[name] for name in _FIELDS})
+
+
+def _to_row(entry: BlacklistEntry) -> dict[str, Any]:
+    return {name: getattr(entry, name) for name in _FIELDS}
+
+
+def active_on(today: date) -> Any:
+    """The SQL twin of BlacklistEntry.is_active_on (kept beside it in the tests)."""
+    table = blacklist_entries.c
+    return and_(
+        table.lifted_at.is_(None),
+        table.starts_on <= today,
+        or_(table.ends_on.is_(None), table.ends_on >= today),
+    )
+
+
+class BlacklistRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, entry: BlacklistEntry) -> None:
+        await self.session.execute(insert(blacklist_entries).values(**_to_row(entry)))
+
+    async def get(self, entry_id: UUID, *, for_update: bool = False) -> BlacklistEntry | None:
+        query = select(blacklist_entries).where(blacklist_entries.c.id == entry_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return _from_row(row) if row else None
+
+    async def save(self, entry: BlacklistEntry) -> None:
+        await self.session.execute(
+            update(blacklist_entries)
+            .where(blacklist_entries.c.id == entry.id)
+            .values(**_to_row(entry))
+        )
+
+    async def page(
+        self, filters: list[Any], limit: int, after: tuple[str, str] | None
+    ) -> list[BlacklistEntry]:
+        """Entries matching ``filters``, oldest recorded first, after the cursor."""
+        table = blacklist_entries.c
+        query = select(blacklist_entries).where(*filters)
+        if after is not None:
+            at, entry_id = datetime.fromisoformat(after[0]), UUID(after[1])
+            query = query.where(
+                or_(table.recorded_at > at, and_(table.recorded_at == at, table.id > entry_id))
+            )
+        query = query.order_by(table.recorded_at, table.id).limit(limit)
+        return [_from_row(row) for row in (await self.session.execute(query)).mappings()]

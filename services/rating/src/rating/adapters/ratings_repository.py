@@ -1,0 +1,186 @@
+"""Loading and saving ratings, and the figures a scorecard is built from."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rating.adapters.tables import ratings, vendor_reviews
+from rating.domain.rating import CompletedPackage, Rating
+from rating.domain.scheme import WeightedResult
+from rating.domain.scorecard import RatedPackage
+
+_PACKAGE_FIELDS = (
+    "procurement_id",
+    "package_id",
+    "order_id",
+    "order_number",
+    "vendor_id",
+    "vendor_name",
+    "ppk_id",
+    "ppk_name",
+    "work_unit",
+    "on_time",
+    "completed_at",
+)
+
+
+def _to_row(rating: Rating) -> dict[str, Any]:
+    package = {name: getattr(rating.package, name) for name in _PACKAGE_FIELDS}
+    result = rating.result
+    return package | {
+        "id": rating.id,
+        "opened_at": rating.opened_at,
+        "state": rating.state,
+        "version": rating.version,
+        "scores": rating.scores or None,
+        "weights": rating.weights or None,
+        "scale_min": rating.scale_min,
+        "scale_max": rating.scale_max,
+        "weighted_points": result.points if result else None,
+        "weight_total": result.weight_total if result else None,
+        "comment": rating.comment,
+        "rated_at": rating.rated_at,
+        "reply": rating.reply,
+        "replied_at": rating.replied_at,
+        "replied_by": rating.replied_by,
+    }
+
+
+def _from_row(row: RowMapping) -> Rating:
+    result = (
+        WeightedResult(row["weighted_points"], row["weight_total"])
+        if row["weighted_points"] is not None
+        else None
+    )
+    return Rating(
+        id=row["id"],
+        package=CompletedPackage(**{name: row[name] for name in _PACKAGE_FIELDS}),
+        opened_at=row["opened_at"],
+        state=row["state"],
+        version=row["version"],
+        scores=dict(row["scores"] or {}),
+        weights=dict(row["weights"] or {}),
+        scale_min=row["scale_min"],
+        scale_max=row["scale_max"],
+        result=result,
+        comment=row["comment"],
+        rated_at=row["rated_at"],
+        reply=row["reply"],
+        replied_at=row["replied_at"],
+        replied_by=row["replied_by"],
+    )
+
+
+class RatingRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def open_if_new(self, rating: Rating) -> bool:
+        """Insert a pending rating unless its package already has one; True if inserted."""
+        inserted = await self.session.execute(
+            insert(ratings)
+            .values(**_to_row(rating))
+            .on_conflict_do_nothing(index_elements=["package_id"])
+            .returning(ratings.c.id)
+        )
+        return inserted.first() is not None
+
+    async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None:
+        query = select(ratings).where(ratings.c.id == rating_id)
+        return await self._one(query.with_for_update() if for_update else query)
+
+    async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
+        """The PPK's rating of a procurement's completed package (the unrated one first)."""
+        query = (
+            select(ratings)
+            .where(ratings.c.procurement_id == procurement_id, ratings.c.ppk_id == ppk_id)
+            .order_by((ratings.c.state == "pending").desc(), ratings.c.opened_at.desc())
+            .limit(1)
+            .with_for_update()
+        )
+        return await self._one(query)
+
+    async def save(self, rating: Rating) -> None:
+        await self.session.execute(
+            update(ratings).where(ratings.c.id == rating.id).values(**_to_row(rating))
+        )
+
+    async def page(
+        self, filters: Sequence[Any], limit: int, after: tuple[str, str] | None
+    ) -> list[Rating]:
+        """Ratings matching ``filters``, oldest first, after the cursor (opened_at, id)."""
+        query = select(ratings).where(*filters)
+        if after is not None:
+            at, rid = datetime.fromisoformat(after[0]), UUID(after[1])
+            query = query.where(
+                or_(
+                    ratings.c.opened_at > at,
+                    and_(ratings.c.opened_at == at, ratings.c.id > rid),
+                )
+            )
+        query = query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
+        return [_from_row(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]:
+        query = select(ratings.c.ppk_id, ratings.c.weighted_points, ratings.c.weight_total).where(
+            ratings.c.vendor_id == vendor_id, ratings.c.weighted_points.is_not(None)
+        )
+        rows = (await self.session.execute(query)).all()
+        return [
+            RatedPackage(r.ppk_id, WeightedResult(r.weighted_points, r.weight_total)) for r in rows
+        ]
+
+    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
+        """(completed packages, of which on time, the vendor's latest known name)."""
+        counts = select(func.count(), func.count().filter(ratings.c.on_time)).where(
+            ratings.c.vendor_id == vendor_id
+        )
+        total, on_time = (await self.session.execute(counts)).one()
+        latest = (
+            select(ratings.c.vendor_name)
+            .where(ratings.c.vendor_id == vendor_id)
+            .order_by(ratings.c.completed_at.desc())
+            .limit(1)
+        )
+        return total, on_time, await self.session.scalar(latest)
+
+    async def sees_procurement(self, procurement_id: UUID, *conditions: Any) -> bool:
+        query = select(ratings.c.id).where(ratings.c.procurement_id == procurement_id, *conditions)
+        return (await self.session.execute(query.limit(1))).first() is not None
+
+    async def _one(self, query: Select) -> Rating | None:
+        row = (await self.session.execute(query)).mappings().first()
+        return _from_row(row) if row else None
+
+
+class ReviewRepository:
+    """Whether a vendor is below the review threshold; rows locked to serialise ratings."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
+        await self.session.execute(
+            insert(vendor_reviews)
+            .values(vendor_id=vendor_id, below_threshold=False, changed_at=at)
+            .on_conflict_do_nothing(index_elements=["vendor_id"])
+        )
+        query = (
+            select(vendor_reviews.c.below_threshold)
+            .where(vendor_reviews.c.vendor_id == vendor_id)
+            .with_for_update()
+        )
+        return bool((await self.session.execute(query)).scalar_one())
+
+    async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
+        await self.session.execute(
+            update(vendor_reviews)
+            .where(vendor_reviews.c.vendor_id == vendor_id)
+            .values(below_threshold=below, changed_at=at)
+        )

@@ -1,0 +1,74 @@
+"""The Rating aggregate: rated once by its PPK, replied to once by its vendor."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from rating.domain.errors import ActionNotAllowed, InvalidInput
+from rating.domain.rating import PENDING, RATED, RATING_MACHINE, REPLIED, CompletedPackage, Rating
+from rating.domain.scheme import WeightedResult
+from rating.settings import RatingSettings
+
+AT = datetime(2026, 3, 1, 9, tzinfo=UTC)
+SCORES = {"quality_quantity": 3, "cost": 2, "timeliness": 3, "service": 2}
+
+
+def pending() -> Rating:
+    package = CompletedPackage(
+        procurement_id=uuid4(),
+        package_id=uuid4(),
+        order_id=uuid4(),
+        order_number="SP-1",
+        vendor_id=uuid4(),
+        vendor_name="CV Maju",
+        ppk_id="ppk-1",
+        ppk_name="Budi",
+        work_unit="dinkes",
+        on_time=True,
+        completed_at=AT,
+    )
+    return Rating(id=uuid4(), package=package, opened_at=AT)
+
+
+class TestRate:
+    def test_keeps_scores_weights_and_the_exact_result(self):
+        rated = pending().rate(RatingSettings().rating_scheme(), SCORES, "rapi", AT)
+        assert rated.state == RATED
+        assert rated.result == WeightedResult(260, 100)
+        assert rated.weights["timeliness"] == 30
+        assert (rated.comment, rated.rated_at, rated.version) == ("rapi", AT, 2)
+
+    def test_refuses_a_second_rating(self):
+        scheme = RatingSettings().rating_scheme()
+        rated = pending().rate(scheme, SCORES, None, AT)
+        with pytest.raises(ActionNotAllowed) as refused:
+            rated.rate(scheme, SCORES, None, AT)
+        assert refused.value.current_state == RATED
+
+    def test_refuses_a_score_outside_the_scale(self):
+        with pytest.raises(InvalidInput):
+            pending().rate(RatingSettings().rating_scheme(), SCORES | {"cost": 4}, None, AT)
+
+
+class TestReply:
+    def test_only_once_and_only_after_the_rating(self):
+        with pytest.raises(ActionNotAllowed):
+            pending().answer("thanks", "vendor-user", AT)
+        rated = pending().rate(RatingSettings().rating_scheme(), SCORES, None, AT)
+        replied = rated.answer("terima kasih", "vendor-user", AT)
+        assert (replied.state, replied.reply, replied.replied_by) == (
+            REPLIED,
+            "terima kasih",
+            "vendor-user",
+        )
+        with pytest.raises(ActionNotAllowed):
+            replied.answer("again", "vendor-user", AT)
+
+
+class TestStateMachine:
+    def test_reports_allowed_actions_per_role(self):
+        assert RATING_MACHINE.allowed_actions(PENDING, "ppk") == ["rate"]
+        assert RATING_MACHINE.allowed_actions(PENDING, "vendor") == []
+        assert RATING_MACHINE.allowed_actions(RATED, "vendor") == ["reply"]
+        assert RATING_MACHINE.allowed_actions(REPLIED, "vendor") == []
