@@ -43,3 +43,10 @@ async def service(competition_settings) -> AsyncIterator[CompetitionService]:
     clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # 09:00 in Jakarta
     async with running_app(create_app(competition_settings, clock)) as client:
         yield CompetitionService(client, clock, competition_settings)
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory):
+    """This service's tests get exchanges and queues of their own: events other services'
+    tests publish never reach its consumers, nor its events theirs."""
+    return await topology_factory("competition")

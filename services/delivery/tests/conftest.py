@@ -45,3 +45,10 @@ async def delivery(delivery_settings) -> AsyncIterator[DeliveryApp]:
     clock = FixedClock()
     async with running_app(create_app(delivery_settings, clock)) as client:
         yield DeliveryApp(client, clock, delivery_settings)
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory):
+    """This service's tests get exchanges and queues of their own: events other services'
+    tests publish never reach its consumers, nor its events theirs."""
+    return await topology_factory("delivery")

@@ -49,3 +49,10 @@ def rating(rating_service: RatingService) -> RatingService:
     """The running service with its clock back at the start of the scenario."""
     rating_service.clock.set(START)
     return rating_service
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory):
+    """This service's tests get exchanges and queues of their own: events other services'
+    tests publish never reach its consumers, nor its events theirs."""
+    return await topology_factory("rating")

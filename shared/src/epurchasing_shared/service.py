@@ -31,7 +31,7 @@ from epurchasing_shared.db import make_engine, make_session_factory, transaction
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.history import HistoryEntry, read_history
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers
-from epurchasing_shared.messaging.consumer import ConsumerSpec, register_consumer
+from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology, declare_topology
@@ -106,9 +106,7 @@ def build_runtime(
         spine=spine,
         topology=topology,
         documents=DocumentStore(settings.document_root),
-        broker=RabbitBroker(
-            settings.amqp_url, logger=logging.getLogger(f"{definition.name}.broker")
-        ),
+        broker=consumer_broker(settings.amqp_url, logging.getLogger(f"{definition.name}.broker")),
         relay=relay,
     )
 

@@ -8,14 +8,13 @@ from uuid import UUID, uuid4
 
 import aio_pika
 import pytest
-from faststream.rabbit import RabbitBroker
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
-from epurchasing_shared.messaging.consumer import ConsumerSpec, register_consumer
+from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology
@@ -74,7 +73,7 @@ async def eventually(check, timeout: float = 15.0) -> None:
 async def consumer(
     infrastructure, spine_db: SpineDb, spine_topology: Topology
 ) -> AsyncIterator[None]:
-    broker = RabbitBroker(infrastructure.amqp_url)
+    broker = consumer_broker(infrastructure.amqp_url)
     register_consumer(
         broker,
         spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from faststream import AckPolicy
-from faststream.rabbit import QueueType, RabbitBroker, RabbitQueue
+from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 from sqlalchemy import Table
@@ -44,6 +44,17 @@ class ConsumerSpec:
     service: str
     purpose: str
     handlers: Mapping[str, EventHandler]  # event type -> handler
+
+
+def consumer_broker(amqp_url: str, logger: logging.Logger | None = None) -> RabbitBroker:
+    """The FastStream broker of a service's consumers.
+
+    ``prefetch_count=1`` per consumer: each queue's messages are handled one at a time, in
+    the order the relay published them, so a consumer sees an order issued before its
+    acknowledgement. (With several replicas of one service, order across replicas is not
+    kept; consumers still lock the rows they change.)
+    """
+    return RabbitBroker(amqp_url, default_channel=Channel(prefetch_count=1), logger=logger)
 
 
 def parse_envelope(
