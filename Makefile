@@ -27,6 +27,7 @@ test: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src/$(s)/domain)
 
 format: install
 	$(BIN)/ruff format .

@@ -219,3 +219,10 @@ def ordering_harness(
 def make_package_event() -> Callable[..., CloudEvent]:
     """``make_package_event(pagu=..., vendor_id=...)``: a competition.package_generated.v1."""
     return package_event
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory):
+    """This service's tests get exchanges and queues of their own: events other services'
+    tests publish never reach its consumers, nor its events theirs."""
+    return await topology_factory("ordering")

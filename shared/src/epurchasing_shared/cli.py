@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
 
 from epurchasing_shared.auth import Role, mint_token
 from epurchasing_shared.messaging.topology import Topology
@@ -45,14 +46,18 @@ async def _dead_letters(args: argparse.Namespace) -> None:
         channel = await connection.channel(publisher_confirms=True)
         queue = await channel.get_queue(queue_name, ensure=True)
         events = await channel.get_exchange(topology.exchange)
-        seen = 0
-        while args.limit is None or seen < args.limit:
+        # Take the messages without acknowledging them: those not replayed go back to the
+        # DLQ when the channel closes, so list and show change nothing.
+        taken: list[AbstractIncomingMessage] = []
+        while args.limit is None or len(taken) < args.limit:
             message = await queue.get(fail=False, no_ack=False)
             if message is None:
                 break
-            seen += 1
+            taken.append(message)
+        for message in taken:
+            if args.message_id not in (None, message.message_id):
+                continue
             if args.action == "replay":
-                routing_key = message.type or ""  # the relay sets type = routing key
                 await events.publish(
                     aio_pika.Message(
                         body=message.body,
@@ -61,25 +66,34 @@ async def _dead_letters(args: argparse.Namespace) -> None:
                         message_id=message.message_id,
                         correlation_id=message.correlation_id,
                         type=message.type,
-                        headers={
-                            k: v for k, v in message.headers.items() if not k.startswith("x-")
-                        },
                     ),
-                    routing_key=routing_key,
+                    routing_key=original_routing_key(message),
                     mandatory=True,
                 )
                 await message.ack()
                 print(f"replayed {message.message_id} ({message.type})")
-                continue
-            # list and show leave the message where it is
-            await message.nack(requeue=True)
-            if args.action == "list":
+            elif args.action == "list":
                 reason = message.headers.get("x-first-death-reason", "")
-                print(f"{message.message_id}\t{message.type}\t{reason}")
+                print(f"{message.message_id}\t{original_routing_key(message)}\t{reason!s}")
             else:
-                print(json.dumps(json.loads(message.body), indent=2))
-            if args.action == "show" and args.message_id in (None, message.message_id):
-                break
+                print(_readable(message.body))
+
+
+def original_routing_key(message: AbstractIncomingMessage) -> str:
+    """The event type it was first published with (RabbitMQ's ``x-death`` header keeps it)."""
+    deaths = message.headers.get("x-death")
+    if isinstance(deaths, list) and deaths and isinstance(deaths[-1], dict):
+        keys = deaths[-1].get("routing-keys")
+        if isinstance(keys, list) and keys:
+            return str(keys[0])
+    return message.type or ""
+
+
+def _readable(body: bytes) -> str:
+    try:
+        return json.dumps(json.loads(body), indent=2, ensure_ascii=False)
+    except ValueError:  # a poison message need not be JSON
+        return body.decode(errors="replace")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -8,7 +8,7 @@ serves its API, runs its consumers on FastStream and its outbox relay, all in on
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,7 +76,9 @@ class ServiceDefinition:
     consumers: Callable[[Runtime], Sequence[ConsumerSpec]] = lambda runtime: ()
     version: str = "1.0.0"
     # Extra background work of the service (e.g. a mail sender), started with the app.
-    background: Callable[[Runtime], Sequence[Callable[[], Awaitable[None]]]] = lambda runtime: ()
+    background: Callable[[Runtime], Sequence[Callable[[], Coroutine[Any, Any, None]]]] = (
+        lambda runtime: ()
+    )
 
 
 def build_runtime(

@@ -1,16 +1,24 @@
 """Fixtures of the spine tests: a scratch database with the spine tables and a test topology."""
 
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from uuid import uuid4
 
 import aio_pika
 import asyncpg
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from epurchasing_shared.clock import SystemClock
+from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
+from epurchasing_shared.contracts.rating import VendorBlacklisted
 from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.topology import (
     ConsumerQueue,
     Topology,
@@ -70,3 +78,63 @@ async def spine_topology(infrastructure: Infrastructure, run_id: str) -> AsyncIt
     connection = await aio_pika.connect(infrastructure.amqp_url)
     async with connection:
         await delete_topology(await connection.channel(), topology)
+
+
+attempts: Counter[str] = Counter()
+
+
+async def apply_blacklisted(session, event: CloudEvent, payload: EventPayload) -> None:
+    """The test consumer's effect: count the entry; the reason tells it how to fail."""
+    assert isinstance(payload, VendorBlacklisted)
+    key = str(payload.entry_id)
+    attempts[key] += 1
+    if payload.reason == "fail-always" or (payload.reason == "fail-twice" and attempts[key] <= 2):
+        raise RuntimeError(f"simulated failure {attempts[key]} of {key}")
+    await session.execute(
+        insert(effects)
+        .values(key=key, count=1)
+        .on_conflict_do_update(index_elements=["key"], set_={"count": effects.c.count + 1})
+    )
+
+
+def blacklisted(reason: str = "tender fraud") -> CloudEvent:
+    return make_event(
+        service="rating",
+        payload=VendorBlacklisted(
+            entry_id=uuid4(),
+            vendor_id=uuid4(),
+            reason=reason,
+            decree_reference="SK-1/2026",
+            starts_on=date(2026, 1, 1),
+            recorded_at=datetime.now(UTC),
+        ),
+        procurement_id=None,
+        subject="vendor/x",
+        time=datetime.now(UTC),
+    )
+
+
+@pytest.fixture(scope="module")
+async def consumer(
+    infrastructure, spine_db: SpineDb, spine_topology: Topology
+) -> AsyncIterator[None]:
+    broker = consumer_broker(infrastructure.amqp_url)
+    register_consumer(
+        broker,
+        spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),
+        topology=spine_topology,
+        session_factory=spine_db.sessions,
+        inbox=spine_db.spine.inbox,
+        clock=SystemClock(),
+    )
+    await broker.start()
+    yield
+    await broker.stop()
+
+
+async def publish_raw(amqp_url: str, exchange: str, body: bytes, routing_key: str) -> None:
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        channel = await connection.channel()
+        target = await channel.get_exchange(exchange)
+        await target.publish(aio_pika.Message(body, message_id=str(uuid4())), routing_key)

@@ -54,7 +54,7 @@ class TestPpkReview:
         assert cancelled.data["purchase_request_id"] == str(event.procurementid)
         assert cancelled.data["competition_id"] == event.data["competition_id"]
         assert cancelled.sopstep == "20b" and cancelled.actorrole == "ppk"
-        last = [e for e in history if e["action"] == "ppk_reject"][0]
+        last = next(e for e in history if e["action"] == "ppk_reject")
         assert (last["from_state"], last["to_state"], last["reason"]) == (
             "awaiting_ppk",
             "cancelled",

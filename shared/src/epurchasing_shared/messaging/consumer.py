@@ -71,8 +71,8 @@ def parse_envelope(
 
 def delivery_count(message: RabbitMessage) -> int:
     """How many times this message was delivered before (0 on the first delivery)."""
-    headers = message.raw_message.headers or {}
-    return int(headers.get("x-delivery-count", 0) or 0)
+    count = (message.raw_message.headers or {}).get("x-delivery-count", 0)
+    return count if isinstance(count, int) else 0
 
 
 def register_consumer(

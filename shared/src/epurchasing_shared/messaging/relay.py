@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 from datetime import datetime
+from typing import Any
 
 import aio_pika
 import asyncpg
@@ -28,7 +29,7 @@ log = logging.getLogger("epurchasing.outbox")
 
 
 def amqp_message(envelope: dict, traceparent: str | None) -> aio_pika.Message:
-    headers = {"traceparent": traceparent} if traceparent else {}
+    headers: dict[str, Any] = {"traceparent": traceparent} if traceparent else {}
     return aio_pika.Message(
         body=json.dumps(envelope, separators=(",", ":")).encode(),
         content_type=CONTENT_TYPE,

@@ -7,6 +7,7 @@ so ``mandatory`` publishing fails only when the topology itself is broken.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
@@ -78,7 +79,7 @@ class Topology:
                 return consumer
         raise LookupError(f"no consumer queue {service}.{purpose} in the topology")
 
-    def queue_arguments(self, queue: str) -> dict[str, object]:
+    def queue_arguments(self, queue: str) -> dict[str, Any]:
         return {
             "x-queue-type": "quorum",
             "x-dead-letter-exchange": self.dead_letter_exchange,

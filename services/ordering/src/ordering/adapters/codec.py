@@ -1,6 +1,6 @@
 """Mapping between JSONB columns / contract models and the domain's value objects."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -9,6 +9,7 @@ from epurchasing_shared.contracts.ordering import ItemPrice
 from ordering.domain.negotiation import PriceSet
 from ordering.domain.package import Package, Person, Vendor
 from ordering.domain.pricing import Line
+from ordering.domain.states import PackageState
 
 
 def line_from_json(data: Mapping[str, Any]) -> Line:
@@ -65,8 +66,6 @@ def vendor_ref(vendor: Vendor) -> VendorRef:
 
 
 def package_from_row(row: Mapping[str, Any]) -> Package:
-    from ordering.domain.states import PackageState
-
     vendor = row["vendor"]
     return Package(
         id=row["id"],
@@ -90,7 +89,3 @@ def package_from_row(row: Mapping[str, Any]) -> Package:
         version=row["version"],
         cancel_reason=row["cancel_reason"],
     )
-
-
-def sorted_lines(lines: Sequence[Line]) -> tuple[Line, ...]:
-    return tuple(sorted(lines, key=lambda line: line.line_no))

@@ -1,7 +1,7 @@
 """Purchase orders, their versions and the order-number counters in PostgreSQL."""
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -102,7 +102,3 @@ async def set_order(session: AsyncSession, order_id: UUID, **values: Any) -> Non
     await session.execute(
         update(purchase_orders).where(purchase_orders.c.id == order_id).values(**values)
     )
-
-
-def order_year(order_date: date) -> int:
-    return order_date.year

@@ -6,6 +6,7 @@ from epurchasing_shared.contracts.competition import PackageGenerated
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.history import append_history
 from epurchasing_shared.service import Runtime
+from ordering.adapters.repository import insert_package_if_new
 from ordering.domain.states import PackageState
 
 
@@ -14,8 +15,6 @@ async def receive_package(
 ) -> bool:
     """Create the package from competition's data; a second delivery (a new event id for the
     same package, e.g. a replay) changes nothing. True when the package was created."""
-    from ordering.adapters.repository import insert_package_if_new
-
     now = runtime.clock.now()
     lines = [line.model_dump(mode="json") for line in payload.lines]
     created = await insert_package_if_new(

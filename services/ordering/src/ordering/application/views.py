@@ -1,11 +1,14 @@
 """What the API shows of a package: its data, rounds, order, e-mail and allowed actions."""
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.http.pagination import PageParams, encode_cursor
+from epurchasing_shared.http.problems import Invalid
 from ordering.adapters import orders, repository
 from ordering.adapters.codec import lines_to_json
 from ordering.adapters.mail_outbox import load_email
@@ -121,11 +124,6 @@ async def list_visible_packages(
     """A page of the packages the caller may see, with the cursor of the next page."""
     after = None
     if page.cursor:
-        from datetime import datetime
-        from uuid import UUID
-
-        from epurchasing_shared.http.problems import Invalid
-
         try:
             after = (datetime.fromisoformat(page.cursor[0]), UUID(page.cursor[1]))
         except (ValueError, IndexError) as error:
