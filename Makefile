@@ -11,15 +11,19 @@ SERVICES := competition ordering delivery rating
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) demo/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e shared $(foreach s,$(SERVICES),-e services/$(s))
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e demo
 	touch $@
 
 install: $(VENV)/.installed
 
 run: install
 	$(BIN)/python scripts/run_local.py $(SERVICES)
+
+# One procurement through the 27 SOP steps against `make run`'s services (see README, "The demo").
+demo: install
+	$(BIN)/epurchasing-demo $(DEMO_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

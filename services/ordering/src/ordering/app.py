@@ -18,6 +18,7 @@ from ordering.api import negotiation, purchase_orders
 from ordering.api import packages as packages_api
 from ordering.application.common import can_see
 from ordering.application.notify_vendor import run_vendor_mail_sender
+from ordering.consumers.delivery_events import delivery_events_consumer
 from ordering.consumers.package_generated import package_generated_consumer
 from ordering.settings import OrderingSettings
 
@@ -67,7 +68,10 @@ def definition() -> ServiceDefinition:
         routers=[packages_api.router, negotiation.router, purchase_orders.router],
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
-        consumers=lambda runtime: [package_generated_consumer(runtime)],
+        consumers=lambda runtime: [
+            package_generated_consumer(runtime),
+            delivery_events_consumer(runtime),
+        ],
         background=background,
     )
 

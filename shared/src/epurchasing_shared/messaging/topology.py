@@ -41,6 +41,12 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
         ),
     ),
     ConsumerQueue("rating", "on_package_completed", ("delivery.package_completed.v1",)),
+    ConsumerQueue(
+        "ordering",
+        "on_delivery_events",
+        ("delivery.goods_handed_over.v1", "delivery.package_completed.v1"),
+    ),
+    ConsumerQueue("competition", "on_package_completed", ("delivery.package_completed.v1",)),
 )
 
 

@@ -153,6 +153,13 @@ async def load_competition(
     return competition_from_row(found) if found else None
 
 
+async def competition_of_package(session: AsyncSession, package_id: UUID) -> Competition | None:
+    """The competition that generated ``package_id`` (step 13), if any."""
+    query = select(competitions).where(competitions.c.package_id == package_id)
+    found = (await session.execute(query)).mappings().first()
+    return competition_from_row(found) if found else None
+
+
 async def load_ranking(session: AsyncSession, competition_id: UUID) -> list[dict[str, Any]]:
     ranking = await session.scalar(
         select(competitions.c.ranking).where(competitions.c.id == competition_id)

@@ -100,7 +100,8 @@ competitions = Table(
     Column("outcome", String(20)),
     Column("failure_reason", String(40)),
     Column("ranking", JSONB),
-    Column("package_id", Uuid),
+    # Looked up by delivery.package_completed.v1 (package -> request).
+    Column("package_id", Uuid, index=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

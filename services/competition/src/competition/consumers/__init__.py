@@ -1,10 +1,12 @@
-"""Consumers of the competition service: the blacklist copy and cancelled packages."""
+"""Consumers of the competition service: the blacklist copy, cancelled and completed packages."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import procurement_repository as repo
 from competition.application.blacklist import record_blacklisting, record_lift
+from competition.application.fulfilment import CompletionRefused, fulfil_request
 from competition.application.results import reopen_request
+from epurchasing_shared.contracts.delivery import PackageCompleted
 from epurchasing_shared.contracts.envelope import Actor, CloudEvent, EventPayload
 from epurchasing_shared.contracts.ordering import PackageCancelled
 from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
@@ -57,6 +59,21 @@ def package_cancelled_handler(runtime: Runtime):
     return on_package_cancelled
 
 
+def package_completed_handler(runtime: Runtime):
+    """Step 27: delivery completed the package; the purchase request is fulfilled."""
+
+    async def on_package_completed(
+        session: AsyncSession, event: CloudEvent, payload: EventPayload
+    ) -> None:
+        assert isinstance(payload, PackageCompleted)
+        try:
+            await fulfil_request(runtime, session, event, payload)
+        except CompletionRefused as error:
+            raise PermanentEventError(str(error)) from error
+
+    return on_package_completed
+
+
 def consumers(runtime: Runtime) -> list[ConsumerSpec]:
     return [
         ConsumerSpec(
@@ -71,5 +88,10 @@ def consumers(runtime: Runtime) -> list[ConsumerSpec]:
             "competition",
             "on_package_cancelled",
             {PackageCancelled.event_type: package_cancelled_handler(runtime)},
+        ),
+        ConsumerSpec(
+            "competition",
+            "on_package_completed",
+            {PackageCompleted.event_type: package_completed_handler(runtime)},
         ),
     ]

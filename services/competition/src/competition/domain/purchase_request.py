@@ -1,7 +1,8 @@
 """The purchase request (SOP steps 1–4): the PPK's need, addressed to a procurement official.
 
 ``draft`` → ``submitted`` (3) → ``accepted`` (4) → ``in_competition`` → ``accepted`` again when
-a competition fails or its package is cancelled (re-competition), later ``fulfilled``/``closed``.
+a competition fails or its package is cancelled (re-competition); ``fulfilled`` (final) once the
+delivery service completes the package (27).
 """
 
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from competition.domain.state_machine import SYSTEM, StateMachine, transition
 PPK, OFFICIAL = "ppk", "procurement_official"
 
 DRAFT, SUBMITTED, ACCEPTED, IN_COMPETITION = "draft", "submitted", "accepted", "in_competition"
+FULFILLED = "fulfilled"
 
 PURCHASE_REQUEST_MACHINE = StateMachine(
     [
@@ -25,6 +27,8 @@ PURCHASE_REQUEST_MACHINE = StateMachine(
         transition("start_competition", [ACCEPTED], IN_COMPETITION, "6", OFFICIAL),
         # A failed competition or a cancelled package lets the request be competed again.
         transition("reopen", [IN_COMPETITION], ACCEPTED, "11", SYSTEM),
+        # delivery.package_completed.v1: the request's package was delivered, paid, completed.
+        transition("fulfil", [IN_COMPETITION], FULFILLED, "27", SYSTEM),
     ]
 )
 
@@ -160,3 +164,11 @@ def reopen(request: PurchaseRequest, reason: str, sop_step: str) -> Change:
     """Back to ``accepted`` after a failed competition or a cancelled package."""
     change = request._move("reopen", SYSTEM, reason)
     return replace(change, sop_step=sop_step)
+
+
+def fulfil(request: PurchaseRequest, reason: str) -> Change | None:
+    """The request's package was completed (27): ``fulfilled``, its final state. None when it
+    already is (a redelivered completion); ActionNotAllowed from any state but in_competition."""
+    if request.state == FULFILLED:
+        return None
+    return request._move("fulfil", SYSTEM, reason)

@@ -113,6 +113,9 @@ purchase_orders = Table(
     Column("current_version", Integer, nullable=False),
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("acknowledged_by", String(200)),
+    # BAST (26), from delivery.goods_handed_over.v1: no addendum after it.
+    Column("handed_over_at", DateTime(timezone=True)),
+    Column("bast_document_id", Uuid),
     UniqueConstraint("work_unit", "year", "seq"),
 )
 

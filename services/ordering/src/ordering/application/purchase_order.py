@@ -1,8 +1,8 @@
 """Steps 21, 22 and 24a: the purchase order (*Surat Pesanan*), its acknowledgement, addenda.
 
 Addenda are allowed while the order is issued or acknowledged. Handover (BAST) happens in the
-delivery service; a later consumer of its events will move the package to ``closed``, which
-ends addenda (domain.md: only before BAST).
+delivery service; its ``delivery.goods_handed_over.v1`` moves the package to ``handed_over``
+(application/delivery_events.py), which ends addenda (domain.md: only before BAST).
 """
 
 from datetime import date

@@ -73,6 +73,8 @@ async def _order(session: AsyncSession, package: Package) -> dict[str, Any] | No
         "acknowledged_at": order["acknowledged_at"].isoformat()
         if order["acknowledged_at"]
         else None,
+        # BAST (26), recorded from delivery.goods_handed_over.v1: no addendum after it.
+        "handed_over_at": order["handed_over_at"].isoformat() if order["handed_over_at"] else None,
         "versions": [
             {
                 "version": v["version"],

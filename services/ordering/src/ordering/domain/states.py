@@ -21,7 +21,8 @@ class PackageState(StrEnum):
     CANCELLED = "cancelled"  # 20b (or cancelled by the official during negotiation, 17)
     ORDER_ISSUED = "order_issued"  # 21: Surat Pesanan issued
     ORDER_ACKNOWLEDGED = "order_acknowledged"  # 22
-    CLOSED = "closed"  # after BAST (set by a future consumer of delivery events)
+    HANDED_OVER = "handed_over"  # 26: delivery recorded the BAST; no more addenda
+    CLOSED = "closed"  # 27: delivery completed the package
 
 
 class Actor(StrEnum):
@@ -30,6 +31,9 @@ class Actor(StrEnum):
     OFFICIAL = "procurement_official"
     VENDOR = "vendor"
     PPK = "ppk"
+    # The service itself, applying another service's event (no token has this role, so
+    # these transitions never appear in a caller's allowed_actions).
+    SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,17 @@ TRANSITIONS: dict[str, Transition] = {
             Actor.VENDOR,
         ),
         Transition("amend_order", ORDER_LIVE, None, "24a", Actor.PPK),
+        # delivery.goods_handed_over.v1: the BAST ends the time for addenda (24a).
+        Transition("record_handover", ORDER_LIVE, S.HANDED_OVER, "26", Actor.SYSTEM),
+        # delivery.package_completed.v1: a completion implies the handover happened.
+        Transition("close", ORDER_LIVE | {S.HANDED_OVER}, S.CLOSED, "27", Actor.SYSTEM),
     )
+}
+
+# States in which a delivery fact has already been applied: its redelivery changes nothing.
+ALREADY_APPLIED: dict[str, frozenset[PackageState]] = {
+    "record_handover": frozenset({S.HANDED_OVER, S.CLOSED}),
+    "close": frozenset({S.CLOSED}),
 }
 
 
@@ -108,3 +122,12 @@ def check_transition(state: PackageState, action: str, role: str) -> Transition:
 def next_state(state: PackageState, transition: Transition) -> PackageState:
     """Where the package goes; an action without a ``to_state`` keeps the state."""
     return transition.to_state or state
+
+
+def follow_delivery(state: PackageState, action: str) -> Transition | None:
+    """The transition a delivery event asks for (``record_handover`` or ``close``); None when
+    the package is already there (a redelivered or replayed event); ActionNotAllowed when the
+    package cannot have reached that point (e.g. it was cancelled)."""
+    if state in ALREADY_APPLIED[action]:
+        return None
+    return check_transition(state, action, Actor.SYSTEM)

@@ -1,0 +1,110 @@
+"""``epurchasing-demo``: seed a small catalogue and run one procurement through the 27 steps
+against running services, printing every step and the timeline across the four services."""
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from epurchasing_demo.cast import Cast
+from epurchasing_demo.catalogue import demo_catalogue, rupiah, seed_catalogue
+from epurchasing_demo.client import SERVICES, Api, DriverError, Endpoints, Unreachable
+from epurchasing_demo.driver import drive, timeline, wait_for_final_states
+from epurchasing_demo.model import Branches, StepRecord
+
+HEADER = f"{'SOP':<4} {'time':<8}  {'actor':<40} {'resulting state':<22} what happened"
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    defaults = Endpoints.from_env()
+    parser = argparse.ArgumentParser(prog="epurchasing-demo", description=__doc__)
+    for service in SERVICES:
+        parser.add_argument(
+            f"--{service}-url",
+            default=defaults.of(service),
+            help=f"base URL of the {service} service (env {service.upper()}_URL or "
+            f"{service.upper()}_PORT; default %(default)s)",
+        )
+    parser.add_argument("--offer-window", type=float, default=5.0, help="seconds (default 5)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per hand-off, seconds")
+    parser.add_argument("--failed-competition", action="store_true", help="11b, then re-run")
+    parser.add_argument("--rejected-rounds", type=int, default=0, help="17b rounds (default 0)")
+    parser.add_argument("--ppk-rejects", action="store_true", help="20b, then a new competition")
+    parser.add_argument("--addendum", action="store_true", help="24a: amend the order")
+    parser.add_argument("--instalments", type=int, default=1, help="26: payments (default 1)")
+    return parser.parse_args(argv)
+
+
+def print_step(step: StepRecord) -> None:
+    at = step.at.astimezone().strftime("%H:%M:%S")
+    print(f"{step.sop:<4} {at:<8}  {step.actor[:40]:<40} {step.state:<22} {step.what}", flush=True)
+
+
+def print_timeline(entries: list[dict[str, Any]]) -> None:
+    print(f"\nTimeline of the procurement across the four services ({len(entries)} entries):")
+    for entry in entries:
+        at = datetime.fromisoformat(entry["at"]).astimezone().strftime("%H:%M:%S.%f")[:-3]
+        change = f"{entry['from_state'] or '-'} -> {entry['to_state'] or '-'}"
+        who = entry["actor_role"] or "system"
+        step = entry["sop_step"] or ""
+        print(f"  {at}  {entry['service']:<11} {step:<4} {who:<20} {entry['action']:<24} {change}")
+
+
+async def run(args: argparse.Namespace) -> int:
+    endpoints = Endpoints(*(getattr(args, f"{s}_url") for s in SERVICES))
+    branches = Branches(
+        failed_competition_first=args.failed_competition,
+        rejected_rounds=args.rejected_rounds,
+        ppk_rejects_first=args.ppk_rejects,
+        addendum=args.addendum,
+        instalments=args.instalments,
+    )
+    cast, spec = Cast(), demo_catalogue()
+    async with httpx.AsyncClient(timeout=30) as http:
+        api = Api(endpoints, http)
+        await api.check_reachable()
+        vendors = await seed_catalogue(api, cast.admin_headers(), spec)
+        print(f"Catalogue '{spec.category}' (seeded by the admin):")
+        for vendor in vendors:
+            price = rupiah(vendor.spec.catalogue_price)
+            print(f"  {vendor.name:<30} {vendor.spec.email:<44} {price:>15}  {vendor.spec.product}")
+        print(f"\n{HEADER}")
+        outcome = await drive(
+            api,
+            cast,
+            vendors,
+            spec.category,
+            branches,
+            offer_window=args.offer_window,
+            timeout=args.timeout,
+            on_step=print_step,
+        )
+        steps = sorted({int("".join(c for c in s.sop if c.isdigit())) for s in outcome.steps})
+        print(
+            f"\nProcurement {outcome.procurement_id}: SOP steps {steps[0]}–{steps[-1]} done "
+            f"({len(steps)} of 27), Surat Pesanan {outcome.order_number}."
+        )
+        states = await wait_for_final_states(api, cast, outcome, timeout=args.timeout)
+        print("Final states: " + ", ".join(f"{k} {v}" for k, v in states.items()))
+        print_timeline(await timeline(api, cast, outcome.procurement_id))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``epurchasing-demo`` console script."""
+    args = parse(argv)
+    try:
+        code = asyncio.run(run(args))
+    except Unreachable as error:
+        print(f"epurchasing-demo: {error}", file=sys.stderr)
+        code = 2
+    except DriverError as error:
+        print(f"epurchasing-demo: a step failed: {error}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    sys.exit(code)

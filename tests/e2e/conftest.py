@@ -1,0 +1,150 @@
+"""The four services as real processes (their production entry points) on the real broker and
+database, fresh databases per run, a real SMTP server catching the vendor's e-mail, and an
+exchange spy; shared by every e2e test of the session and stopped with SIGINT at the end."""
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from epurchasing_demo.client import SERVICES, Endpoints
+from sqlalchemy.engine import make_url
+
+from epurchasing_shared.settings import ServiceSettings
+from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class MailCatcher:
+    """A real SMTP server (aiosmtpd) keeping what it receives."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.received: list[tuple[list[str], EmailMessage]] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for recipients, message in self.received if address in recipients]
+
+
+@dataclass
+class System:
+    endpoints: Endpoints
+    settings: ServiceSettings  # the JWT settings the processes were given
+    spy: ExchangeSpy
+    mail: MailCatcher
+    logs: dict[str, Path]
+
+    def log_tail(self) -> str:
+        return "\n".join(
+            f"--- {name}\n{path.read_text(errors='replace')[-3000:]}"
+            for name, path in self.logs.items()
+        )
+
+
+async def _ready(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2) as client:
+            return (await client.get(url)).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _environment(infrastructure, run_id, topology, mail, root: Path) -> tuple[dict, dict]:
+    secret = secrets.token_urlsafe(32)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "AMQP_URL": infrastructure.amqp_url,
+        "TOPOLOGY_PREFIX": topology.prefix,
+        "DELIVERY_LIMIT": str(topology.delivery_limit),
+        "JWT_SECRET": secret,
+        "ORDERING_SMTP_HOST": "127.0.0.1",
+        "ORDERING_SMTP_PORT": str(mail.port),
+        "ORDERING_MAIL_POLL_SECONDS": "0.5",
+    }
+    ports = {}
+    for service in SERVICES:
+        prefix, ports[service] = service.upper(), free_port()
+        env[f"{prefix}_PORT"] = str(ports[service])
+        env[f"{prefix}_DATABASE_URL"] = infrastructure.database(f"{run_id}_e2e_{service}")
+        env[f"{prefix}_DOCUMENT_ROOT"] = str(root / "documents" / service)
+    return env, ports
+
+
+@pytest.fixture(scope="session")
+async def system(
+    infrastructure, run_id, topology_factory, tmp_path_factory
+) -> AsyncIterator[System]:
+    topology = await topology_factory("e2e")
+    root = tmp_path_factory.mktemp("e2e")
+    mail = MailCatcher()
+    mail._controller.start()
+    spy, stop_spy = await start_spy(infrastructure.amqp_url, topology.exchange)
+    env, ports = _environment(infrastructure, run_id, topology, mail, root)
+    logs = {service: root / f"{service}.log" for service in SERVICES}
+    processes = {}
+    for service in SERVICES:
+        with logs[service].open("wb") as log:
+            processes[service] = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                service,
+                "migrate-and-serve",
+                env=env,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+    endpoints = Endpoints(*(f"http://127.0.0.1:{ports[s]}" for s in SERVICES))
+    found = System(endpoints, ServiceSettings(jwt_secret=env["JWT_SECRET"]), spy, mail, logs)
+    try:
+        for service in SERVICES:
+            async with asyncio.timeout(90):
+                while not await _ready(f"{endpoints.of(service)}/readyz"):
+                    assert processes[service].returncode is None, found.log_tail()
+                    await asyncio.sleep(0.3)
+        yield found
+    finally:
+        for process in processes.values():
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)  # uvicorn's graceful shutdown
+        codes = await asyncio.wait_for(
+            asyncio.gather(*(p.wait() for p in processes.values())), timeout=30
+        )
+        await stop_spy()
+        mail._controller.stop()
+        await _drop_databases(infrastructure, run_id)
+    assert codes == [0] * len(SERVICES), found.log_tail()
+
+
+async def _drop_databases(infrastructure, run_id: str) -> None:
+    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        for service in SERVICES:
+            name = f"{run_id}_e2e_{service}"
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()

@@ -1,0 +1,128 @@
+"""The four services in one process, on one broker topology and one clock.
+
+Each app has a database of its own (``x_<service>``, apart from the per-service suites'); all
+share the ``cross`` topology, so what one service publishes reaches the others' consumers, and
+one FixedClock, so offer deadlines, blacklist dates and delivery dates move together. The
+ordering app sends its vendor e-mails to a local SMTP server (aiosmtpd) on a free port.
+"""
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+from competition.app import create_app as competition_app
+from competition.settings import CompetitionSettings
+from delivery.app import create_app as delivery_app
+from delivery.settings import DeliverySettings
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.testing.app import running_app
+from epurchasing_shared.testing.tokens import Tokens
+from ordering.app import create_app as ordering_app
+from ordering.settings import OrderingSettings
+from rating.app import create_app as rating_app
+from rating.settings import RatingSettings
+
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+# 09:00 in Jakarta on Monday 2 March 2026.
+START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class MailCatcher:
+    """A real SMTP server that keeps the messages it receives."""
+
+    port: int = field(default_factory=free_port)
+    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for recipients, message in self.received if address in recipients]
+
+
+@dataclass
+class System:
+    """The four running services, their shared clock, the mail catcher and the token maker."""
+
+    competition: httpx.AsyncClient
+    ordering: httpx.AsyncClient
+    delivery: httpx.AsyncClient
+    rating: httpx.AsyncClient
+    clock: FixedClock
+    mail: MailCatcher
+    tokens: Tokens
+
+
+@pytest.fixture(scope="session")
+async def topology(topology_factory):
+    """One topology for all four services (and the exchange spy) of these tests."""
+    return await topology_factory("cross")
+
+
+@pytest.fixture(scope="session")
+async def cross_settings(infrastructure, topology, service_database, tmp_path_factory):
+    """Settings of each service: its own database, the shared topology, fast outbox polls."""
+
+    async def common(name: str) -> dict[str, Any]:
+        return {
+            "database_url": await service_database(f"x_{name}", SERVICES / name / "migrations"),
+            "topology_prefix": topology.prefix,
+            "amqp_url": infrastructure.amqp_url,
+            "delivery_limit": topology.delivery_limit,
+            "document_root": str(tmp_path_factory.mktemp(f"x-{name}-documents")),
+            "outbox_poll_seconds": 0.2,
+        }
+
+    return {
+        "competition": CompetitionSettings(**await common("competition")),
+        "ordering": OrderingSettings(
+            **await common("ordering"),
+            smtp_timeout_seconds=3,
+            mail_poll_seconds=0.1,
+            public_base_url="https://epurchasing.contoh.go.id",
+        ),
+        "delivery": DeliverySettings(**await common("delivery")),
+        "rating": RatingSettings(**await common("rating")),
+    }
+
+
+@pytest.fixture
+async def system(cross_settings, tokens) -> AsyncIterator[System]:
+    """The four apps running (consumers and relays included) with a fresh shared clock."""
+    clock, mail = FixedClock(START), MailCatcher()
+    ordering_settings = cross_settings["ordering"].model_copy(update={"smtp_port": mail.port})
+    controller = Controller(mail, hostname="127.0.0.1", port=mail.port)
+    controller.start()
+    try:
+        async with AsyncExitStack() as stack:
+            clients = [
+                await stack.enter_async_context(running_app(app))
+                for app in (
+                    competition_app(cross_settings["competition"], clock),
+                    ordering_app(ordering_settings, clock),
+                    delivery_app(cross_settings["delivery"], clock),
+                    rating_app(cross_settings["rating"], clock),
+                )
+            ]
+            yield System(*clients, clock=clock, mail=mail, tokens=tokens)
+    finally:
+        controller.stop()
