@@ -2,14 +2,44 @@
 
 Each service runs its production entry point (``python -m <service> migrate-and-serve``):
 it creates and migrates its own database, then serves its API, consumers and outbox relay.
+When nothing listens on the ordering service's SMTP host and port (127.0.0.1:1025 unless
+``ORDERING_SMTP_HOST``/``ORDERING_SMTP_PORT`` say otherwise), a development mail catcher
+(``scripts/mail_catcher.py``) is started there too, so the vendor's e-mail shows in the log.
 """
 
 import asyncio
 import os
 import signal
+import socket
 import sys
+from pathlib import Path
 
-COLOURS = {"competition": "36", "ordering": "35", "delivery": "33", "rating": "32"}
+COLOURS = {"competition": "36", "ordering": "35", "delivery": "33", "rating": "32", "mail": "34"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def mail_catcher_needed(services: list[str]) -> tuple[str, int] | None:
+    """The SMTP address to catch mail on, when ordering runs and nothing listens there."""
+    host = os.environ.get("ORDERING_SMTP_HOST", "127.0.0.1")
+    port = int(os.environ.get("ORDERING_SMTP_PORT", "1025"))
+    if "ordering" not in services or host not in LOCAL_HOSTS:
+        return None
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return None  # a mail server (e.g. Mailpit) is already there
+    except OSError:
+        return host, port
+
+
+def commands(services: list[str]) -> list[tuple[str, list[str]]]:
+    found = [(name, [sys.executable, "-m", name, "migrate-and-serve"]) for name in services]
+    smtp = mail_catcher_needed(services)
+    if smtp is not None:
+        catcher = str(Path(__file__).with_name("mail_catcher.py"))
+        found.insert(
+            0, ("mail", [sys.executable, catcher, "--host", smtp[0], "--port", str(smtp[1])])
+        )
+    return found
 
 
 async def pipe(name: str, stream: asyncio.StreamReader) -> None:
@@ -21,12 +51,9 @@ async def pipe(name: str, stream: asyncio.StreamReader) -> None:
 
 async def main(services: list[str]) -> int:
     processes = []
-    for name in services:
+    for name, command in commands(services):
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            name,
-            "migrate-and-serve",
+            *command,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -7,8 +7,10 @@ Ctrl-C (SIGINT) stops them all cleanly.
 import asyncio
 import os
 import signal
+import smtplib
 import socket
 import sys
+from email.message import EmailMessage
 from pathlib import Path
 
 import asyncpg
@@ -25,6 +27,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def send_mail(port: int) -> None:
+    message = EmailMessage()
+    message["From"], message["To"] = "no-reply@epurchasing.example", "vendor@example.id"
+    message["Subject"] = "Paket e-purchasing"
+    message.set_content("Yth. Penyedia, ...")
+    with smtplib.SMTP("127.0.0.1", port, timeout=5) as client:
+        client.send_message(message)
+
+
 async def ready(url: str) -> bool:
     try:
         async with httpx.AsyncClient(timeout=2) as client:
@@ -36,8 +47,10 @@ async def ready(url: str) -> bool:
 async def test_the_local_runner_serves_every_service_ready_then_stops_on_ctrl_c(
     infrastructure, run_id, topology, tmp_path
 ):
+    mail_port = free_port()
     env = {
         **os.environ,
+        "ORDERING_SMTP_PORT": str(mail_port),
         "AMQP_URL": infrastructure.amqp_url,
         "TOPOLOGY_PREFIX": topology.prefix,
         "DELIVERY_LIMIT": str(topology.delivery_limit),
@@ -56,6 +69,7 @@ async def test_the_local_runner_serves_every_service_ready_then_stops_on_ctrl_c(
             str(ROOT / "scripts" / "run_local.py"),
             *SERVICES,
             env=env,
+            cwd=tmp_path,
             stdout=log_file,
             stderr=asyncio.subprocess.STDOUT,
         )
@@ -65,6 +79,11 @@ async def test_the_local_runner_serves_every_service_ready_then_stops_on_ctrl_c(
                 while not await ready(f"http://127.0.0.1:{port}/readyz"):
                     assert runner.returncode is None, log_path.read_text()
                     await asyncio.sleep(0.5)
+        # Nothing listened on the SMTP port, so the runner started the mail catcher there.
+        await asyncio.to_thread(send_mail, mail_port)
+        async with asyncio.timeout(10):
+            while "Subject: Paket e-purchasing" not in log_path.read_text():
+                await asyncio.sleep(0.2)
     finally:
         runner.send_signal(signal.SIGINT)
         await asyncio.wait_for(runner.wait(), timeout=30)
@@ -74,6 +93,7 @@ async def test_the_local_runner_serves_every_service_ready_then_stops_on_ctrl_c(
     assert "Traceback" not in log, log
     for service in SERVICES:
         assert f"{service:<11} | {service}: database migrated" in log
+    assert "mail        | mail to vendor@example.id" in log
 
 
 async def _drop_databases(infrastructure, run_id: str) -> None:
