@@ -40,6 +40,7 @@ from epurchasing_shared.spine import SpineTables
 
 log = logging.getLogger("epurchasing.service")
 
+SHUTDOWN_STEP_SECONDS = 10
 CanSeeProcurement = Callable[[AsyncSession, Principal, UUID], Awaitable[bool]]
 
 
@@ -225,6 +226,23 @@ def _install_metrics(app: FastAPI, service: str) -> None:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
 
+async def _stop(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
+    """Stop background work, consumers and connections, each bounded in time: a stuck
+    connection must not keep the process from exiting."""
+    for task in tasks:
+        task.cancel()
+    steps = (
+        asyncio.gather(*tasks, return_exceptions=True),
+        runtime.broker.stop(),
+        runtime.engine.dispose(),
+    )
+    for step in steps:
+        try:
+            await asyncio.wait_for(step, timeout=SHUTDOWN_STEP_SECONDS)
+        except TimeoutError:
+            log.warning("shutdown step did not finish in %ss; going on", SHUTDOWN_STEP_SECONDS)
+
+
 def create_service_app(
     definition: ServiceDefinition,
     settings: ServiceSettings,
@@ -243,11 +261,7 @@ def create_service_app(
         try:
             yield
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            await runtime.broker.stop()
-            await runtime.engine.dispose()
+            await _stop(runtime, tasks)
 
     app = FastAPI(
         title=definition.title,
