@@ -1,0 +1,137 @@
+"""Benchmark of the event spine on the real broker and database; prints figures, asserts nothing.
+
+    .venv/bin/python benchmarks/bench_spine.py [--events 2000]
+
+1. outbox relay: N events committed in batches of 50, then the time until the relay has
+   published (with publisher confirms) every row;
+2. consumer: the time one consumer (prefetch 1, inbox + a one-row effect per event, one
+   transaction each) takes to apply those N events.
+Uses a scratch database and a prefixed topology, both removed at the end.
+"""
+
+import argparse
+import asyncio
+import time
+import uuid
+from datetime import UTC, date, datetime
+
+import aio_pika
+import asyncpg
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
+from sqlalchemy.dialects.postgresql import insert
+
+from epurchasing_shared.clock import SystemClock
+from epurchasing_shared.contracts.envelope import make_event
+from epurchasing_shared.contracts.rating import VendorBlacklisted
+from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
+from epurchasing_shared.messaging.outbox import record_event
+from epurchasing_shared.messaging.relay import OutboxRelay
+from epurchasing_shared.messaging.topology import (
+    ConsumerQueue,
+    Topology,
+    declare_topology,
+    delete_topology,
+)
+from epurchasing_shared.migrations import create_database_if_missing
+from epurchasing_shared.spine import add_spine_tables
+
+AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+TYPE = "rating.vendor_blacklisted.v1"
+
+metadata = MetaData()
+spine = add_spine_tables(metadata)
+effects = Table(
+    "effects", metadata, Column("key", String(100), primary_key=True), Column("n", Integer)
+)
+
+
+def event() -> object:
+    payload = VendorBlacklisted(
+        entry_id=uuid.uuid4(),
+        vendor_id=uuid.uuid4(),
+        reason="benchmark",
+        decree_reference="SK-0",
+        starts_on=date(2026, 1, 1),
+        recorded_at=datetime.now(UTC),
+    )
+    return make_event(
+        service="rating", payload=payload, procurement_id=None, time=datetime.now(UTC)
+    )
+
+
+async def main(count: int) -> None:
+    run = f"bench{uuid.uuid4().hex[:6]}"
+    url = f"{SERVER}/{run}"
+    await create_database_if_missing(url)
+    engine = make_engine(url)
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    sessions = make_session_factory(engine)
+    topology = Topology(
+        prefix=f"{run}.", consumers=(ConsumerQueue("bench", "on_blacklist", (TYPE,)),)
+    )
+    connection = await aio_pika.connect(AMQP)
+    await declare_topology(await connection.channel(), topology)
+    try:
+        for start in range(0, count, 50):
+            async with sessions() as session, session.begin():
+                for _ in range(min(50, count - start)):
+                    await record_event(session, spine.outbox, event())
+        relay = OutboxRelay(
+            session_factory=sessions,
+            outbox=spine.outbox,
+            database_url=url,
+            amqp_url=AMQP,
+            topology=topology,
+            clock=SystemClock(),
+        )
+        started = time.perf_counter()
+        while await relay.publish_pending():
+            pass
+        relay_seconds = time.perf_counter() - started
+        print(
+            f"outbox relay: {count} events published with confirms in {relay_seconds:.2f} s "
+            f"= {count / relay_seconds:.0f} events/s"
+        )
+
+        async def apply(session, _event, payload) -> None:
+            await session.execute(insert(effects).values(key=str(payload.entry_id), n=1))
+
+        broker = consumer_broker(AMQP)
+        register_consumer(
+            broker,
+            spec=ConsumerSpec("bench", "on_blacklist", {TYPE: apply}),
+            topology=topology,
+            session_factory=sessions,
+            inbox=spine.inbox,
+            clock=SystemClock(),
+        )
+        started = time.perf_counter()
+        await broker.start()
+        while True:
+            async with sessions() as session:
+                applied = await session.scalar(select(func.count()).select_from(effects))
+            if applied >= count:
+                break
+            await asyncio.sleep(0.05)
+        consumer_seconds = time.perf_counter() - started
+        await broker.stop()
+        print(
+            f"consumer (prefetch 1, inbox, one transaction each): {count} events in "
+            f"{consumer_seconds:.2f} s = {count / consumer_seconds:.0f} events/s"
+        )
+    finally:
+        await delete_topology(await connection.channel(), topology)
+        await connection.close()
+        await engine.dispose()
+        admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        await admin.execute(f'DROP DATABASE IF EXISTS "{run}" WITH (FORCE)')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    asyncio.run(main(parser.parse_args().events))
