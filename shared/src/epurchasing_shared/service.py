@@ -41,6 +41,13 @@ from epurchasing_shared.spine import SpineTables
 log = logging.getLogger("epurchasing.service")
 
 SHUTDOWN_STEP_SECONDS = 10
+VisibleAggregates = Callable[[AsyncSession, Principal, UUID], Awaitable[set[UUID] | None]]
+
+
+async def _all() -> set[UUID] | None:
+    return None
+
+
 CanSeeProcurement = Callable[[AsyncSession, Principal, UUID], Awaitable[bool]]
 
 
@@ -75,6 +82,10 @@ class ServiceDefinition:
     publishes: Sequence[type[EventPayload]]
     can_see_procurement: CanSeeProcurement
     consumers: Callable[[Runtime], Sequence[ConsumerSpec]] = lambda runtime: ()
+    # Where one procurement holds several aggregates not every caller may see (e.g. a
+    # cancelled package of one vendor and the new package of another), the ids of those the
+    # caller may see; None means all of them. Filters GET /procurements/{id}/history.
+    visible_aggregates: VisibleAggregates = lambda session, principal, procurement_id: _all()
     version: str = "1.0.0"
     # Extra background work of the service (e.g. a mail sender), started with the app.
     background: Callable[[Runtime], Sequence[Callable[[], Coroutine[Any, Any, None]]]] = (
@@ -198,7 +209,11 @@ def _standard_router(definition: ServiceDefinition, runtime: Runtime) -> APIRout
         async with runtime.sessions() as session:
             if not await definition.can_see_procurement(session, principal, procurement_id):
                 raise NotFound(f"procurement {procurement_id} not found")
-            return await read_history(session, runtime.spine.history, procurement_id)
+            entries = await read_history(session, runtime.spine.history, procurement_id)
+            visible = await definition.visible_aggregates(session, principal, procurement_id)
+            if visible is None:
+                return entries
+            return [entry for entry in entries if entry.aggregate_id in visible]
 
     return router
 

@@ -4,6 +4,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, UploadFile
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 
 from epurchasing_shared.documents import DocumentStore, read_upload
 from epurchasing_shared.http.pagination import decode_cursor, encode_cursor
@@ -32,6 +33,10 @@ def make_app() -> FastAPI:
         raise StateConflict(
             "cannot submit", current_state="submitted", allowed_actions=["accept", "return"]
         )
+
+    @app.get("/huge")
+    async def huge() -> dict:
+        raise DataError("INSERT ...", {}, OverflowError("value out of int64 range"))
 
     @app.get("/boom")
     async def boom() -> dict:
@@ -68,6 +73,13 @@ class TestProblems:
         response = await client.get("/nowhere")
         assert (response.status_code, response.headers["content-type"]) == (
             404,
+            "application/problem+json",
+        )
+
+    async def test_a_value_the_database_cannot_hold_is_422(self, client):
+        response = await client.get("/huge")
+        assert (response.status_code, response.headers["content-type"]) == (
+            422,
             "application/problem+json",
         )
 

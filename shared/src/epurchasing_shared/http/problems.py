@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -135,6 +135,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             log.info("integrity conflict on %s %s: %s", request.method, request.url.path, error)
             conflict = Conflict("a concurrent request changed the same thing first; retry")
             return problem_response(conflict, request)
+        if isinstance(error, DataError):
+            # A value the database cannot hold (a number beyond 64 bits, say) that the request
+            # model did not bound: still the caller's input, so a 422, never a 500.
+            log.warning("data error on %s %s: %s", request.method, request.url.path, error)
+            invalid = Invalid("a value is out of range or of the wrong form for its field")
+            return problem_response(invalid, request)
         if isinstance(error, UNAVAILABLE_ERRORS):
             log.warning(
                 "dependency unavailable on %s %s: %s", request.method, request.url.path, error
