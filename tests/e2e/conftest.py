@@ -84,6 +84,9 @@ def _environment(infrastructure, run_id, topology, mail, root: Path) -> tuple[di
         "ORDERING_SMTP_HOST": "127.0.0.1",
         "ORDERING_SMTP_PORT": str(mail.port),
         "ORDERING_MAIL_POLL_SECONDS": "0.5",
+        # The official evaluates (step 11) as the SOP says; the automatic evaluation at the
+        # deadline is tested in the competition service's own tests.
+        "COMPETITION_AUTO_EVALUATE_SECONDS": "0",
     }
     ports = {}
     for service in SERVICES:

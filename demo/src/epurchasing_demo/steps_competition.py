@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from epurchasing_demo.catalogue import rupiah
+from epurchasing_demo.client import DriverError
 from epurchasing_demo.model import Run, pdf
 
 C = "competition"
@@ -130,16 +131,26 @@ async def _offers(run: Run, cid: str, with_offers: bool) -> None:
 async def _close(run: Run, cid: str) -> dict[str, Any] | None:
     """Steps 11–13 after the deadline: evaluate, publish, generate the package."""
     api, official = run.api, run.cast.official_headers()
-    evaluated = await api.call(C, "POST", f"/competitions/{cid}/evaluate", headers=official)
+    evaluated = await api.call(
+        C, "POST", f"/competitions/{cid}/evaluate", headers=official, expect=(200, 409)
+    )
+    by = "declared"
+    if evaluated.get("status") == 409:
+        # The service evaluates by itself at the deadline (COMPETITION_AUTO_EVALUATE_SECONDS);
+        # it may have been first. Anything but "already evaluated" is a real refusal.
+        if not str(evaluated.get("current_state", "")).startswith("evaluated:"):
+            raise DriverError(f"evaluate refused: {evaluated.get('detail')}")
+        evaluated = await api.call(C, "GET", f"/competitions/{cid}", headers=official)
+        by = "saw the service declare"
     failed = evaluated["state"] == "evaluated:failed"
     if failed:
-        what = f"declared the competition failed ({evaluated.get('failure_reason')})"
+        what = f"{by} the competition failed ({evaluated.get('failure_reason')})"
         run.record("11b", "official", what, evaluated["state"], C)
     else:
         board = await api.call(C, "GET", f"/competitions/{cid}/leaderboard", headers=official)
         first = board["ranking"][0]
         what = (
-            f"declared the competition successful: {len(board['ranking'])} offers, best "
+            f"{by} the competition successful: {len(board['ranking'])} offers, best "
             f"{first['vendor_name']} at {rupiah(first['evaluated_price'])}"
         )
         run.record("11a", "official", what, evaluated["state"], C)

@@ -34,6 +34,9 @@ async def competition_settings(
         delivery_limit=topology.delivery_limit,
         document_root=str(tmp_path_factory.mktemp("competition-documents")),
         outbox_poll_seconds=0.5,
+        # Off here: these tests evaluate over HTTP at a moment they choose. The automatic
+        # evaluation has its own tests, which turn it on (auto_service).
+        auto_evaluate_seconds=0,
     )
 
 
@@ -43,6 +46,15 @@ async def service(competition_settings) -> AsyncIterator[CompetitionService]:
     clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))  # 09:00 in Jakarta
     async with running_app(create_app(competition_settings, clock)) as client:
         yield CompetitionService(client, clock, competition_settings)
+
+
+@pytest.fixture
+async def auto_service(competition_settings) -> AsyncIterator[CompetitionService]:
+    """The app with the automatic evaluation at the deadline running every 0.2 s."""
+    settings = competition_settings.model_copy(update={"auto_evaluate_seconds": 0.2})
+    clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    async with running_app(create_app(settings, clock)) as client:
+        yield CompetitionService(client, clock, settings)
 
 
 @pytest.fixture(scope="session")

@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import procurement_repository as repo
 from competition.adapters.tables import spine
-from competition.api import catalogue, competitions, offers, purchase_requests
+from competition.api import catalogue, competitions, offers, purchase_requests, request_documents
 from competition.api.common import install_domain_errors
+from competition.application.auto_evaluation import auto_evaluation_tasks
 from competition.application.purchase_requests import may_see_request
 from competition.consumers import consumers
 from competition.settings import CompetitionSettings
@@ -48,6 +49,7 @@ def definition() -> ServiceDefinition:
         ),
         routers=[
             purchase_requests.router,
+            request_documents.router,
             catalogue.router,
             competitions.router,
             offers.router,
@@ -55,6 +57,7 @@ def definition() -> ServiceDefinition:
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
         consumers=consumers,
+        background=auto_evaluation_tasks,
     )
 
 

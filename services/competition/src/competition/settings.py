@@ -25,3 +25,8 @@ class CompetitionSettings(ServiceSettings):
         default="Asia/Jakarta", description="Where blacklist dates and the SOP's days are read."
     )
     max_import_bytes: int = Field(default=5 * 1024 * 1024, description="Catalogue import limit.")
+    auto_evaluate_seconds: float = Field(
+        default=30,
+        ge=0,
+        description="How often open competitions past their deadline are evaluated (0: never).",
+    )

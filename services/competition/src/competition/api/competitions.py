@@ -4,15 +4,21 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from competition.api.common import anyone, idempotent, official_only
 from competition.application import competitions as use
 from competition.application import results
-from competition.application.views import competition_view, list_competitions, public_result
+from competition.application.views import (
+    competition_cursor,
+    competition_view,
+    list_competitions,
+    public_result,
+)
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
+from epurchasing_shared.http.pagination import PageParams, encode_cursor, page_params
 from epurchasing_shared.service import Runtime, get_runtime
 
 router = APIRouter(tags=["competitions (steps 6–13)"])
@@ -150,15 +156,19 @@ async def get_one(
         return await competition_view(runtime, session, principal, competition)
 
 
-@router.get("/competitions", summary="Competitions the caller may see")
+@router.get("/competitions", summary="Competitions the caller may see (newest first, paged)")
 async def list_all(
-    limit: int = Query(default=50, ge=1, le=200),
+    page: PageParams = Depends(page_params),
     principal: Principal = Depends(anyone),
     runtime: Runtime = Depends(get_runtime),
 ):
+    after = competition_cursor(page.cursor)
     async with runtime.sessions() as session:
-        found = await list_competitions(runtime, session, principal, limit)
-        return {"items": [await competition_view(runtime, session, principal, c) for c in found]}
+        found = await list_competitions(session, principal, page.limit, after)
+        items = [await competition_view(runtime, session, principal, c) for c, _ in found]
+    last = found[-1] if len(found) == page.limit else None
+    cursor = encode_cursor(last[1].isoformat(), last[0].id) if last else None
+    return {"items": items, "next_cursor": cursor}
 
 
 @router.get("/public/competitions/{competition_id}", tags=["public"], summary="Published result")

@@ -25,6 +25,7 @@ from competition.domain.offers import product_fits
 from competition.domain.purchase_request import Change
 from epurchasing_shared.auth import Principal, Role
 from epurchasing_shared.contracts import competition as contracts
+from epurchasing_shared.contracts.envelope import Actor
 from epurchasing_shared.http.problems import NotFound
 from epurchasing_shared.service import Runtime
 
@@ -54,6 +55,7 @@ async def log_competition(
     change: Change,
     principal: Principal | None,
     ranking: list[dict[str, Any]] | None = None,
+    actor: Actor | None = None,
 ) -> None:
     """Save the competition and append its change to the procurement's history."""
     await repo.save_competition(session, competition, runtime.clock.now(), ranking)
@@ -65,6 +67,7 @@ async def log_competition(
         aggregate_id=competition.id,
         change=change,
         principal=principal,
+        actor=actor,
     )
 
 

@@ -1,6 +1,7 @@
 """Use cases of the purchase request (SOP steps 1–4)."""
 
 from datetime import tzinfo
+from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
@@ -24,8 +25,14 @@ from epurchasing_shared.contracts.competition import (
     PurchaseRequestReturned,
     PurchaseRequestSubmitted,
 )
-from epurchasing_shared.documents import Upload, save_document
-from epurchasing_shared.http.problems import Forbidden, NotFound
+from epurchasing_shared.documents import (
+    DocumentRef,
+    Upload,
+    list_documents,
+    load_document_row,
+    save_document,
+)
+from epurchasing_shared.http.problems import Forbidden, NotFound, Unavailable
 from epurchasing_shared.service import Runtime
 
 AGGREGATE = "purchase_request"
@@ -208,3 +215,33 @@ async def return_request(
         runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
     )
     return request
+
+
+async def request_documents(
+    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID
+) -> list[DocumentRef]:
+    """The documents of a request the caller may see (404 otherwise), oldest first."""
+    request = await visible_request(session, principal, request_id)
+    return await list_documents(session, runtime.spine.documents, request.id)
+
+
+async def request_document(
+    runtime: Runtime,
+    session: AsyncSession,
+    principal: Principal,
+    request_id: UUID,
+    document_id: UUID,
+) -> tuple[DocumentRef, Path]:
+    """One document of a visible request and where its content is stored.
+
+    A document of another owner is 404 here, so an id never leads past the request's rules.
+    """
+    request = await visible_request(session, principal, request_id)
+    row = await load_document_row(session, runtime.spine.documents, document_id)
+    if row["owner_kind"] != AGGREGATE or row["owner_id"] != request.id:
+        raise NotFound(f"document {document_id} not found")
+    ref = DocumentRef(**{name: row[name] for name in DocumentRef.__dataclass_fields__})
+    path = runtime.documents.path_of(ref.sha256)
+    if not path.is_file():  # the store lost a file the database still names
+        raise Unavailable(f"the content of document {document_id} is not available")
+    return ref, path

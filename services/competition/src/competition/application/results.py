@@ -7,21 +7,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import catalogue_repository as catalogue
 from competition.adapters import procurement_repository as repo
-from competition.application.common import emit, party_of, record_change
+from competition.application.common import SERVICE, emit, party_of, record_change
 from competition.application.competitions import log_competition, visible_competition
 from competition.application.purchase_requests import AGGREGATE as REQUEST
 from competition.application.purchase_requests import zone_of
 from competition.domain import competition as cp
 from competition.domain import purchase_request as pr
 from competition.domain.blacklist import is_blacklisted
-from competition.domain.competition import Competition
+from competition.domain.competition import COMPETITION_MACHINE, Competition
 from competition.domain.evaluation import SCORING_FUNCTIONS, EvaluatedOffer, Evaluation, evaluate
 from competition.domain.offers import evaluated_price
 from competition.domain.purchase_request import Change
+from competition.domain.state_machine import SYSTEM
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.contracts import competition as contracts
 from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
 from epurchasing_shared.contracts.envelope import Actor, EventPayload
+from epurchasing_shared.http.problems import NotFound
 from epurchasing_shared.service import Runtime
 
 
@@ -61,51 +63,74 @@ def ranking_rows(result: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
+SYSTEM_ACTOR = Actor(id=SERVICE, role=SYSTEM)  # who the history names for the service itself
+
+
 async def evaluate_competition(
-    runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
+    runtime: Runtime, session: AsyncSession, principal: Principal | None, competition_id: UUID
 ) -> Competition:
-    """Step 11: rank the valid offers; succeeded, or failed with a reason (request reopened)."""
-    competition = await visible_competition(session, principal, competition_id, for_update=True)
+    """Step 11: rank the valid offers; succeeded, or failed with a reason (request reopened).
+
+    The one evaluation use case: the official's ``POST …/evaluate`` and the automatic
+    evaluation at the deadline (``principal`` None: the service acting as ``system``). The row
+    lock and the state machine make a second evaluation of the same competition a conflict.
+    """
+    competition = await _locked_for_evaluation(session, principal, competition_id)
+    role, actor = (str(principal.role), None) if principal else (SYSTEM, SYSTEM_ACTOR)
+    now = runtime.clock.now()
+    COMPETITION_MACHINE.check("evaluate", competition.state, role)
     offers = await evaluated_offers(runtime, session, competition)
     settings = runtime.settings
     score = SCORING_FUNCTIONS[getattr(settings, "scoring", "lowest_evaluated_price")]
     result = evaluate(offers, getattr(settings, "min_offers", 1), score)
     target = cp.SUCCEEDED if result.outcome == "succeeded" else cp.FAILED
-    before = competition.move("evaluate", str(principal.role), runtime.clock.now(), target)
+    before = competition.move("evaluate", role, now, target)
     competition.outcome, competition.failure_reason = result.outcome, result.failure_reason
     ranking = ranking_rows(result)
     change = Change("evaluate", before, target, "11", result.failure_reason)
-    await log_competition(runtime, session, competition, change, principal, ranking)
-    payload: EventPayload
-    if result.outcome == "succeeded":
-        ranked = [contracts.RankedOffer.model_validate(row) for row in ranking]
-        payload = contracts.CompetitionSucceeded(
-            competition_id=competition.id, winner=ranked[0], ranked_offers=ranked
-        )
-    else:
-        assert result.failure_reason is not None
-        payload = contracts.CompetitionFailed(
-            competition_id=competition.id,
-            reason=result.failure_reason,  # type: ignore[arg-type]
-            offers_received=result.offers_received,
-        )
-        await reopen_request(
-            runtime,
-            session,
-            competition.purchase_request_id,
-            f"competition {competition.id} failed: {result.failure_reason}",
-            "11",
-            principal,
-        )
+    await log_competition(runtime, session, competition, change, principal, ranking, actor)
+    if result.outcome == "failed":
+        reason = f"competition {competition.id} failed: {result.failure_reason}"
+        request_id = competition.purchase_request_id
+        await reopen_request(runtime, session, request_id, reason, "11", principal, actor)
     await emit(
         runtime,
         session,
-        payload,
+        _evaluation_event(competition, result, ranking),
         procurement_id=competition.purchase_request_id,
         principal=principal,
         sop_step="11",
     )
     return competition
+
+
+async def _locked_for_evaluation(
+    session: AsyncSession, principal: Principal | None, competition_id: UUID
+) -> Competition:
+    """The competition, row-locked until commit; the system sees all, a caller its own."""
+    if principal is not None:
+        return await visible_competition(session, principal, competition_id, for_update=True)
+    found = await repo.load_competition(session, competition_id, for_update=True)
+    if found is None:
+        raise NotFound(f"competition {competition_id} not found")
+    return found
+
+
+def _evaluation_event(
+    competition: Competition, result: Evaluation, ranking: list[dict[str, Any]]
+) -> EventPayload:
+    """competition_succeeded (winner and ranking) or competition_failed (reason)."""
+    if result.outcome == "succeeded":
+        ranked = [contracts.RankedOffer.model_validate(row) for row in ranking]
+        return contracts.CompetitionSucceeded(
+            competition_id=competition.id, winner=ranked[0], ranked_offers=ranked
+        )
+    assert result.failure_reason is not None
+    return contracts.CompetitionFailed(
+        competition_id=competition.id,
+        reason=result.failure_reason,
+        offers_received=result.offers_received,
+    )
 
 
 async def reopen_request(
@@ -149,7 +174,7 @@ async def publish_competition(
     payload = contracts.CompetitionPublished(
         competition_id=competition.id,
         outcome=competition.outcome or "failed",
-        failure_reason=competition.failure_reason,  # type: ignore[arg-type]
+        failure_reason=competition.failure_reason,
         leaderboard=[contracts.RankedOffer.model_validate(row) for row in ranking],
     )
     await emit(

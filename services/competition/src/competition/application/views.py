@@ -1,9 +1,10 @@
 """What the API shows of each aggregate, per caller: sealed offers stay sealed."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import catalogue_repository as catalogue
@@ -19,7 +20,7 @@ from competition.domain.offers import Offer, evaluated_price
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.auth import Principal, Role
 from epurchasing_shared.documents import list_documents
-from epurchasing_shared.http.problems import NotFound
+from epurchasing_shared.http.problems import Invalid, NotFound
 from epurchasing_shared.service import Runtime
 
 
@@ -72,19 +73,35 @@ async def competition_view(
     }
 
 
+def competition_cursor(cursor: list[Any] | None) -> tuple[datetime, UUID] | None:
+    """The (created_at, id) a ``GET /competitions`` cursor names; 422 if it is not ours."""
+    if cursor is None:
+        return None
+    try:
+        created, last_id = cursor
+        return datetime.fromisoformat(created), UUID(last_id)
+    except (TypeError, ValueError) as error:
+        raise Invalid("the cursor is not one this service gave out", field="cursor") from error
+
+
 async def list_competitions(
-    runtime: Runtime, session: AsyncSession, principal: Principal, limit: int
-) -> list[Competition]:
-    """Competitions the caller may see: the work unit's, or those a vendor may offer in."""
-    query = select(competitions_table).order_by(competitions_table.c.created_at.desc())
+    session: AsyncSession,
+    principal: Principal,
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
+) -> list[tuple[Competition, datetime]]:
+    """Competitions the caller may see, newest first, after the cursor's (created_at, id):
+    the work unit's, or those a vendor may offer in."""
+    table = competitions_table
+    query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
     if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL):
-        query = query.where(competitions_table.c.work_unit == principal.work_unit)
+        query = query.where(table.c.work_unit == principal.work_unit)
     elif principal.role is Role.VENDOR:
-        query = query.where(
-            competitions_table.c.eligible_vendor_ids.contains([str(principal.vendor_id)])
-        )
-    rows = (await session.execute(query.limit(limit))).mappings()
-    return [repo.competition_from_row(row) for row in rows]
+        query = query.where(table.c.eligible_vendor_ids.contains([str(principal.vendor_id)]))
+    if after is not None:
+        query = query.where(tuple_(table.c.created_at, table.c.id) < tuple_(*after))
+    rows = (await session.execute(query)).mappings().all()
+    return [(repo.competition_from_row(row), row["created_at"]) for row in rows]
 
 
 async def leaderboard(

@@ -10,7 +10,7 @@ from typing import Literal
 from uuid import UUID
 
 from competition.domain.errors import ActionNotAllowed, RuleViolation
-from competition.domain.state_machine import StateMachine, transition
+from competition.domain.state_machine import SYSTEM, StateMachine, transition
 
 OFFICIAL, VENDOR = "procurement_official", "vendor"
 DRAFT, OPEN = "draft", "open"
@@ -26,7 +26,8 @@ COMPETITION_MACHINE = StateMachine(
         transition("submit_offer", [OPEN], OPEN, "10", VENDOR),
         transition("revise_offer", [OPEN], OPEN, "10", VENDOR),
         transition("withdraw_offer", [OPEN], OPEN, "10", VENDOR),
-        transition("evaluate", [OPEN], (SUCCEEDED, FAILED), "11", OFFICIAL),
+        # The official evaluates, or the service itself once the deadline has passed.
+        transition("evaluate", [OPEN], (SUCCEEDED, FAILED), "11", OFFICIAL, SYSTEM),
         transition("publish", [SUCCEEDED, FAILED], PUBLISHED, "12", OFFICIAL),
         transition("generate_package", [PUBLISHED], PACKAGE_GENERATED, "13", OFFICIAL),
     ]

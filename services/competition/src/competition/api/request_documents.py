@@ -1,0 +1,90 @@
+"""Reading a purchase request's documents (nota dinas, specification): list and download.
+
+Whoever may see the request may read its documents; to anyone else they do not exist (404).
+Files are immutable and stored by SHA-256, so the digest is also a strong ``ETag``.
+"""
+
+import base64
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header
+from fastapi.responses import FileResponse, Response
+
+from competition.api.common import request_readers
+from competition.application import purchase_requests as use
+from epurchasing_shared.auth import Principal
+from epurchasing_shared.documents import ALLOWED_MEDIA_TYPES, DocumentRef
+from epurchasing_shared.service import Runtime, get_runtime
+
+router = APIRouter(prefix="/purchase-requests", tags=["purchase requests (steps 1–4)"])
+
+
+def digest_headers(document: DocumentRef) -> dict[str, str]:
+    """``ETag`` (the hex SHA-256) and RFC 3230 ``Digest`` (its base64) of the stored file."""
+    raw = bytes.fromhex(document.sha256)
+    return {
+        "ETag": f'"{document.sha256}"',
+        "Digest": f"sha-256={base64.b64encode(raw).decode()}",
+        "Cache-Control": "private, max-age=0, must-revalidate",
+    }
+
+
+def etag_matches(if_none_match: str | None, document: DocumentRef) -> bool:
+    """True when the client's ``If-None-Match`` already names this content."""
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or f'"{document.sha256}"' in tags
+
+
+@router.get("/{request_id}/documents", summary="The request's documents (step 2)")
+async def list_request_documents(
+    request_id: UUID,
+    principal: Principal = Depends(request_readers),
+    runtime: Runtime = Depends(get_runtime),
+) -> dict[str, Any]:
+    async with runtime.sessions() as session:
+        documents = await use.request_documents(runtime, session, principal, request_id)
+    return {
+        "items": [
+            document.as_dict()
+            | {"href": f"/purchase-requests/{request_id}/documents/{document.id}"}
+            for document in documents
+        ]
+    }
+
+
+@router.get(
+    "/{request_id}/documents/{document_id}",
+    summary="Download one document of the request",
+    response_class=FileResponse,
+    responses={
+        200: {
+            "description": "The file, with its SHA-256 as ETag and Digest",
+            "content": {media_type: {} for media_type in ALLOWED_MEDIA_TYPES},
+        },
+        304: {"description": "Unchanged (If-None-Match names this file)"},
+    },
+)
+async def download_request_document(
+    request_id: UUID,
+    document_id: UUID,
+    principal: Principal = Depends(request_readers),
+    if_none_match: str | None = Header(default=None, alias="If-None-Match"),
+    runtime: Runtime = Depends(get_runtime),
+) -> Response:
+    async with runtime.sessions() as session:
+        document, path = await use.request_document(
+            runtime, session, principal, request_id, document_id
+        )
+    headers = digest_headers(document)
+    if etag_matches(if_none_match, document):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(
+        path,
+        media_type=document.media_type,
+        filename=document.filename,
+        headers=headers,
+        content_disposition_type="attachment",
+    )
