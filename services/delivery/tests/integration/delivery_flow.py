@@ -33,12 +33,14 @@ class Order:
         self.total = total
         self.work_unit = work_unit
 
-    def _event(self, payload: Any, step: str, actor: Actor) -> CloudEvent:
+    def _event(
+        self, payload: Any, step: str, actor: Actor, at: datetime | None = None
+    ) -> CloudEvent:
         return make_event(
             service="ordering",
             payload=payload,
             procurement_id=self.procurement_id,
-            time=datetime.now(UTC),
+            time=at or datetime.now(UTC),
             actor=actor,
             sop_step=step,
         )
@@ -85,7 +87,8 @@ class Order:
         )
         return self._event(payload, "22", Actor(id=f"vendor-user-{self.vendor_id}", role="vendor"))
 
-    def amended(self, version: int, total: int) -> CloudEvent:
+    def amended(self, version: int, total: int, at: datetime | None = None) -> CloudEvent:
+        """The addendum ``version``, committed in ordering at ``at`` (the envelope's time)."""
         payload = OrderAmended(
             package_id=self.package_id,
             order_id=self.order_id,
@@ -97,7 +100,7 @@ class Order:
             delivery_deadline=DEADLINE,
             reason="tambah kuantitas",
         )
-        return self._event(payload, "24a", Actor(id="ppk-1", role="ppk"))
+        return self._event(payload, "24a", Actor(id="ppk-1", role="ppk"), at)
 
 
 async def publish(amqp_url: str, topology: Topology, *events: CloudEvent) -> None:

@@ -1,5 +1,7 @@
 """Acceptance 2: the money adds up, and nothing happens out of turn."""
 
+from datetime import timedelta
+
 from delivery_flow import Order, in_state, pay, publish, receive, ship, wait_until
 
 
@@ -55,7 +57,11 @@ async def test_payments_follow_bast_and_never_exceed_the_current_total(
     for figure in ("amount 390000", "paid so far 600000", "order total 900000", "remaining 300000"):
         assert figure in detail
 
-    await publish(infrastructure.amqp_url, topology, order.amended(version=2, total=990_000))
+    # Payments only come after the BAST, so the addendum raising the total arrives after it,
+    # but it was committed in ordering before the BAST (recorded at the fixed clock's now).
+    committed = delivery.clock.now() - timedelta(hours=1)
+    amended = order.amended(version=2, total=990_000, at=committed)
+    await publish(infrastructure.amqp_url, topology, amended)
     body = await wait_until(client, ppk, pid, lambda b: b["order"]["version"] == 2)
     assert (body["order"]["total"], body["remaining"], body["state"]) == (
         990_000,

@@ -60,9 +60,13 @@ def delivered(at: datetime = NOW - timedelta(hours=1)) -> Fulfilment:
     return made
 
 
+BAST_AT = NOW  # when handed_over() records the BAST
+BEFORE_BAST = BAST_AT - timedelta(minutes=5)  # an addendum committed while still amendable
+
+
 def handed_over(total: int = 1_000_000) -> Fulfilment:
     made = delivered()
     made.order = terms(total=total)
     made.inspect_goods()
-    made.hand_over_goods()
+    made.hand_over_goods(BAST_AT)
     return made

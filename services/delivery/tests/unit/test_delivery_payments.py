@@ -1,7 +1,7 @@
 """Payment arithmetic (26): instalments never exceed the current order total."""
 
 import pytest
-from delivery_factories import delivered, fulfilment, handed_over, terms
+from delivery_factories import BEFORE_BAST, delivered, fulfilment, handed_over, terms
 
 from delivery.domain.errors import ActionNotAllowed, PaymentDoesNotAddUp
 from delivery.domain.fulfilment import AmendmentResult
@@ -59,39 +59,42 @@ class TestFollowAmendment:
         made = handed_over(total=900_000)
         made.record_payment(600_000)
         assert (
-            made.follow_amendment(terms(version=2, total=990_000)).result is AmendmentResult.APPLIED
+            made.follow_amendment(terms(version=2, total=990_000), BEFORE_BAST).result
+            is AmendmentResult.APPLIED
         )
         _, figures = made.record_payment(390_000)
         assert figures.settles and made.state is S.PAID
 
     def test_an_older_version_after_a_newer_one_changes_nothing(self):
         made = fulfilment()
-        made.follow_amendment(terms(version=3, total=1_050_000))
+        made.follow_amendment(terms(version=3, total=1_050_000), BEFORE_BAST)
         version = made.version
-        outcome = made.follow_amendment(terms(version=2, total=1_020_000))
+        outcome = made.follow_amendment(terms(version=2, total=1_020_000), BEFORE_BAST)
         assert outcome.result is AmendmentResult.STALE
         assert (made.order.version, made.order.total, made.version) == (3, 1_050_000, version)
 
     def test_not_followed_once_paid(self):
         made = handed_over(total=900_000)
         made.record_payment(900_000)
-        outcome = made.follow_amendment(terms(version=2, total=950_000))
+        outcome = made.follow_amendment(terms(version=2, total=950_000), BEFORE_BAST)
         assert outcome.result is AmendmentResult.NOT_APPLIED
         assert made.order.total == 900_000
 
     def test_not_followed_below_what_is_paid(self):
         made = handed_over(total=900_000)
         made.record_payment(800_000)
-        outcome = made.follow_amendment(terms(version=2, total=700_000))
+        outcome = made.follow_amendment(terms(version=2, total=700_000), BEFORE_BAST)
         assert outcome.result is AmendmentResult.NOT_APPLIED and "800000" in outcome.reason
 
     def test_a_total_lowered_to_what_is_paid_settles(self):
         made = handed_over(total=900_000)
         made.record_payment(850_000)
-        outcome = made.follow_amendment(terms(version=2, total=850_000))
+        outcome = made.follow_amendment(terms(version=2, total=850_000), BEFORE_BAST)
         assert outcome.change is not None and made.state is S.PAID
 
     def test_tolerated_while_goods_are_on_the_way(self):
         made = fulfilment(S.SHIPPING)
-        assert made.follow_amendment(terms(version=2)).result is AmendmentResult.APPLIED
+        assert (
+            made.follow_amendment(terms(version=2), BEFORE_BAST).result is AmendmentResult.APPLIED
+        )
         assert made.state is S.SHIPPING

@@ -64,14 +64,15 @@ class TestInspectionAndHandover:
     def test_handover_needs_the_inspection_first(self):
         made = delivered()
         with pytest.raises(ActionNotAllowed) as refused:
-            made.hand_over_goods()
+            made.hand_over_goods(NOW)
         assert refused.value.current_state == "delivered"
         assert refused.value.allowed_actions == ["inspect_goods"]
 
     def test_bap_then_bast(self):
         made = delivered()
         made.inspect_goods()
-        assert made.hand_over_goods().to_state is S.HANDED_OVER
+        assert made.hand_over_goods(NOW).to_state is S.HANDED_OVER
+        assert made.handed_over_at == NOW
 
 
 class TestCompletePackage:
@@ -87,7 +88,7 @@ class TestCompletePackage:
         # 18:00 UTC on the 10th is already the 11th in Jakarta (UTC+7): one day late.
         made = delivered(at=datetime(2026, 3, 10, 18, 0, tzinfo=UTC))
         made.inspect_goods()
-        made.hand_over_goods()
+        made.hand_over_goods(NOW)
         made.record_payment(made.order.total)
         _, completion = made.complete_package(ZoneInfo("Asia/Jakarta"))
         assert str(completion.actual_delivery_date) == "2026-03-11"

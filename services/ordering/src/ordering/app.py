@@ -38,16 +38,34 @@ PUBLISHES = (
 )
 
 
+async def _visible_package_ids(
+    session: AsyncSession, principal: Principal, procurement_id: UUID
+) -> set[UUID]:
+    """The ids of the procurement's packages the caller may see (the ``can_see`` rule)."""
+    rows = (
+        await session.execute(select(packages).where(packages.c.procurement_id == procurement_id))
+    ).mappings()
+    return {package.id for package in map(package_from_row, rows) if can_see(package, principal)}
+
+
 async def can_see_procurement(
     session: AsyncSession, principal: Principal, procurement_id: UUID
 ) -> bool:
     """The history of a procurement is visible to whoever may see one of its packages."""
     if principal.reads_everything:
         return True
-    rows = (
-        await session.execute(select(packages).where(packages.c.procurement_id == procurement_id))
-    ).mappings()
-    return any(can_see(package_from_row(row), principal) for row in rows)
+    return bool(await _visible_package_ids(session, principal, procurement_id))
+
+
+async def visible_aggregates(
+    session: AsyncSession, principal: Principal, procurement_id: UUID
+) -> set[UUID] | None:
+    """The packages whose history entries the caller may read; None (all) for admins and
+    auditors. A vendor whose package was cancelled must not read the entries of the next
+    winner's package of the same procurement."""
+    if principal.reads_everything:
+        return None
+    return await _visible_package_ids(session, principal, procurement_id)
 
 
 def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
@@ -68,6 +86,7 @@ def definition() -> ServiceDefinition:
         routers=[packages_api.router, negotiation.router, purchase_orders.router],
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
+        visible_aggregates=visible_aggregates,
         consumers=lambda runtime: [
             package_generated_consumer(runtime),
             delivery_events_consumer(runtime),

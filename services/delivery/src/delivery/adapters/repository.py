@@ -32,6 +32,7 @@ def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
         "version": fulfilment.version,
         "paid_total": fulfilment.paid_total,
         "delivered_at": fulfilment.delivered_at,
+        "handed_over_at": fulfilment.handed_over_at,
         "updated_at": now,
     }
 
@@ -116,6 +117,7 @@ async def load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfil
         shipment_count=last["entry_no"] if last else 0,
         payment_count=await _count(session, payments, procurement_id),
         delivered_at=row["delivered_at"],
+        handed_over_at=row["handed_over_at"],
     )
 
 

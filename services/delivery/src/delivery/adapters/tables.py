@@ -47,6 +47,8 @@ fulfilments = Table(
     Column("version", Integer, nullable=False),
     Column("paid_total", BigInteger, nullable=False),
     Column("delivered_at", DateTime(timezone=True)),
+    # When the BAST was recorded: addenda committed in ordering from then on are not followed.
+    Column("handed_over_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

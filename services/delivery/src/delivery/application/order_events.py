@@ -7,6 +7,10 @@ Decision on events the fulfilment cannot follow:
 - an event for a procurement that still has no fulfilment (or for another order than the one
   followed) raises PermanentEventError: it goes to the DLQ at once, where an operator can
   replay it (e.g. after the missing ``order_issued`` has been handled); nothing is half-applied;
+- an addendum committed in ordering (the envelope's ``time``) at or after the BAST recorded
+  here is not applied (24a: addenda only before BAST; ordering hears of the BAST only
+  asynchronously, so it may have accepted one); one committed before the BAST is followed
+  even when it arrives after it;
 - an addendum that arrives once the order is paid in full, or whose total is below what is
   already paid, is a real fact the money can no longer follow: it is acknowledged and kept in
   the history (``amendment_not_applied``, with the reason) for the PPK and the auditors;
@@ -160,7 +164,7 @@ async def follow_amendment(
     """Step 24a: follow the newest order version and total; see the module's decisions."""
     fulfilment = await _followed(session, event, amended.order_id, _grace(runtime))
     before = fulfilment.order
-    outcome = fulfilment.follow_amendment(_terms(amended))
+    outcome = fulfilment.follow_amendment(_terms(amended), committed_at=event.time)
     if outcome.result is AmendmentResult.STALE:
         log.info(
             "order %s version %s is older than version %s followed; ignored",

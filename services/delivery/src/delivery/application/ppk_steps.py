@@ -68,7 +68,7 @@ async def hand_over_goods(
     """Step 26: the goods are handed over to the PPK with the BAST, only after the BAP."""
 
     async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change = fulfilment.hand_over_goods()
+        change = fulfilment.hand_over_goods(runtime.clock.now())
         document = await store_document(runtime, session, request, bast, "bast")
         await _record_receipt(runtime, session, request, fulfilment, change, document, note)
         payload = GoodsHandedOver(

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from delivery.domain.amendments import addendum_after_bast_reason
 from delivery.domain.errors import ShippingOutOfOrder
 from delivery.domain.payments import PaymentFigures, check_payment
 from delivery.domain.shipping import (
@@ -93,6 +94,7 @@ class Fulfilment:
     shipment_count: int = 0
     payment_count: int = 0
     delivered_at: datetime | None = None
+    handed_over_at: datetime | None = None  # when the BAST was recorded (ends addenda, 24a)
     changes: list[Change] = field(default_factory=list)
 
     def allowed_actions(self, role: str) -> list[str]:
@@ -136,8 +138,11 @@ class Fulfilment:
     def inspect_goods(self) -> Change:
         return self._move("inspect_goods", FulfilmentState.INSPECTED)
 
-    def hand_over_goods(self) -> Change:
-        return self._move("hand_over_goods", FulfilmentState.HANDED_OVER)
+    def hand_over_goods(self, now: datetime) -> Change:
+        """Step 26: the BAST is recorded at ``now``; addenda committed from then on are refused."""
+        change = self._move("hand_over_goods", FulfilmentState.HANDED_OVER)
+        self.handed_over_at = now
+        return change
 
     def record_payment(self, amount: int) -> tuple[Change, PaymentFigures]:
         """One instalment (26) against the current order total; ``paid`` when it adds up."""
@@ -159,14 +164,20 @@ class Fulfilment:
         )
         return change, completion
 
-    def follow_amendment(self, terms: OrderTerms) -> AmendmentOutcome:
+    def follow_amendment(self, terms: OrderTerms, committed_at: datetime) -> AmendmentOutcome:
         """Follow an addendum (24a): the newest order version wins, older ones change nothing.
 
-        Once paid in full the money is settled and a later addendum is not followed, nor one
-        whose total is below what has already been paid: those are reported, not applied.
+        ``committed_at`` is when ordering committed the addendum: one committed at or after the
+        BAST is not applied (addenda only before BAST), even though ordering accepted it; one
+        committed before the BAST but arriving after it is followed. Once paid in full the money
+        is settled and a later addendum is not followed, nor one whose total is below what has
+        already been paid: those are reported, not applied.
         """
         if terms.version <= self.order.version:
             return AmendmentOutcome(AmendmentResult.STALE)
+        after_bast = addendum_after_bast_reason(terms.version, committed_at, self.handed_over_at)
+        if after_bast:
+            return AmendmentOutcome(AmendmentResult.NOT_APPLIED, after_bast)
         if self.state not in AMENDABLE_STATES:
             return AmendmentOutcome(
                 AmendmentResult.NOT_APPLIED,

@@ -9,7 +9,7 @@ from epurchasing_shared.auth import Principal, Role, require_roles
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
 from epurchasing_shared.service import Runtime, get_runtime
 from ordering.api.common import act, if_match, make_request, request_id
-from ordering.api.schemas import ProposalIn, RejectionIn
+from ordering.api.schemas import MAX_LINE_NO, ProposalIn, RejectionIn
 from ordering.application import negotiate
 
 router = APIRouter(prefix="/packages/{package_id}/negotiation", tags=["negotiation"])
@@ -39,7 +39,7 @@ async def propose(
 @router.post("/proposals/{round}/accept", summary="The vendor accepts the proposal (17a)")
 async def accept(
     package_id: UUID,
-    round: int = Path(ge=1),
+    round: int = Path(ge=1, le=MAX_LINE_NO),
     principal: Principal = Depends(VENDOR),
     key: IdempotencyKey = Depends(idempotency_key),
     version: int | None = Depends(if_match),
@@ -57,7 +57,7 @@ async def accept(
 )
 async def reject(
     package_id: UUID,
-    round: int = Path(ge=1),
+    round: int = Path(ge=1, le=MAX_LINE_NO),
     body: RejectionIn | None = Body(default=None),
     principal: Principal = Depends(VENDOR),
     key: IdempotencyKey = Depends(idempotency_key),

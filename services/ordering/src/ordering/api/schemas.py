@@ -4,12 +4,18 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ordering.domain.negotiation import PriceSet
 
+# Upper bounds of what a request may carry, well inside PostgreSQL's bigint (about 9.2e18):
+# a bigger number is a 422 from validation, never an overflow (500) in the database.
+MAX_RUPIAH = 10**15
+MAX_QUANTITY = 10**9
+MAX_LINE_NO = 10**6
+
 
 class ItemPriceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    line_no: int = Field(ge=1)
-    unit_price: int
+    line_no: int = Field(ge=1, le=MAX_LINE_NO)
+    unit_price: int = Field(le=MAX_RUPIAH)
 
 
 def _price_set(prices: list[ItemPriceIn], shipping_cost: int) -> PriceSet:
@@ -28,7 +34,7 @@ class ProposalIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     prices: list[ItemPriceIn] = Field(min_length=1, max_length=1000)
-    shipping_cost: int
+    shipping_cost: int = Field(le=MAX_RUPIAH)
     note: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")
@@ -46,7 +52,7 @@ class RejectionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     counter_prices: list[ItemPriceIn] | None = Field(default=None, min_length=1, max_length=1000)
-    counter_shipping_cost: int | None = None
+    counter_shipping_cost: int | None = Field(default=None, le=MAX_RUPIAH)
     reason: str | None = Field(default=None, max_length=2000)
 
     @model_validator(mode="after")

@@ -120,16 +120,26 @@ async def get_package(session: AsyncSession, request: Request) -> dict:
     return await package_detail(session, await load_visible(session, request), request.principal)
 
 
+def cursor_position(cursor: list[Any]) -> tuple[datetime, UUID]:
+    """(created_at, id) from a cursor this service gave out; anything else -- wrong length,
+    non-strings, a date without offset, not a UUID -- is a 422 naming ``cursor``."""
+    invalid = Invalid("the cursor is not one this service gave out", field="cursor")
+    if len(cursor) != 2 or not all(isinstance(value, str) for value in cursor):
+        raise invalid
+    try:
+        created_at, package_id = datetime.fromisoformat(cursor[0]), UUID(cursor[1])
+    except ValueError as error:
+        raise invalid from error
+    if created_at.tzinfo is None:  # compared with a timestamptz column
+        raise invalid
+    return created_at, package_id
+
+
 async def list_visible_packages(
     session: AsyncSession, principal: Principal, state: str | None, page: PageParams
 ) -> dict[str, Any]:
     """A page of the packages the caller may see, with the cursor of the next page."""
-    after = None
-    if page.cursor:
-        try:
-            after = (datetime.fromisoformat(page.cursor[0]), UUID(page.cursor[1]))
-        except (ValueError, IndexError) as error:
-            raise Invalid("the cursor is not one this service gave out", field="cursor") from error
+    after = None if page.cursor is None else cursor_position(page.cursor)
     found = await repository.list_packages(
         session, principal, state=state, limit=page.limit + 1, after=after
     )

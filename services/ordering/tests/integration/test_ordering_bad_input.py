@@ -1,0 +1,126 @@
+"""Malformed input is a 422 problem+json naming the field, never a 500 nor a silent
+coercion: list cursors, addendum quantities, numbers beyond what the database holds."""
+
+import base64
+import json
+from uuid import UUID
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def assert_invalid(response, field: str) -> None:
+    assert response.status_code == 422, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    assert field in [error["field"] for error in response.json()["errors"]], response.text
+
+
+async def issue_order(h, event) -> str:
+    """Drive a package to an issued purchase order (steps 14-21); its base path."""
+    await h.publish(event)
+    package_id = UUID(event.data["package_id"])
+    await h.wait_for_package(package_id)
+    base = f"/packages/{package_id}"
+    vendor = h.tokens.vendor(UUID(event.data["vendor"]["id"]))
+    official, ppk = h.tokens.official(), h.tokens.ppk()
+    for path, who in (
+        ("process", official),
+        ("approve", vendor),
+        ("send-to-ppk", official),
+        ("ppk-approve", ppk),
+    ):
+        assert (await h.client.post(f"{base}/{path}", headers=who)).status_code == 200
+    issued = await h.client.post(
+        f"{base}/purchase-order",
+        headers=ppk,
+        files=h.pdf(),
+        data={"signatory": "Budi (PPK)", "terms": "Syarat umum"},
+    )
+    assert issued.status_code == 200, issued.text
+    return base
+
+
+class TestPackageListCursor:
+    async def test_a_cursor_of_non_strings_or_the_wrong_length_is_a_422(self, ordering_harness):
+        async with ordering_harness() as h:
+            answers = [
+                await h.client.get(
+                    "/packages", params={"cursor": cursor(values)}, headers=h.tokens.official()
+                )
+                for values in ([1, 2], [], ["x"], [None, {}])
+            ]
+        for answer in answers:
+            assert_invalid(answer, "cursor")
+
+
+class TestAddendumQuantities:
+    async def test_only_json_integers_from_1_for_known_lines_are_accepted(
+        self, ordering_harness, make_package_event
+    ):
+        async with ordering_harness() as h:
+            base = await issue_order(h, make_package_event(pagu=130_000_000))
+            ppk = h.tokens.ppk()
+
+            async def addendum(**data: str):
+                return await h.client.post(
+                    f"{base}/purchase-order/addenda",
+                    headers=ppk,
+                    files=h.pdf("add.pdf"),
+                    data={"reason": "tambah satu laptop", **data},
+                )
+
+            bad = {
+                raw: await addendum(quantities=raw)
+                for raw in (
+                    '{"1": 1e400}',
+                    '{"1": 11.0}',
+                    '{"1": true}',
+                    '{"1": "11"}',
+                    '{"1": 0}',
+                    json.dumps({"1": 2**63}),
+                    '{"x": 11}',
+                    '{"99": 11}',
+                )
+            }
+            shipping_beyond_int64 = await addendum(shipping_cost=str(2**63))
+            valid = await addendum(quantities='{"1": 11}')
+        for raw, answer in bad.items():
+            assert answer.status_code == 422, (raw, answer.text)
+            assert_invalid(answer, "quantities")
+        assert_invalid(shipping_beyond_int64, "shipping_cost")
+        # The order could be amended all along: the 422s were about the values alone.
+        assert valid.status_code == 200, valid.text
+        assert valid.json()["purchase_order"]["versions"][-1]["lines"][0]["quantity"] == 11
+
+
+class TestMoneyBounds:
+    async def test_prices_beyond_int64_are_a_validation_422(
+        self, ordering_harness, make_package_event
+    ):
+        event = make_package_event()
+        package_id = event.data["package_id"]
+        proposals = f"/packages/{package_id}/negotiation/proposals"
+
+        def proposal(unit_price: int, shipping: int) -> dict:
+            lines = [{"line_no": n, "unit_price": unit_price} for n in (1, 2)]
+            return {"prices": lines, "shipping_cost": shipping}
+
+        async with ordering_harness() as h:
+            await h.publish(event)
+            await h.wait_for_package(UUID(package_id))
+            official = h.tokens.official()
+            processed = await h.client.post(f"/packages/{package_id}/process", headers=official)
+            assert processed.status_code == 200, processed.text
+            shipping = await h.client.post(
+                proposals, headers=official, json=proposal(2_900_000, 2**63)
+            )
+            price = await h.client.post(proposals, headers=official, json=proposal(2**63, 400_000))
+            valid = await h.client.post(
+                proposals, headers=official, json=proposal(2_900_000, 400_000)
+            )
+        assert_invalid(shipping, "shipping_cost")
+        assert_invalid(price, "prices.0.unit_price")
+        assert valid.status_code == 200, valid.text
