@@ -11,10 +11,11 @@ from competition.api import catalogue, competitions, offers, purchase_requests, 
 from competition.api.common import install_domain_errors
 from competition.application.auto_evaluation import auto_evaluation_tasks
 from competition.application.purchase_requests import may_see_request
+from competition.application.views import visible_history
 from competition.consumers import consumers
 from competition.settings import CompetitionSettings
 from epurchasing_shared.auth import Principal
-from epurchasing_shared.clock import Clock
+from epurchasing_shared.clock import Clock, SystemClock
 from epurchasing_shared.contracts import competition as contracts
 from epurchasing_shared.service import ServiceDefinition, create_service_app
 
@@ -39,7 +40,16 @@ async def can_see_procurement(
     return request is not None and may_see_request(principal, request)
 
 
-def definition() -> ServiceDefinition:
+def definition(clock: Clock | None = None) -> ServiceDefinition:
+    """The service as the shared app factory runs it; ``clock`` decides which offers are sealed."""
+    clock = clock or SystemClock()
+
+    async def visible_aggregates(
+        session: AsyncSession, principal: Principal, procurement_id: UUID
+    ) -> set[UUID] | None:
+        # Offers still sealed to the caller are left out of the procurement's history.
+        return await visible_history(session, principal, procurement_id, clock.now())
+
     return ServiceDefinition(
         name="competition",
         title="Competition service (SOP steps 1–13)",
@@ -56,13 +66,14 @@ def definition() -> ServiceDefinition:
         ],
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
+        visible_aggregates=visible_aggregates,
         consumers=consumers,
         background=auto_evaluation_tasks,
     )
 
 
 def create_app(settings: CompetitionSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    settings = settings or CompetitionSettings()
-    app = create_service_app(definition(), settings, spine, clock)
+    settings, clock = settings or CompetitionSettings(), clock or SystemClock()
+    app = create_service_app(definition(clock), settings, spine, clock)
     install_domain_errors(app)
     return app

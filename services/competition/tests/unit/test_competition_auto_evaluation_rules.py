@@ -10,13 +10,10 @@ import pytest
 
 from competition.api.request_documents import digest_headers, etag_matches
 from competition.application.auto_evaluation import auto_evaluation_tasks
-from competition.application.views import competition_cursor
 from competition.domain.competition import Competition, CompetitionItem, open_competition
 from competition.domain.errors import ActionNotAllowed, RoleNotAllowed
 from competition.settings import CompetitionSettings
 from epurchasing_shared.documents import DocumentRef
-from epurchasing_shared.http.pagination import decode_cursor, encode_cursor
-from epurchasing_shared.http.problems import Invalid
 
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
@@ -76,19 +73,6 @@ class TestAutoEvaluationSetting:
         assert CompetitionSettings().auto_evaluate_seconds == 30
         with pytest.raises(ValueError):
             CompetitionSettings(auto_evaluate_seconds=-1)
-
-
-class TestCompetitionCursor:
-    def test_reads_back_what_the_list_gave_out(self):
-        last_id = uuid4()
-        cursor = decode_cursor(encode_cursor(NOW.isoformat(), last_id))
-        assert competition_cursor(cursor) == (NOW, last_id)
-        assert competition_cursor(None) is None
-
-    @pytest.mark.parametrize("cursor", [["x"], [NOW.isoformat(), "not-a-uuid"], ["no", "x", 1]])
-    def test_a_foreign_cursor_is_invalid(self, cursor):
-        with pytest.raises(Invalid):
-            competition_cursor(cursor)
 
 
 class TestDownloadHeaders:

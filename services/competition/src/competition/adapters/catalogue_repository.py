@@ -106,6 +106,20 @@ async def live_offers(session: AsyncSession, competition_id: UUID) -> list[Offer
     return [offer_from_row(row) for row in (await session.execute(query)).mappings()]
 
 
+async def count_live_offers(session: AsyncSession, competition_id: UUID) -> int:
+    """How many offers (not withdrawn) the competition holds: all a sealed view may tell."""
+    query = select(func.count()).where(
+        offers.c.competition_id == competition_id, offers.c.withdrawn_at.is_(None)
+    )
+    return int(await session.scalar(query) or 0)
+
+
+async def offer_ids_of(session: AsyncSession, competition_ids: Iterable[UUID]) -> set[UUID]:
+    """The ids of every offer (withdrawn ones too) made in these competitions."""
+    query = select(offers.c.id).where(offers.c.competition_id.in_(list(competition_ids)))
+    return set((await session.scalars(query)).all())
+
+
 def _terms_values(terms: OfferTerms) -> dict[str, Any]:
     return {
         "lines": [

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from competition.adapters.tables import competitions, purchase_requests
+from competition.adapters.tables import competitions, purchase_requests, spine
 from competition.domain.competition import Competition, CompetitionItem
 from competition.domain.purchase_request import Official, PurchaseRequest, RequestItem
 
@@ -158,6 +158,19 @@ async def competition_of_package(session: AsyncSession, package_id: UUID) -> Com
     query = select(competitions).where(competitions.c.package_id == package_id)
     found = (await session.execute(query)).mappings().first()
     return competition_from_row(found) if found else None
+
+
+async def competitions_of_request(session: AsyncSession, request_id: UUID) -> list[Competition]:
+    """Every competition run for the purchase request."""
+    query = select(competitions).where(competitions.c.purchase_request_id == request_id)
+    return [competition_from_row(row) for row in (await session.execute(query)).mappings()]
+
+
+async def history_aggregate_ids(session: AsyncSession, procurement_id: UUID) -> set[UUID]:
+    """The aggregates the procurement's history has entries of."""
+    history = spine.history
+    query = select(history.c.aggregate_id).where(history.c.procurement_id == procurement_id)
+    return set((await session.scalars(query.distinct())).all())
 
 
 async def load_ranking(session: AsyncSession, competition_id: UUID) -> list[dict[str, Any]]:

@@ -1,12 +1,11 @@
 """HTTP API of the catalogue: vendors, products, the import (admin) and product search."""
 
-from uuid import UUID
-
 from fastapi import APIRouter, Depends, File, UploadFile
 from sqlalchemy import select
 
 from competition.adapters.tables import products, vendors
 from competition.api.common import admin_only, anyone, idempotent
+from competition.api.cursors import id_cursor
 from competition.application import catalogue as use
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
@@ -35,9 +34,10 @@ async def list_vendors(
     principal: Principal = Depends(admin_only),
     runtime: Runtime = Depends(get_runtime),
 ):
+    after = id_cursor(page.cursor)
     query = select(vendors).order_by(vendors.c.id).limit(page.limit)
-    if page.cursor:
-        query = query.where(vendors.c.id > UUID(page.cursor[0]))
+    if after is not None:
+        query = query.where(vendors.c.id > after)
     async with runtime.sessions() as session:
         rows = [dict(row) for row in (await session.execute(query)).mappings()]
     cursor = encode_cursor(rows[-1]["id"]) if len(rows) == page.limit else None
@@ -63,11 +63,12 @@ async def list_products(
     principal: Principal = Depends(anyone),
     runtime: Runtime = Depends(get_runtime),
 ):
+    after = id_cursor(page.cursor)
     query = select(products).order_by(products.c.id).limit(page.limit)
     if category:
         query = query.where(products.c.category == category)
-    if page.cursor:
-        query = query.where(products.c.id > UUID(page.cursor[0]))
+    if after is not None:
+        query = query.where(products.c.id > after)
     async with runtime.sessions() as session:
         rows = [dict(row) for row in (await session.execute(query)).mappings()]
     cursor = encode_cursor(rows[-1]["id"]) if len(rows) == page.limit else None

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Depends, Header
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from competition.api.common import anyone, idempotent, official_only
+from competition.api.cursors import created_cursor
 from competition.application import competitions as use
 from competition.application import results
 from competition.application.views import (
-    competition_cursor,
     competition_view,
     list_competitions,
     public_result,
 )
+from competition.domain.limits import MAX_QUANTITY, MAX_RUPIAH
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
 from epurchasing_shared.http.pagination import PageParams, encode_cursor, page_params
@@ -38,13 +39,13 @@ class CreateIn(Strict):
 class ItemIn(Strict):
     line_no: int = Field(ge=1)
     description: str = Field(min_length=1, max_length=500)
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
     unit: str = Field(min_length=1, max_length=40)
 
 
 class PatchIn(Strict):
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=200)
-    pagu: int | None = Field(default=None, ge=1)
+    pagu: int | None = Field(default=None, ge=1, le=MAX_RUPIAH)
     delivery_deadline: date | None = None
 
 
@@ -162,7 +163,7 @@ async def list_all(
     principal: Principal = Depends(anyone),
     runtime: Runtime = Depends(get_runtime),
 ):
-    after = competition_cursor(page.cursor)
+    after = created_cursor(page.cursor)
     async with runtime.sessions() as session:
         found = await list_competitions(session, principal, page.limit, after)
         items = [await competition_view(runtime, session, principal, c) for c, _ in found]

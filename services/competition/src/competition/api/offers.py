@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from competition.api.common import anyone, idempotent, vendor_only
 from competition.application import offers as use
 from competition.application.views import leaderboard, offer_view
+from competition.domain.limits import MAX_RUPIAH
 from competition.domain.offers import OfferLine, OfferTerms
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
@@ -26,14 +27,16 @@ class LineIn(BaseModel):
 
     line_no: int = Field(ge=1)
     product_id: UUID
-    unit_price: int = Field(ge=1, description="Whole rupiah, at most the catalogue price")
+    unit_price: int = Field(
+        ge=1, le=MAX_RUPIAH, description="Whole rupiah, at most the catalogue price"
+    )
 
 
 class OfferIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     lines: list[LineIn] = Field(min_length=1, max_length=200)
-    shipping_cost: int = Field(ge=0, description="Ongkos kirim, whole rupiah")
+    shipping_cost: int = Field(ge=0, le=MAX_RUPIAH, description="Ongkos kirim, whole rupiah")
     delivery_days: int = Field(ge=1, le=365)
 
     def terms(self) -> OfferTerms:
@@ -86,11 +89,26 @@ async def withdraw(
     return Response(status_code=204)
 
 
-@router.get("/leaderboard", summary="Ranked offers; vendors see only their own until the deadline")
+@router.get("/leaderboard", summary="Ranked offers; sealed until the deadline")
 async def get_leaderboard(
     competition_id: UUID,
     principal: Principal = Depends(anyone),
     runtime: Runtime = Depends(get_runtime),
 ):
+    """The competition's ranked offers (vendor, evaluated price, rank).
+
+    Offers are sealed until the offer deadline. Before it:
+
+    - the procurement official of the competition's work unit sees the full ranking
+      (api.md: the leaderboard is the official's, steps 10–11); so do admin and auditor,
+      who read everything (domain.md, actors);
+    - a vendor gets ``sealed: true``, an empty ``ranking`` and its own offer (``my_offer``);
+    - the PPK gets **200** with a sealed body: ``sealed: true``, an empty ``ranking`` and
+      ``offer_count`` (how many live offers), never a vendor or a price. A 403 would tell
+      the PPK nothing more and would break a client polling the same URL across the deadline.
+
+    After the deadline the PPK and the official see the full ranking; a vendor sees the
+    ranks, vendor names and evaluated prices only.
+    """
     async with runtime.sessions() as session:
         return await leaderboard(runtime, session, principal, competition_id)

@@ -1,6 +1,6 @@
 """HTTP API of purchase requests (SOP steps 1–4)."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -11,8 +11,10 @@ from sqlalchemy import select, tuple_
 from competition.adapters import procurement_repository as repo
 from competition.adapters.tables import purchase_requests as table
 from competition.api.common import idempotent, official_only, ppk_only, request_readers
+from competition.api.cursors import created_cursor
 from competition.application import purchase_requests as use
 from competition.application.views import request_view
+from competition.domain.limits import MAX_QUANTITY, MAX_RUPIAH
 from competition.domain.purchase_request import Official, RequestItem
 from epurchasing_shared.auth import Principal, Role
 from epurchasing_shared.documents import read_upload
@@ -30,7 +32,7 @@ class Strict(BaseModel):
 class ItemIn(Strict):
     category: str = Field(min_length=1, max_length=120)
     description: str = Field(min_length=1, max_length=500)
-    quantity: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
     unit: str = Field(min_length=1, max_length=40)
     product_id: UUID | None = None
 
@@ -44,7 +46,7 @@ class DraftIn(Strict):
     rup_code: str = Field(min_length=1, max_length=60)
     fiscal_year: int = Field(ge=2000, le=2100)
     dpa_number: str = Field(min_length=1, max_length=120)
-    pagu: int = Field(ge=1, description="Budget ceiling, whole rupiah")
+    pagu: int = Field(ge=1, le=MAX_RUPIAH, description="Budget ceiling, whole rupiah")
     title: str = Field(min_length=1, max_length=300)
     specification: str = Field(min_length=1, max_length=20000)
     items: list[ItemIn] = Field(min_length=1, max_length=200)
@@ -57,7 +59,7 @@ class DraftPatch(Strict):
     rup_code: str | None = Field(default=None, min_length=1, max_length=60)
     fiscal_year: int | None = Field(default=None, ge=2000, le=2100)
     dpa_number: str | None = Field(default=None, min_length=1, max_length=120)
-    pagu: int | None = Field(default=None, ge=1)
+    pagu: int | None = Field(default=None, ge=1, le=MAX_RUPIAH)
     title: str | None = Field(default=None, min_length=1, max_length=300)
     specification: str | None = Field(default=None, min_length=1, max_length=20000)
     items: list[ItemIn] | None = Field(default=None, min_length=1, max_length=200)
@@ -185,6 +187,7 @@ async def list_requests(
     principal: Principal = Depends(request_readers),
     runtime: Runtime = Depends(get_runtime),
 ):
+    after = created_cursor(page.cursor)
     query = select(table).order_by(table.c.created_at, table.c.id).limit(page.limit)
     if principal.role is not Role.ADMIN and principal.role is not Role.AUDITOR:
         query = query.where(
@@ -192,10 +195,8 @@ async def list_requests(
         )
     if state:
         query = query.where(table.c.state == state)
-    if page.cursor:
-        created, last_id = page.cursor
-        after = tuple_(datetime.fromisoformat(created), UUID(last_id))
-        query = query.where(tuple_(table.c.created_at, table.c.id) > after)
+    if after is not None:
+        query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
     async with runtime.sessions() as session:
         rows = (await session.execute(query)).mappings().all()
         items = [

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import catalogue_repository as catalogue
+from competition.domain.limits import MAX_RUPIAH
 from epurchasing_shared.http.problems import Conflict, Invalid, NotFound
 from epurchasing_shared.service import Runtime
 
@@ -28,7 +29,7 @@ class ProductData(BaseModel):
     category: str = Field(min_length=1, max_length=120)
     name: str = Field(min_length=1, max_length=300)
     unit: str = Field(min_length=1, max_length=40)
-    unit_price: int = Field(ge=1, description="Listed unit price, whole rupiah")
+    unit_price: int = Field(ge=1, le=MAX_RUPIAH, description="Listed unit price, whole rupiah")
 
 
 class ImportRow(BaseModel):
@@ -41,7 +42,7 @@ class ImportRow(BaseModel):
     category: str = Field(min_length=1, max_length=120)
     product_name: str = Field(min_length=1, max_length=300)
     unit: str = Field(min_length=1, max_length=40)
-    unit_price: int = Field(ge=1)
+    unit_price: int = Field(ge=1, le=MAX_RUPIAH)
 
 
 async def create_vendor(

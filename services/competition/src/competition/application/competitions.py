@@ -39,6 +39,25 @@ def may_see_competition(principal: Principal, competition: Competition) -> bool:
     return principal.role is Role.VENDOR and principal.vendor_id in competition.eligible_vendor_ids
 
 
+def sees_offers_before_deadline(principal: Principal, competition: Competition) -> bool:
+    """Who may see the offers while they are sealed: the procurement official of the
+    competition's work unit (api.md gives the leaderboard to the official, steps 10–11), and
+    admin and auditor, who read everything (domain.md, "Actors and who does what"). Not the
+    PPK: it learns who offered what once the deadline has passed."""
+    if principal.reads_everything:
+        return True
+    return (
+        principal.role is Role.PROCUREMENT_OFFICIAL and principal.work_unit == competition.work_unit
+    )
+
+
+def offers_sealed_for(principal: Principal, competition: Competition, now: datetime) -> bool:
+    """Whether the competition's offers (vendors and prices) are still hidden from the caller."""
+    if competition.offers_closed(now):
+        return False
+    return not sees_offers_before_deadline(principal, competition)
+
+
 async def visible_competition(
     session: AsyncSession, principal: Principal, competition_id: UUID, for_update: bool = False
 ) -> Competition:

@@ -11,7 +11,7 @@ from competition.adapters import catalogue_repository as catalogue
 from competition.adapters import procurement_repository as repo
 from competition.adapters.tables import competitions as competitions_table
 from competition.application.common import is_buyer_of, role_of
-from competition.application.competitions import visible_competition
+from competition.application.competitions import offers_sealed_for, visible_competition
 from competition.application.results import evaluated_offers
 from competition.domain import competition as cp
 from competition.domain.competition import Competition
@@ -20,7 +20,7 @@ from competition.domain.offers import Offer, evaluated_price
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.auth import Principal, Role
 from epurchasing_shared.documents import list_documents
-from epurchasing_shared.http.problems import Invalid, NotFound
+from epurchasing_shared.http.problems import NotFound
 from epurchasing_shared.service import Runtime
 
 
@@ -73,17 +73,6 @@ async def competition_view(
     }
 
 
-def competition_cursor(cursor: list[Any] | None) -> tuple[datetime, UUID] | None:
-    """The (created_at, id) a ``GET /competitions`` cursor names; 422 if it is not ours."""
-    if cursor is None:
-        return None
-    try:
-        created, last_id = cursor
-        return datetime.fromisoformat(created), UUID(last_id)
-    except (TypeError, ValueError) as error:
-        raise Invalid("the cursor is not one this service gave out", field="cursor") from error
-
-
 async def list_competitions(
     session: AsyncSession,
     principal: Principal,
@@ -107,50 +96,79 @@ async def list_competitions(
 async def leaderboard(
     runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
 ) -> dict[str, Any]:
-    """Ranked offers for the buyers; a vendor sees only its own offer until the deadline."""
+    """Ranked offers for the official (and admin, auditor); until the deadline a vendor sees
+    only its own offer and the PPK only how many offers there are (sealed offers)."""
     competition = await visible_competition(session, principal, competition_id)
     now = runtime.clock.now()
-    closed = competition.offers_closed(now)
     board: dict[str, Any] = {
         "competition_id": competition.id,
         "state": competition.state,
         "offer_deadline": competition.offer_deadline,
-        "offers_closed": closed,
+        "offers_closed": competition.offers_closed(now),
         "outcome": competition.outcome,
         "failure_reason": competition.failure_reason,
     }
-    full_view = principal.reads_everything or is_buyer_of(principal, competition.work_unit)
     if principal.role is Role.VENDOR:
-        assert principal.vendor_id is not None
-        mine = await catalogue.offer_of_vendor(session, competition.id, principal.vendor_id)
-        board["my_offer"] = None
-        if mine is not None and not mine.withdrawn:
-            board["my_offer"] = offer_view(mine, evaluated_price(competition, mine.terms))
-        if not closed:
-            return board | {"sealed": True, "ranking": []}
-    board["sealed"] = False
-    if competition.state in (cp.OPEN, cp.DRAFT):
-        offers = await evaluated_offers(runtime, session, competition)
-        ranked = {r.offer.offer_id: r.rank for r in rank(offers)}
-        entries = sorted(offers, key=lambda o: (ranked.get(o.offer_id, 10**9), o.submitted_at))
-        board["ranking"] = [
-            {
-                "rank": ranked.get(o.offer_id),
-                "offer_id": o.offer_id,
-                "vendor_id": o.vendor_id,
-                "vendor_name": o.vendor_name,
-                "evaluated_price": o.evaluated_price,
-                "submitted_at": o.submitted_at,
-                "blacklisted": o.blacklisted,
-            }
-            for o in entries
-        ]
-    else:
-        board["ranking"] = await repo.load_ranking(session, competition.id)
+        board["my_offer"] = await _my_offer(session, principal, competition)
+    if offers_sealed_for(principal, competition, now):
+        sealed = board | {"sealed": True, "ranking": []}
+        if principal.role is not Role.VENDOR:  # the PPK: how many, never whose nor how much
+            sealed["offer_count"] = await catalogue.count_live_offers(session, competition.id)
+        return sealed
+    ranking = await _ranking(runtime, session, competition)
+    full_view = principal.reads_everything or is_buyer_of(principal, competition.work_unit)
     if not full_view:  # a vendor after the deadline: ranks, names and prices only
         keep = ("rank", "vendor_name", "evaluated_price")
-        board["ranking"] = [{k: row[k] for k in keep} for row in board["ranking"]]
-    return board
+        ranking = [{k: row[k] for k in keep} for row in ranking]
+    return board | {"sealed": False, "ranking": ranking}
+
+
+async def _my_offer(
+    session: AsyncSession, principal: Principal, competition: Competition
+) -> dict[str, Any] | None:
+    assert principal.vendor_id is not None
+    mine = await catalogue.offer_of_vendor(session, competition.id, principal.vendor_id)
+    if mine is None or mine.withdrawn:
+        return None
+    return offer_view(mine, evaluated_price(competition, mine.terms))
+
+
+async def _ranking(
+    runtime: Runtime, session: AsyncSession, competition: Competition
+) -> list[dict[str, Any]]:
+    """The live ranking while the competition is open, the stored one once evaluated."""
+    if competition.state not in (cp.OPEN, cp.DRAFT):
+        return await repo.load_ranking(session, competition.id)
+    offers = await evaluated_offers(runtime, session, competition)
+    ranked = {r.offer.offer_id: r.rank for r in rank(offers)}
+    entries = sorted(offers, key=lambda o: (ranked.get(o.offer_id, 10**9), o.submitted_at))
+    return [
+        {
+            "rank": ranked.get(o.offer_id),
+            "offer_id": o.offer_id,
+            "vendor_id": o.vendor_id,
+            "vendor_name": o.vendor_name,
+            "evaluated_price": o.evaluated_price,
+            "submitted_at": o.submitted_at,
+            "blacklisted": o.blacklisted,
+        }
+        for o in entries
+    ]
+
+
+async def visible_history(
+    session: AsyncSession, principal: Principal, procurement_id: UUID, now: datetime
+) -> set[UUID] | None:
+    """The aggregates of the procurement's history the caller may see (None: all of them).
+
+    An offer's entries name its vendor (the actor), so while a competition's offers are sealed
+    to the caller (the PPK before the deadline) those entries are left out."""
+    competitions = await repo.competitions_of_request(session, procurement_id)
+    sealed = [c.id for c in competitions if offers_sealed_for(principal, c, now)]
+    hidden = await catalogue.offer_ids_of(session, sealed) if sealed else set()
+    if not hidden:
+        return None
+    return await repo.history_aggregate_ids(session, procurement_id) - hidden
 
 
 async def public_result(session: AsyncSession, competition_id: UUID) -> dict[str, Any]:

@@ -1,0 +1,130 @@
+"""Acceptance: until the offer deadline the PPK learns how many offers there are, never whose
+or at what price — not from the leaderboard, the history, the competition or the request."""
+
+import json
+from datetime import timedelta
+from uuid import uuid4
+
+from .competition_steps import (
+    Buyers,
+    accepted_request,
+    add_product,
+    add_vendor,
+    offer,
+    ok,
+    opened_competition,
+)
+
+PRICES = {0: 7_000_000, 1: 6_500_000}  # evaluated: 84_500_000 and 78_500_000
+EVALUATED = {"84500000", "78500000", "7000000", "6500000"}
+
+
+async def offers_made(service, tokens):
+    """A competition of the PPK's work unit with two live offers, deadline in two days."""
+    client, buyers = service.client, Buyers(tokens)
+    category = f"laptop-{uuid4().hex[:8]}"
+    vendors = [await add_vendor(client, tokens, f"PT Rahasia {uuid4().hex[:6]}") for _ in PRICES]
+    # Listed before the opening: the eligible vendors are fixed when the competition opens.
+    products = [await add_product(client, tokens, v["id"], category, 8_000_000) for v in vendors]
+    request = await accepted_request(client, buyers, category)
+    deadline = service.clock.now() + timedelta(days=2)
+    competition = await opened_competition(client, buyers, request["id"], category, deadline)
+    url = f"/competitions/{competition['id']}/offers"
+    offers = []
+    for i, price in PRICES.items():
+        body, headers = offer(products[i]["id"], (price, price)), tokens.vendor(vendors[i]["id"])
+        offers.append(ok(await client.post(url, json=body, headers=headers), 201))
+    return buyers, vendors, offers, request, competition
+
+
+def secrets_in(body, vendors, offers) -> list[str]:
+    """Whatever of the offers (vendor names and users, offer ids, prices) the body reveals."""
+    text = json.dumps(body).replace("_", "")
+    found = [v["name"] for v in vendors if v["name"].replace("_", "") in text]
+    found += [f"vendor-user-{v['id']}" for v in vendors if f"vendor-user-{v['id']}" in text]
+    found += [o["id"].replace("_", "") for o in offers if o["id"].replace("_", "") in text]
+    return found + [p for p in EVALUATED if p in text]
+
+
+class TestLeaderboardBeforeTheDeadline:
+    async def test_the_ppk_gets_the_count_only(self, service, tokens):
+        buyers, vendors, offers, _, competition = await offers_made(service, tokens)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        board = ok(await service.client.get(url, headers=buyers.ppk))
+        assert board["sealed"] is True and board["ranking"] == []
+        assert board["offer_count"] == 2
+        assert "my_offer" not in board
+        assert secrets_in(board, vendors, offers) == []
+
+    async def test_the_count_leaves_out_a_withdrawn_offer(self, service, tokens):
+        buyers, vendors, _, _, competition = await offers_made(service, tokens)
+        cid = competition["id"]
+        mine = f"/competitions/{cid}/offers/mine"
+        ok(await service.client.delete(mine, headers=tokens.vendor(vendors[0]["id"])), 204)
+        board = ok(await service.client.get(f"/competitions/{cid}/leaderboard", headers=buyers.ppk))
+        assert board["offer_count"] == 1
+
+    async def test_the_official_admin_and_auditor_see_the_ranking(self, service, tokens):
+        buyers, vendors, _, _, competition = await offers_made(service, tokens)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        for headers in (buyers.official, tokens.admin(), tokens.auditor()):
+            board = ok(await service.client.get(url, headers=headers))
+            assert board["sealed"] is False
+            assert [r["vendor_id"] for r in board["ranking"]] == [
+                vendors[1]["id"],
+                vendors[0]["id"],
+            ]
+            assert [r["evaluated_price"] for r in board["ranking"]] == [78_500_000, 84_500_000]
+
+    async def test_a_vendor_still_sees_only_its_own_offer(self, service, tokens):
+        _, vendors, offers, _, competition = await offers_made(service, tokens)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        board = ok(await service.client.get(url, headers=tokens.vendor(vendors[0]["id"])))
+        assert board["sealed"] is True and board["ranking"] == []
+        assert board["my_offer"]["id"] == offers[0]["id"] and "offer_count" not in board
+
+
+class TestAfterTheDeadline:
+    async def test_the_ppk_sees_the_full_ranking(self, service, tokens):
+        buyers, vendors, _, _, competition = await offers_made(service, tokens)
+        service.clock.advance(days=2)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        board = ok(await service.client.get(url, headers=buyers.ppk))
+        assert board["sealed"] is False and "offer_count" not in board
+        assert [r["vendor_name"] for r in board["ranking"]] == [
+            vendors[1]["name"],
+            vendors[0]["name"],
+        ]
+        assert [r["evaluated_price"] for r in board["ranking"]] == [78_500_000, 84_500_000]
+
+
+class TestOtherReadsBeforeTheDeadline:
+    async def test_the_ppk_history_leaves_out_the_offers_until_the_deadline(self, service, tokens):
+        buyers, vendors, offers, request, _ = await offers_made(service, tokens)
+        url = f"/procurements/{request['id']}/history"
+        history = ok(await service.client.get(url, headers=buyers.ppk))
+        assert [
+            h for h in history if h["aggregate"] == "offer" or h["actor_role"] == "vendor"
+        ] == []
+        assert {h["aggregate"] for h in history} == {"purchase_request", "competition"}
+        assert secrets_in(history, vendors, offers) == []
+        official = ok(await service.client.get(url, headers=buyers.official))
+        assert {h["aggregate_id"] for h in official if h["aggregate"] == "offer"} == {
+            o["id"] for o in offers
+        }
+        service.clock.advance(days=2)
+        later = ok(await service.client.get(url, headers=buyers.ppk))
+        assert [h["actor_id"] for h in later if h["aggregate"] == "offer"] == [
+            f"vendor-user-{v['id']}" for v in vendors
+        ]
+
+    async def test_the_competition_and_the_request_reveal_no_offer(self, service, tokens):
+        buyers, vendors, offers, request, competition = await offers_made(service, tokens)
+        client = service.client
+        seen = [
+            ok(await client.get(f"/competitions/{competition['id']}", headers=buyers.ppk)),
+            ok(await client.get("/competitions", headers=buyers.ppk)),
+            ok(await client.get(f"/purchase-requests/{request['id']}", headers=buyers.ppk)),
+            ok(await client.get("/purchase-requests", headers=buyers.ppk)),
+        ]
+        assert secrets_in(seen, vendors, offers) == []
