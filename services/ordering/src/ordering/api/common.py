@@ -2,17 +2,18 @@
 
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
-from fastapi import Header
+from fastapi import Depends, Header
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.idempotency import IdempotencyKey
+from epurchasing_shared.auth import Principal, Role, require_roles
+from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
 from epurchasing_shared.http.problems import Forbidden, Invalid, StateConflict
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.service import Runtime, get_runtime
 from ordering.adapters.repository import load_package
 from ordering.application.common import Request
 from ordering.application.views import package_detail
@@ -79,3 +80,52 @@ async def act(
             body = await package_detail(session, reloaded, request.principal)
             await key.remember(session, table, request.principal, runtime.clock, 200, body)
     return JSONResponse(body)
+
+
+@dataclass(frozen=True)
+class PackageAction:
+    """Everything a package-changing route needs besides its own input: the acting caller,
+    the Idempotency-Key, the If-Match version, the causation (request) id and the runtime."""
+
+    principal: Principal
+    key: IdempotencyKey
+    version: int | None
+    causation: str
+    runtime: Runtime
+
+    def request(self, package_id: UUID) -> Request:
+        """The application-level request to act on ``package_id``."""
+        return make_request(self.principal, package_id, self.causation, self.version)
+
+    async def run(
+        self,
+        package_id: UUID,
+        use_case: Callable[..., Awaitable[Package]],
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """Run ``use_case(session, runtime, request, *args, **kwargs)`` through :func:`act`."""
+        request = self.request(package_id)
+        return await act(
+            self.runtime,
+            request,
+            self.key,
+            lambda session: use_case(session, self.runtime, request, *args, **kwargs),
+        )
+
+
+def package_action(*roles: Role) -> Callable[..., Awaitable[PackageAction]]:
+    """A dependency giving the PackageAction of a caller in one of ``roles`` (403 otherwise);
+    it declares the Idempotency-Key, If-Match and X-Request-ID headers of the route."""
+    allowed = require_roles(*roles)
+
+    async def dependency(
+        principal: Principal = Depends(allowed),
+        key: IdempotencyKey = Depends(idempotency_key),
+        version: int | None = Depends(if_match),
+        causation: str = Depends(request_id),
+        runtime: Runtime = Depends(get_runtime),
+    ) -> PackageAction:
+        return PackageAction(principal, key, version, causation, runtime)
+
+    return dependency

@@ -8,19 +8,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
-from epurchasing_shared.auth import Principal, Role, require_roles
+from epurchasing_shared.auth import Role
 from epurchasing_shared.documents import read_upload
-from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
 from epurchasing_shared.http.problems import Invalid
-from epurchasing_shared.service import Runtime, get_runtime
-from ordering.api.common import act, if_match, make_request, request_id
+from ordering.api.common import PackageAction, package_action
 from ordering.api.schemas import MAX_QUANTITY, MAX_RUPIAH
 from ordering.application import purchase_order
 from ordering.domain.purchase_order import AddendumChange
 
 router = APIRouter(prefix="/packages/{package_id}/purchase-order", tags=["purchase order"])
-PPK = require_roles(Role.PPK)
-VENDOR = require_roles(Role.VENDOR)
+PPK = package_action(Role.PPK)
+VENDOR = package_action(Role.VENDOR)
 
 
 @router.post("", summary="The PPK issues the signed purchase order, Surat Pesanan (21)")
@@ -30,43 +28,23 @@ async def issue(
     terms: str = Form(min_length=1, max_length=20000),
     order_date: date | None = Form(default=None),
     document: UploadFile = File(description="The signed purchase order (PDF or image)"),
-    principal: Principal = Depends(PPK),
-    key: IdempotencyKey = Depends(idempotency_key),
-    version: int | None = Depends(if_match),
-    causation: str = Depends(request_id),
-    runtime: Runtime = Depends(get_runtime),
+    action: PackageAction = Depends(PPK),
 ) -> Any:
-    upload = await read_upload(document, runtime.settings.max_document_bytes, "document")
-    request = make_request(principal, package_id, causation, version)
-    return await act(
-        runtime,
-        request,
-        key,
-        lambda s: purchase_order.issue_purchase_order(
-            s,
-            runtime,
-            request,
-            signatory=signatory,
-            terms=terms,
-            order_date=order_date,
-            upload=upload,
-        ),
+    limit = action.runtime.settings.max_document_bytes
+    upload = await read_upload(document, limit, "document")
+    return await action.run(
+        package_id,
+        purchase_order.issue_purchase_order,
+        signatory=signatory,
+        terms=terms,
+        order_date=order_date,
+        upload=upload,
     )
 
 
 @router.post("/acknowledge", summary="The vendor acknowledges the purchase order (22)")
-async def acknowledge(
-    package_id: UUID,
-    principal: Principal = Depends(VENDOR),
-    key: IdempotencyKey = Depends(idempotency_key),
-    version: int | None = Depends(if_match),
-    causation: str = Depends(request_id),
-    runtime: Runtime = Depends(get_runtime),
-) -> Any:
-    request = make_request(principal, package_id, causation, version)
-    return await act(
-        runtime, request, key, lambda s: purchase_order.acknowledge_order(s, runtime, request)
-    )
+async def acknowledge(package_id: UUID, action: PackageAction = Depends(VENDOR)) -> Any:
+    return await action.run(package_id, purchase_order.acknowledge_order)
 
 
 QUANTITIES_SHAPE = (
@@ -117,11 +95,7 @@ async def add_addendum(
     signatory: str | None = Form(default=None, min_length=2, max_length=300),
     terms: str | None = Form(default=None, min_length=1, max_length=20000),
     document: UploadFile = File(description="The signed addendum (PDF or image)"),
-    principal: Principal = Depends(PPK),
-    key: IdempotencyKey = Depends(idempotency_key),
-    version: int | None = Depends(if_match),
-    causation: str = Depends(request_id),
-    runtime: Runtime = Depends(get_runtime),
+    action: PackageAction = Depends(PPK),
 ) -> Any:
     change = AddendumChange(
         quantities=parse_quantities(quantities),
@@ -130,11 +104,6 @@ async def add_addendum(
         signatory=signatory,
         terms=terms,
     )
-    upload = await read_upload(document, runtime.settings.max_document_bytes, "document")
-    request = make_request(principal, package_id, causation, version)
-    return await act(
-        runtime,
-        request,
-        key,
-        lambda s: purchase_order.amend_order(s, runtime, request, change, reason, upload),
-    )
+    limit = action.runtime.settings.max_document_bytes
+    upload = await read_upload(document, limit, "document")
+    return await action.run(package_id, purchase_order.amend_order, change, reason, upload)
