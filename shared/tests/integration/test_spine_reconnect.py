@@ -1,0 +1,48 @@
+"""A consumer whose broker connection breaks consumes again once the broker is back."""
+
+import asyncio
+from uuid import UUID
+
+from epurchasing_shared.clock import SystemClock
+from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
+from epurchasing_shared.testing.proxy import TcpProxy
+
+from .conftest import BLACKLIST_TYPES, apply_blacklisted, blacklisted, effects, publish_raw
+
+
+async def applied(db, entry_id: UUID) -> bool:
+    async with db.sessions() as session:
+        return bool(await session.scalar(effects.select().where(effects.c.key == str(entry_id))))
+
+
+async def test_consumers_resume_after_the_connection_to_the_broker_is_lost(
+    infrastructure, spine_db, spine_topology
+):
+    proxy = await TcpProxy("127.0.0.1", 5672).start()
+    broker = consumer_broker(f"amqp://guest:guest@127.0.0.1:{proxy.port}/")
+    register_consumer(
+        broker,
+        spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),
+        topology=spine_topology,
+        session_factory=spine_db.sessions,
+        inbox=spine_db.spine.inbox,
+        clock=SystemClock(),
+    )
+    await broker.start()
+    try:
+        proxy.cut()  # the broker "restarts": every connection breaks, new ones are refused
+        await asyncio.sleep(2)
+        during = blacklisted()  # published while the consumer is away: waits in its queue
+        body = during.model_dump_json().encode()
+        await publish_raw(infrastructure.amqp_url, spine_topology.exchange, body, during.type)
+        proxy.restore()
+        after = blacklisted()
+        body = after.model_dump_json().encode()
+        await publish_raw(infrastructure.amqp_url, spine_topology.exchange, body, after.type)
+        async with asyncio.timeout(60):
+            for event in (during, after):
+                while not await applied(spine_db, UUID(event.data["entry_id"])):
+                    await asyncio.sleep(0.2)
+    finally:
+        await broker.stop()
+        await proxy.stop()
