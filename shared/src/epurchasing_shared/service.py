@@ -218,7 +218,7 @@ def _standard_router(definition: ServiceDefinition, runtime: Runtime) -> APIRout
     return router
 
 
-def _install_metrics(app: FastAPI, service: str) -> None:
+def _install_metrics(app: FastAPI) -> None:
     registry = CollectorRegistry()
     requests = Counter(
         "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
@@ -287,7 +287,7 @@ def create_service_app(
     app.state.runtime = runtime
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
-    _install_metrics(app, definition.name)
+    _install_metrics(app)
     app.include_router(_standard_router(definition, runtime))
     for router in definition.routers:
         app.include_router(router)
