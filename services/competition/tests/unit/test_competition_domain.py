@@ -18,26 +18,10 @@ from competition.domain.errors import ActionNotAllowed, RoleNotAllowed, RuleViol
 from competition.domain.evaluation import EvaluatedOffer, evaluate
 from competition.domain.offers import CatalogueProduct, OfferLine, OfferTerms, check_offer
 
+from .factories import a_request
+
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-def a_request() -> pr.PurchaseRequest:
-    return pr.PurchaseRequest(
-        id=uuid4(),
-        work_unit="dinkes",
-        ppk_id="ppk",
-        ppk_name="Budi",
-        rup_code="R",
-        fiscal_year=2026,
-        dpa_number="D",
-        pagu=1_000,
-        title="t",
-        specification="s",
-        items=[pr.RequestItem("laptop", "l", 1, "unit")],
-        delivery_address="a",
-        delivery_date=date(2026, 4, 1),
-    )
 
 
 def a_competition(kind="specification") -> Competition:

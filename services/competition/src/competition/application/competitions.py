@@ -10,9 +10,7 @@ from competition.adapters import catalogue_repository as catalogue
 from competition.adapters import procurement_repository as repo
 from competition.application.common import check_version, emit, is_buyer_of, record_change
 from competition.application.purchase_requests import (
-    AGGREGATE as REQUEST,
-)
-from competition.application.purchase_requests import (
+    save_request_change,
     visible_request,
     zone_of,
 )
@@ -136,16 +134,7 @@ async def create_competition(
     )
     cp.check_competition_data(competition)
     now = runtime.clock.now()
-    await repo.save_request(session, request, now)
-    await record_change(
-        runtime,
-        session,
-        procurement_id=request.id,
-        aggregate=REQUEST,
-        aggregate_id=request.id,
-        change=change,
-        principal=principal,
-    )
+    await save_request_change(runtime, session, request, change, principal)
     await repo.add_competition(session, competition, now)
     created = Change("create", "", cp.DRAFT, "7")
     await record_change(

@@ -9,8 +9,7 @@ into a PermanentEventError, so the message goes to the DLQ for an operator at on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import procurement_repository as repo
-from competition.application.common import record_change
-from competition.application.purchase_requests import AGGREGATE as REQUEST
+from competition.application.purchase_requests import save_request_change
 from competition.domain import purchase_request as pr
 from competition.domain.errors import ActionNotAllowed
 from epurchasing_shared.contracts.delivery import PackageCompleted
@@ -39,18 +38,8 @@ async def fulfil_request(
         raise CompletionRefused(f"purchase request {request.id}: {error}") from error
     if change is None:
         return False
-    await repo.save_request(session, request, runtime.clock.now())
     actor = (
         Actor(id=event.actorid, role=event.actorrole) if event.actorid and event.actorrole else None
     )
-    await record_change(
-        runtime,
-        session,
-        procurement_id=request.id,
-        aggregate=REQUEST,
-        aggregate_id=request.id,
-        change=change,
-        principal=None,
-        actor=actor,
-    )
+    await save_request_change(runtime, session, request, change, None, actor=actor)
     return True

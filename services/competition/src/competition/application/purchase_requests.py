@@ -25,6 +25,7 @@ from epurchasing_shared.contracts.competition import (
     PurchaseRequestReturned,
     PurchaseRequestSubmitted,
 )
+from epurchasing_shared.contracts.envelope import Actor
 from epurchasing_shared.documents import (
     DocumentRef,
     Upload,
@@ -60,14 +61,16 @@ async def visible_request(
     return request
 
 
-async def _log(
+async def save_request_change(
     runtime: Runtime,
     session: AsyncSession,
     request: PurchaseRequest,
     change: Change,
-    principal: Principal,
+    principal: Principal | None,
     documents: list[dict[str, Any]] | None = None,
+    actor: Actor | None = None,
 ) -> None:
+    """Save the purchase request and append its change to the procurement's history."""
     await repo.save_request(session, request, runtime.clock.now())
     await record_change(
         runtime,
@@ -78,6 +81,7 @@ async def _log(
         change=change,
         principal=principal,
         documents=documents,
+        actor=actor,
     )
 
 
@@ -121,7 +125,7 @@ async def edit_request(
     check_version(if_match, request.version)
     today = runtime.clock.now().astimezone(zone_of(runtime)).date()
     change = pr.edit_draft(request, changes, today)
-    await _log(runtime, session, request, change, principal)
+    await save_request_change(runtime, session, request, change, principal)
     return request
 
 
@@ -148,7 +152,7 @@ async def attach_request_document(
         uploader=principal,
         at=runtime.clock.now(),
     )
-    await _log(runtime, session, request, change, principal, [ref.as_dict()])
+    await save_request_change(runtime, session, request, change, principal, [ref.as_dict()])
     return request, ref.as_dict()
 
 
@@ -162,7 +166,7 @@ async def submit_request(
     """Step 3: send the request to the named procurement official."""
     request = await visible_request(session, principal, request_id, for_update=True)
     change = pr.submit(request, official)
-    await _log(runtime, session, request, change, principal)
+    await save_request_change(runtime, session, request, change, principal)
     assert request.official is not None
     payload = PurchaseRequestSubmitted(
         purchase_request_id=request.id,
@@ -192,7 +196,7 @@ async def accept_request(
     request = await visible_request(session, principal, request_id, for_update=True)
     _check_addressee(principal, request)
     change = pr.accept(request)
-    await _log(runtime, session, request, change, principal)
+    await save_request_change(runtime, session, request, change, principal)
     payload = PurchaseRequestAccepted(purchase_request_id=request.id, official=party_of(principal))
     await emit(
         runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
@@ -207,7 +211,7 @@ async def return_request(
     request = await visible_request(session, principal, request_id, for_update=True)
     _check_addressee(principal, request)
     change = pr.return_to_ppk(request, reason)
-    await _log(runtime, session, request, change, principal)
+    await save_request_change(runtime, session, request, change, principal)
     payload = PurchaseRequestReturned(
         purchase_request_id=request.id, official=party_of(principal), reason=reason
     )

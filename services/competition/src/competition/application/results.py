@@ -7,10 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters import catalogue_repository as catalogue
 from competition.adapters import procurement_repository as repo
-from competition.application.common import SERVICE, emit, party_of, record_change
+from competition.application.common import SERVICE, emit, party_of
 from competition.application.competitions import log_competition, visible_competition
-from competition.application.purchase_requests import AGGREGATE as REQUEST
-from competition.application.purchase_requests import zone_of
+from competition.application.purchase_requests import save_request_change, zone_of
 from competition.domain import competition as cp
 from competition.domain import purchase_request as pr
 from competition.domain.blacklist import is_blacklisted
@@ -147,17 +146,7 @@ async def reopen_request(
     if request is None or request.state != pr.IN_COMPETITION:
         return False
     change = pr.reopen(request, reason, sop_step)
-    await repo.save_request(session, request, runtime.clock.now())
-    await record_change(
-        runtime,
-        session,
-        procurement_id=request.id,
-        aggregate=REQUEST,
-        aggregate_id=request.id,
-        change=change,
-        principal=principal,
-        actor=actor,
-    )
+    await save_request_change(runtime, session, request, change, principal, actor=actor)
     return True
 
 
