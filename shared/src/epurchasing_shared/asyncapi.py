@@ -41,7 +41,7 @@ def build_asyncapi(
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
     for model in publishes:
-        event_type = model.event_type  # type: ignore[attr-defined]
+        event_type = model.event_type
         key = event_type.replace(".", "_")
         messages[key] = _message(event_type)
         channels[key] = {

@@ -6,9 +6,7 @@ given the configured list only, so an ``alg: none`` or an HS/RS confusion token 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from uuid import UUID
 
 import jwt
@@ -16,29 +14,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from epurchasing_shared.http.problems import Forbidden, Unauthorized
+from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.settings import ServiceSettings
 
-
-class Role(StrEnum):
-    PPK = "ppk"
-    PROCUREMENT_OFFICIAL = "procurement_official"
-    VENDOR = "vendor"
-    ADMIN = "admin"
-    AUDITOR = "auditor"
-
-
-@dataclass(frozen=True)
-class Principal:
-    sub: str
-    role: Role
-    name: str
-    email: str | None = None
-    work_unit: str | None = None
-    vendor_id: UUID | None = None
-
-    @property
-    def reads_everything(self) -> bool:
-        return self.role in (Role.ADMIN, Role.AUDITOR)
+__all__ = ["Principal", "Role", "TokenVerifier", "current_principal", "mint_token", "require_roles"]
 
 
 class TokenVerifier:

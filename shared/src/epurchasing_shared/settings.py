@@ -5,7 +5,9 @@ Each service subclasses :class:`ServiceSettings` with its own ``env_prefix`` (``
 prefix, JWT) are read without a prefix so that one ``.env`` configures them once.
 """
 
-from pydantic import AliasChoices, Field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,8 +45,28 @@ class ServiceSettings(BaseSettings):
     jwt_audience: str = Field(
         default="epurchasing", validation_alias=AliasChoices("JWT_AUDIENCE", "jwt_audience")
     )
+    time_zone: str = Field(
+        default="Asia/Jakarta",
+        validation_alias=AliasChoices("TIME_ZONE", "time_zone"),
+        description="Where the SOP's dates and days are read (WIB by default); one setting "
+        "for every service.",
+    )
     document_root: str = "var/documents"
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
     port: int = 8000
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The :attr:`time_zone` as a ``ZoneInfo``."""
+        return ZoneInfo(self.time_zone)

@@ -1,19 +1,24 @@
 """HTTP conventions: problem+json everywhere, pagination cursors, document checks."""
 
+import hashlib
+
 import httpx
 import pytest
 from fastapi import FastAPI, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 
-from epurchasing_shared.documents import DocumentStore, read_upload
+from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.http.pagination import decode_cursor, encode_cursor
 from epurchasing_shared.http.problems import (
     Invalid,
     PayloadTooLarge,
     StateConflict,
+    as_problem,
     install_problem_handlers,
 )
+from epurchasing_shared.http.uploads import read_upload
+from epurchasing_shared.kernel.errors import RuleViolation, TooLarge
 
 
 class Body(BaseModel):
@@ -115,13 +120,20 @@ class TestDocuments:
     async def test_a_pdf_is_read_hashed_and_stored_once(self, tmp_path):
         read = await read_upload(upload(b"%PDF-1.4 nota dinas", "application/pdf"), max_bytes=1000)
         store = DocumentStore(tmp_path)
-        assert store.put(read) == store.put(read)
-        assert store.path_of(read.sha256).read_bytes() == b"%PDF-1.4 nota dinas"
-        assert len(read.sha256) == 64
+        first = store.put(read)
+        written = first.stat()
+        again = store.put(read)
+        # The same content is kept once, under its digest, and not written again.
+        assert again == first == tmp_path / read.sha256[:2] / read.sha256
+        assert again.stat().st_mtime_ns == written.st_mtime_ns
+        assert [p for p in tmp_path.rglob("*") if p.is_file()] == [first]
+        assert first.read_bytes() == b"%PDF-1.4 nota dinas"
+        assert read.sha256 == hashlib.sha256(b"%PDF-1.4 nota dinas").hexdigest()
 
     async def test_a_file_over_the_limit_is_413(self):
-        with pytest.raises(PayloadTooLarge):
+        with pytest.raises(TooLarge) as refused:
             await read_upload(upload(b"%PDF-" + b"x" * 100, "application/pdf"), max_bytes=50)
+        assert isinstance(as_problem(refused.value), PayloadTooLarge)
 
     @pytest.mark.parametrize(
         ("content", "media_type"),
@@ -132,5 +144,7 @@ class TestDocuments:
         ],
     )
     async def test_anything_but_a_real_pdf_or_image_is_422(self, content, media_type):
-        with pytest.raises(Invalid):
+        with pytest.raises(RuleViolation) as refused:
             await read_upload(upload(content, media_type), max_bytes=1000)
+        assert isinstance(as_problem(refused.value), Invalid)
+        assert refused.value.errors[0]["field"] == "file"

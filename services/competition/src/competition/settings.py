@@ -21,9 +21,6 @@ class CompetitionSettings(ServiceSettings):
         default="lowest_evaluated_price",
         description="The scoring function that ranks offers (domain/evaluation.py).",
     )
-    time_zone: str = Field(
-        default="Asia/Jakarta", description="Where blacklist dates and the SOP's days are read."
-    )
     max_import_bytes: int = Field(default=5 * 1024 * 1024, description="Catalogue import limit.")
     auto_evaluate_seconds: float = Field(
         default=30,

@@ -11,7 +11,5 @@ class DeliverySettings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_delivery"
     document_root: str = "var/documents/delivery"
     port: int = 8003
-    # The SOP's dates are Asia/Jakarta dates: the actual delivery date is taken in this zone.
-    local_timezone: str = "Asia/Jakarta"
     # How long an acknowledgement or addendum waits for the order_issued handled beside it.
     order_event_grace_seconds: float = 2.0

@@ -30,5 +30,4 @@ class OrderingSettings(ServiceSettings):
 
     # Purchase order (step 21) and addenda (24a).
     order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
-    order_timezone: str = "Asia/Jakarta"
     addendum_max_increase_percent: int = Field(default=10, ge=0)

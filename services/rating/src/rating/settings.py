@@ -3,11 +3,11 @@
 - ``RATING_CRITERIA``: JSON list of ``{"key", "label", "weight"}`` (integer weights);
 - ``RATING_SCALE_MIN`` / ``RATING_SCALE_MAX`` / ``RATING_SCALE_LABELS`` (JSON ``{"1": "cukup"}``);
 - ``RATING_REVIEW_THRESHOLD`` (decimal) and ``RATING_REVIEW_MINIMUM_RATINGS``: the review flag;
-- ``RATING_TIMEZONE``: the zone whose calendar date decides whether a blacklist entry is active.
+- ``TIME_ZONE`` (shared by every service): the zone whose calendar date decides whether a
+  blacklist entry is active.
 """
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 from pydantic_settings import SettingsConfigDict
@@ -44,7 +44,6 @@ class RatingSettings(ServiceSettings):
     scale_labels: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_SCALE_LABELS))
     review_threshold: Decimal = Decimal("2.00")
     review_minimum_ratings: int = Field(default=3, ge=1)
-    timezone: str = "Asia/Jakarta"
 
     def rating_scheme(self) -> RatingScheme:
         """The configured scheme (raises ValueError on an inconsistent configuration)."""
@@ -57,6 +56,3 @@ class RatingSettings(ServiceSettings):
 
     def review_policy(self) -> ReviewPolicy:
         return ReviewPolicy(self.review_threshold, self.review_minimum_ratings)
-
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)

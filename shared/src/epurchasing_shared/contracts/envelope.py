@@ -1,7 +1,7 @@
 """The CloudEvents 1.0 envelope (structured JSON mode) of every event."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -10,9 +10,14 @@ CONTENT_TYPE = "application/cloudevents+json"
 
 
 class EventPayload(BaseModel):
-    """Base of every event payload: consumers ignore fields they do not know."""
+    """Base of every event payload: consumers ignore fields they do not know.
+
+    Each payload class declares its CloudEvents ``type`` (``<service>.<fact>.v<N>``) as
+    ``event_type``; the registry collects them.
+    """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+    event_type: ClassVar[str] = ""
 
 
 class CloudEvent(BaseModel):
@@ -54,13 +59,13 @@ def make_event(
     actor: Actor | None = None,
     causation_id: str | None = None,
     sop_step: str | None = None,
-    event_type: str | None = None,
 ) -> CloudEvent:
-    from epurchasing_shared.contracts.registry import type_of
-
+    event_type = type(payload).event_type
+    if not event_type:
+        raise TypeError(f"{type(payload).__name__} declares no event_type")
     return CloudEvent(
         source=f"/epurchasing/{service}",
-        type=event_type or type_of(payload),
+        type=event_type,
         subject=subject or (str(procurement_id) if procurement_id else None),
         time=time,
         procurementid=procurement_id,

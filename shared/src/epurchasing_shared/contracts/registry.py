@@ -19,8 +19,8 @@ def _collect() -> dict[str, type[EventPayload]]:
     found: dict[str, type[EventPayload]] = {}
     for module in CONTRACT_MODULES:
         for value in vars(module).values():
-            event_type = getattr(value, "event_type", None)
-            if isinstance(value, type) and issubclass(value, EventPayload) and event_type:
+            if isinstance(value, type) and issubclass(value, EventPayload) and value.event_type:
+                event_type = value.event_type
                 if event_type in found and found[event_type] is not value:
                     raise RuntimeError(f"two models claim {event_type}")
                 found[event_type] = value
@@ -38,8 +38,8 @@ def model_for(event_type: str) -> type[EventPayload]:
 
 
 def type_of(payload: EventPayload) -> str:
-    event_type: str | None = getattr(type(payload), "event_type", None)
-    if event_type is None or EVENT_MODELS.get(event_type) is not type(payload):
+    event_type = type(payload).event_type
+    if not event_type or EVENT_MODELS.get(event_type) is not type(payload):
         raise UnknownEventType(type(payload).__name__)
     return event_type
 

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from epurchasing_shared.kernel import errors as refusals
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("epurchasing.http")
 
@@ -94,6 +96,29 @@ class Unavailable(ProblemError):
 UNAVAILABLE_ERRORS = (OSError, ConnectionError, OperationalError, InterfaceError, TimeoutError)
 
 
+def as_problem(refusal: refusals.Refused) -> ProblemError:
+    """The one mapping of a domain or use-case refusal to its HTTP problem."""
+    if isinstance(refusal, refusals.ActionNotAllowed):
+        return StateConflict(
+            refusal.detail,
+            current_state=refusal.current_state,
+            allowed_actions=refusal.allowed_actions,
+        )
+    if isinstance(refusal, refusals.RuleViolation):
+        return Invalid(refusal.detail, errors=refusal.errors)
+    if isinstance(refusal, refusals.RoleNotAllowed | refusals.Forbidden):
+        return Forbidden(refusal.detail)
+    if isinstance(refusal, refusals.NotFound):
+        return NotFound(refusal.detail)
+    if isinstance(refusal, refusals.StaleVersion):
+        return PreconditionFailed(refusal.detail)
+    if isinstance(refusal, refusals.Conflict):
+        return Conflict(refusal.detail)
+    if isinstance(refusal, refusals.TooLarge):
+        return PayloadTooLarge(refusal.detail)
+    return Invalid(refusal.detail)
+
+
 def problem_response(problem: ProblemError, request: Request) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
     return JSONResponse(
@@ -115,6 +140,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ProblemError)
         return problem_response(error, request)
+
+    async def on_refusal(request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, refusals.Refused)
+        return problem_response(as_problem(error), request)
 
     async def on_validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
@@ -153,6 +182,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem_response(problem, request)
 
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(refusals.Refused, on_refusal)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_unexpected)

@@ -17,9 +17,9 @@ from competition.application.views import request_view
 from competition.domain.limits import MAX_QUANTITY, MAX_RUPIAH
 from competition.domain.purchase_request import Official, RequestItem
 from epurchasing_shared.auth import Principal, Role
-from epurchasing_shared.documents import read_upload
 from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
 from epurchasing_shared.http.pagination import PageParams, encode_cursor, page_params
+from epurchasing_shared.http.uploads import read_upload
 from epurchasing_shared.service import Runtime, get_runtime
 
 router = APIRouter(prefix="/purchase-requests", tags=["purchase requests (steps 1–4)"])

@@ -4,7 +4,6 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,21 +25,16 @@ from epurchasing_shared.contracts.competition import (
     PurchaseRequestSubmitted,
 )
 from epurchasing_shared.contracts.envelope import Actor
-from epurchasing_shared.documents import (
-    DocumentRef,
-    Upload,
-    list_documents,
-    load_document_row,
-    save_document,
-)
+from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.http.problems import Forbidden, NotFound, Unavailable
+from epurchasing_shared.persistence import list_documents, load_document_row, save_document
 from epurchasing_shared.service import Runtime
 
 AGGREGATE = "purchase_request"
 
 
 def zone_of(runtime: Runtime) -> tzinfo:
-    return ZoneInfo(getattr(runtime.settings, "time_zone", "Asia/Jakarta"))
+    return runtime.settings.zone
 
 
 def may_see_request(principal: Principal, request: PurchaseRequest) -> bool:
@@ -149,7 +143,7 @@ async def attach_request_document(
         owner_kind=AGGREGATE,
         owner_id=request.id,
         procurement_id=request.id,
-        uploader=principal,
+        uploaded_by=principal.sub,
         at=runtime.clock.now(),
     )
     await save_request_change(runtime, session, request, change, principal, [ref.as_dict()])

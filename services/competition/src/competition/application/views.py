@@ -19,8 +19,8 @@ from competition.domain.evaluation import rank
 from competition.domain.offers import Offer, evaluated_price
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.auth import Principal, Role
-from epurchasing_shared.documents import list_documents
 from epurchasing_shared.http.problems import NotFound
+from epurchasing_shared.persistence import list_documents
 from epurchasing_shared.service import Runtime
 
 

@@ -16,9 +16,10 @@ from delivery.application.views import FulfilmentDetail, FulfilmentPage
 from delivery.domain.shipping import ShipmentStatus
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.auth import Principal, Role, require_roles
-from epurchasing_shared.documents import load_document_row, read_upload
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import Invalid, NotFound
+from epurchasing_shared.http.uploads import read_upload
+from epurchasing_shared.persistence import load_document_row
 from epurchasing_shared.service import Runtime, get_runtime
 
 router = APIRouter(prefix="/fulfilments", tags=["fulfilments"])

@@ -1,7 +1,6 @@
 """The PPK's steps: inspection (BAP), handover (BAST), payments (26) and completion (27)."""
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -171,7 +170,7 @@ async def record_payment(
 
 async def complete_package(runtime: Runtime, request: StepRequest) -> JSONResponse:
     """Step 27: the PPK completes the paid package; rating learns what it needs to rate."""
-    zone = ZoneInfo(getattr(runtime.settings, "local_timezone", "Asia/Jakarta"))
+    zone = runtime.settings.zone
 
     async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
         change, completion = fulfilment.complete_package(zone)

@@ -11,9 +11,10 @@ from delivery.adapters import repository
 from delivery.application.views import fulfilment_detail
 from delivery.domain.fulfilment import Fulfilment
 from epurchasing_shared.auth import Principal, Role
-from epurchasing_shared.documents import DocumentRef, Upload, save_document
+from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.http.idempotency import IdempotencyKey
 from epurchasing_shared.http.problems import NotFound, PreconditionFailed
+from epurchasing_shared.persistence import save_document
 from epurchasing_shared.service import Runtime
 
 Step = Callable[[AsyncSession, Fulfilment], Awaitable[None]]
@@ -86,6 +87,6 @@ async def store_document(
         owner_kind="fulfilment",
         owner_id=request.procurement_id,
         procurement_id=request.procurement_id,
-        uploader=request.principal,
+        uploaded_by=request.principal.sub,
         at=runtime.clock.now(),
     )

@@ -9,8 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from epurchasing_shared.auth import Role
-from epurchasing_shared.documents import read_upload
 from epurchasing_shared.http.problems import Invalid
+from epurchasing_shared.http.uploads import read_upload
 from ordering.api.common import PackageAction, package_action
 from ordering.api.schemas import MAX_QUANTITY, MAX_RUPIAH
 from ordering.application import purchase_order

@@ -7,13 +7,13 @@ delivery service; its ``delivery.goods_handed_over.v1`` moves the package to ``h
 
 from datetime import date
 from uuid import UUID, uuid4
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.contracts.ordering import OrderAcknowledged, OrderAmended, OrderIssued
-from epurchasing_shared.documents import DocumentRef, Upload, save_document
+from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.http.problems import StateConflict
+from epurchasing_shared.persistence import save_document
 from epurchasing_shared.service import Runtime
 from ordering.adapters import orders
 from ordering.adapters.codec import order_lines, party, vendor_ref
@@ -52,7 +52,7 @@ async def _save(
         owner_kind="purchase_order",
         owner_id=order_id,
         procurement_id=package.procurement_id,
-        uploader=request.principal,
+        uploaded_by=request.principal.sub,
         at=runtime.clock.now(),
     )
 
@@ -70,9 +70,7 @@ async def issue_purchase_order(
     """The PPK issues the signed purchase order at the agreed prices (21): version 1."""
     settings = _settings(runtime)
     package, transition = await load_for(session, request, "issue_purchase_order")
-    order_date = (
-        order_date or runtime.clock.now().astimezone(ZoneInfo(settings.order_timezone)).date()
-    )
+    order_date = order_date or runtime.clock.now().astimezone(settings.zone).date()
     seq = await orders.next_order_seq(session, package.work_unit, order_date.year)
     number = format_order_number(
         settings.order_number_format, work_unit=package.work_unit, year=order_date.year, seq=seq

@@ -24,7 +24,7 @@ def actor_of(principal: Principal) -> Actor:
 
 def today(runtime: Runtime) -> date:
     """The injected clock's calendar date in the regency's time zone."""
-    return runtime.clock.now().astimezone(settings_of(runtime).zone()).date()
+    return runtime.clock.now().astimezone(settings_of(runtime).zone).date()
 
 
 def check_version(expected: int | None, actual: int) -> None:

@@ -1,0 +1,83 @@
+"""The refusals a domain rule or a use case raises (pure, no I/O, no HTTP).
+
+Each kind means one thing to a caller; :mod:`epurchasing_shared.http.problems` maps them to
+problem+json in one place (the status is given beside each class).
+"""
+
+from collections.abc import Iterable, Sequence
+
+
+class Refused(Exception):
+    """Base of every refusal a caller can be told about."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class DomainError(Refused):
+    """A rule of the domain refuses (base of the domain's own refusals)."""
+
+
+class RuleViolation(DomainError):
+    """Input that breaks a rule whatever the state (422), one message per field."""
+
+    def __init__(self, errors: Sequence[tuple[str, str]], detail: str | None = None) -> None:
+        self.errors = [{"field": field, "message": message} for field, message in errors]
+        super().__init__(detail or "; ".join(f"{f}: {m}" for f, m in errors))
+
+    @classmethod
+    def one(cls, field: str, message: str) -> "RuleViolation":
+        return cls([(field, message)], detail=message)
+
+
+class ActionNotAllowed(DomainError):
+    """The action is not allowed in the aggregate's current state (409)."""
+
+    def __init__(
+        self,
+        action: str,
+        current_state: str,
+        allowed_actions: Iterable[str],
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(detail or f"{action} is not allowed in the {current_state!r} state")
+        self.action = action
+        self.current_state = current_state
+        self.allowed_actions = sorted(allowed_actions)
+
+
+class RoleNotAllowed(DomainError):
+    """The acting role may not take this action (403)."""
+
+
+class Forbidden(Refused):
+    """The caller may not do this, for a reason other than its role (403), e.g. a barred
+    vendor."""
+
+
+class NotFound(Refused):
+    """Not found, or not the caller's (404): others' objects are never revealed."""
+
+
+class StaleVersion(Refused):
+    """``If-Match`` named a version the resource has moved past (412)."""
+
+    def __init__(self, expected: int, actual: int, what: str = "the resource") -> None:
+        super().__init__(f"{what} is at version {actual}, not {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class Conflict(Refused):
+    """The request conflicts with what exists, not with a state (409), e.g. a duplicate."""
+
+
+class TooLarge(Refused):
+    """The input is larger than allowed (413)."""
+
+
+def check_version(expected: int | None, actual: int, what: str = "the resource") -> None:
+    """Refuse a stale ``If-Match`` (no one overwrites changes they have not seen)."""
+    if expected is not None and expected != actual:
+        raise StaleVersion(expected, actual, what)

@@ -1,0 +1,208 @@
+"""The unit of work a use case writes through, and who it acts for.
+
+A use case depends on :class:`UnitOfWork` only, never on a database session or the service's
+runtime: the SQL side (:class:`epurchasing_shared.persistence.SqlUnitOfWork`) commits the
+aggregate, its outbox events, its history entries, its documents and an idempotent response in
+one transaction; the in-memory side (:mod:`epurchasing_shared.testing.unit_of_work`) lets the
+same use case run in a unit test with no broker or database. Each service adds its
+repositories to both sides.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from epurchasing_shared.clock import Clock
+from epurchasing_shared.contracts.envelope import Actor, CloudEvent, EventPayload, make_event
+from epurchasing_shared.documents import DocumentRef, Upload
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.principal import Principal
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who acts (``None``: the service itself, e.g. applying another service's event) and
+    what caused it (the HTTP request id or the consumed event's id)."""
+
+    principal: Principal | None = None
+    causation_id: str | None = None
+
+    @property
+    def actor(self) -> Actor | None:
+        if self.principal is None:
+            return None
+        return Actor(id=self.principal.sub, role=str(self.principal.role))
+
+    @classmethod
+    def system(cls, causation_id: str | None = None) -> "Caller":
+        return cls(principal=None, causation_id=causation_id)
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """An ``Idempotency-Key`` and the request it was sent with (method and path)."""
+
+    key: str
+    request: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a use case answers: a JSON-able body, created (201) or done (200)."""
+
+    body: Any
+    created: bool = False
+    location: str | None = None
+    replayed: bool = False
+
+    @property
+    def status(self) -> int:
+        return 201 if self.created else 200
+
+
+@dataclass(frozen=True)
+class HistoryRecord:
+    """One entry of the procurement's append-only history, as the unit of work writes it."""
+
+    procurement_id: UUID
+    aggregate: str
+    aggregate_id: UUID
+    at: datetime
+    action: str
+    actor: Actor | None
+    from_state: str | None
+    to_state: str | None
+    sop_step: str | None
+    reason: str | None = None
+    documents: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _CallerDefault:
+    """Marker: the actor is the unit of work's caller."""
+
+
+CALLER = _CallerDefault()
+
+
+class UnitOfWork(ABC):
+    """One transaction of a use case: ``async with uow: ...`` commits on success and rolls
+    everything back on any error."""
+
+    def __init__(self, *, service: str, clock: Clock, caller: Caller) -> None:
+        self.service = service
+        self.clock = clock
+        self.caller = caller
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    async def __aenter__(self) -> Self:
+        await self._begin()
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if error is None:
+            await self._commit()
+        else:
+            await self._rollback()
+
+    async def record(
+        self,
+        payload: EventPayload,
+        *,
+        procurement_id: UUID | None,
+        sop_step: str | None,
+        subject: str | None = None,
+        actor: Actor | _CallerDefault | None = CALLER,
+    ) -> CloudEvent:
+        """Put an integration event in this transaction's outbox (published after commit)."""
+        event = make_event(
+            service=self.service,
+            payload=payload,
+            procurement_id=procurement_id,
+            time=self.now(),
+            subject=subject,
+            actor=self.caller.actor if isinstance(actor, _CallerDefault) else actor,
+            causation_id=self.caller.causation_id,
+            sop_step=sop_step,
+        )
+        await self._add_event(event)
+        return event
+
+    async def history(
+        self,
+        change: Change,
+        *,
+        procurement_id: UUID,
+        aggregate: str,
+        aggregate_id: UUID,
+        reason: str | None = None,
+        documents: Sequence[DocumentRef] = (),
+        actor: Actor | _CallerDefault | None = CALLER,
+    ) -> None:
+        """Append the history entry of one change (its SOP step comes from the table)."""
+        await self._add_history(
+            HistoryRecord(
+                procurement_id=procurement_id,
+                aggregate=aggregate,
+                aggregate_id=aggregate_id,
+                at=self.now(),
+                action=change.action,
+                actor=self.caller.actor if isinstance(actor, _CallerDefault) else actor,
+                from_state=change.from_state or None,
+                to_state=change.to_state,
+                sop_step=change.sop_step,
+                reason=reason if reason is not None else change.reason,
+                documents=[d.as_dict() for d in documents],
+            )
+        )
+
+    @abstractmethod
+    async def save_document(
+        self,
+        upload: Upload,
+        *,
+        kind: str,
+        owner_kind: str,
+        owner_id: UUID,
+        procurement_id: UUID | None,
+    ) -> DocumentRef:
+        """Keep an uploaded file and its record (uploaded by the caller, now)."""
+
+    @abstractmethod
+    async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
+        """The documents of one owner, oldest first."""
+
+    @abstractmethod
+    async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
+        """The remembered outcome of an earlier request with this key, if any (a 422
+        :class:`~epurchasing_shared.kernel.errors.RuleViolation` when the key was used for
+        another request)."""
+
+    @abstractmethod
+    async def remember(self, key: IdempotencyKey | None, outcome: Outcome) -> None:
+        """Remember the outcome under the key, in this transaction."""
+
+    @abstractmethod
+    async def _begin(self) -> None: ...
+
+    @abstractmethod
+    async def _commit(self) -> None: ...
+
+    @abstractmethod
+    async def _rollback(self) -> None: ...
+
+    @abstractmethod
+    async def _add_event(self, event: CloudEvent) -> None: ...
+
+    @abstractmethod
+    async def _add_history(self, record: HistoryRecord) -> None: ...

@@ -1,0 +1,247 @@
+"""The SQL side of the unit of work: one AsyncSession transaction on the service's database.
+
+The outbox, history, documents and idempotency tables are the spine's (:mod:`.spine`); each
+service subclasses :class:`SqlUnitOfWork` to open its own repositories on ``self.session``.
+"""
+
+from collections.abc import Callable
+from typing import Any, Self
+from uuid import UUID, uuid4
+
+from sqlalchemy import Row, Table, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from epurchasing_shared.clock import Clock
+from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
+from epurchasing_shared.history import append_history
+from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.unit_of_work import (
+    Caller,
+    HistoryRecord,
+    IdempotencyKey,
+    Outcome,
+    UnitOfWork,
+)
+from epurchasing_shared.messaging.outbox import record_event
+from epurchasing_shared.spine import SpineTables
+
+
+class SqlUnitOfWork(UnitOfWork):
+    """A unit of work on PostgreSQL; subclasses open their repositories in :meth:`_open`."""
+
+    session: AsyncSession
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        clock: Clock,
+        caller: Caller,
+        sessions: async_sessionmaker[AsyncSession],
+        spine: SpineTables,
+        store: DocumentStore,
+    ) -> None:
+        super().__init__(service=service, clock=clock, caller=caller)
+        self._sessions = sessions
+        self.spine = spine
+        self.store = store
+
+    @classmethod
+    def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:
+        """``caller -> unit of work`` on a service's runtime (its sessions, spine, clock)."""
+
+        def make(caller: Caller) -> "SqlUnitOfWork":
+            return cls(
+                service=service,
+                clock=runtime.clock,
+                caller=caller,
+                sessions=runtime.sessions,
+                spine=runtime.spine,
+                store=runtime.documents,
+            )
+
+        return make  # type: ignore[return-value]
+
+    async def _open(self) -> None:
+        """Open the service's repositories on ``self.session`` (a hook for subclasses)."""
+
+    async def _begin(self) -> None:
+        self.session = self._sessions()
+        await self.session.begin()
+        await self._open()
+
+    async def _commit(self) -> None:
+        try:
+            await self.session.commit()
+        finally:
+            await self.session.close()
+
+    async def _rollback(self) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def _add_event(self, event: CloudEvent) -> None:
+        await record_event(self.session, self.spine.outbox, event)
+
+    async def _add_history(self, record: HistoryRecord) -> None:
+        await append_history(
+            self.session,
+            self.spine.history,
+            procurement_id=record.procurement_id,
+            aggregate=record.aggregate,
+            aggregate_id=record.aggregate_id,
+            at=record.at,
+            action=record.action,
+            actor=record.actor,
+            from_state=record.from_state,
+            to_state=record.to_state,
+            sop_step=record.sop_step,
+            reason=record.reason,
+            documents=record.documents,
+        )
+
+    async def save_document(
+        self,
+        upload: Upload,
+        *,
+        kind: str,
+        owner_kind: str,
+        owner_id: UUID,
+        procurement_id: UUID | None,
+    ) -> DocumentRef:
+        uploader = self.caller.principal.sub if self.caller.principal else "system"
+        return await save_document(
+            self.session,
+            self.spine.documents,
+            self.store,
+            upload,
+            kind=kind,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            procurement_id=procurement_id,
+            uploaded_by=uploader,
+            at=self.now(),
+        )
+
+    async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
+        return await list_documents(self.session, self.spine.documents, owner_id)
+
+    async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
+        if key is None or self.caller.principal is None:
+            return None
+        table = self.spine.idempotency_keys
+        row = (
+            await self.session.execute(
+                select(table.c.request, table.c.status_code, table.c.body).where(
+                    table.c.principal == self.caller.principal.sub, table.c.key == key.key
+                )
+            )
+        ).first()
+        if row is None:
+            return None
+        if row.request != key.request:
+            raise RuleViolation.one(
+                "Idempotency-Key", f"Idempotency-Key {key.key!r} was used for {row.request}"
+            )
+        stored = row.body
+        return Outcome(
+            body=stored.get("body"),
+            created=row.status_code == 201,
+            location=stored.get("location"),
+            replayed=True,
+        )
+
+    async def remember(self, key: IdempotencyKey | None, outcome: Outcome) -> None:
+        if key is None or self.caller.principal is None:
+            return
+        # A concurrent twin with the same key fails on the primary key and rolls back whole.
+        await self.session.execute(
+            pg_insert(self.spine.idempotency_keys).values(
+                principal=self.caller.principal.sub,
+                key=key.key,
+                request=key.request,
+                status_code=outcome.status,
+                body={"body": outcome.body, "location": outcome.location},
+                created_at=self.now(),
+            )
+        )
+
+
+async def save_document(
+    session: AsyncSession,
+    table: Table,
+    store: DocumentStore,
+    upload: Upload,
+    *,
+    kind: str,
+    owner_kind: str,
+    owner_id: UUID,
+    procurement_id: UUID | None,
+    uploaded_by: str,
+    at: Any,
+) -> DocumentRef:
+    """Store the file and record it in this service's documents table (same transaction)."""
+    store.put(upload)
+    ref = DocumentRef(
+        id=uuid4(),
+        kind=kind,
+        filename=upload.filename,
+        media_type=upload.media_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=uploaded_by,
+        uploaded_at=at,
+    )
+    await session.execute(
+        insert(table).values(
+            id=ref.id,
+            procurement_id=procurement_id,
+            owner_kind=owner_kind,
+            owner_id=owner_id,
+            kind=kind,
+            filename=ref.filename,
+            media_type=ref.media_type,
+            size=ref.size,
+            sha256=ref.sha256,
+            uploaded_by=ref.uploaded_by,
+            uploaded_at=at,
+        )
+    )
+    return ref
+
+
+def _ref(r: Any) -> DocumentRef:
+    return DocumentRef(
+        id=r["id"],
+        kind=r["kind"],
+        filename=r["filename"],
+        media_type=r["media_type"],
+        size=r["size"],
+        sha256=r["sha256"],
+        uploaded_by=r["uploaded_by"],
+        uploaded_at=r["uploaded_at"],
+    )
+
+
+async def list_documents(session: AsyncSession, table: Table, owner_id: UUID) -> list[DocumentRef]:
+    rows = (
+        await session.execute(
+            select(table).where(table.c.owner_id == owner_id).order_by(table.c.uploaded_at)
+        )
+    ).mappings()
+    return [_ref(r) for r in rows]
+
+
+async def load_document_row(session: AsyncSession, table: Table, document_id: UUID) -> Any:
+    """The documents row (with ``owner_kind``, ``owner_id``); NotFound when there is none."""
+    row = (await session.execute(select(table).where(table.c.id == document_id))).mappings().first()
+    if row is None:
+        raise NotFound(f"document {document_id} not found")
+    return row
+
+
+__all__ = ["Row", "SqlUnitOfWork", "list_documents", "load_document_row", "save_document"]

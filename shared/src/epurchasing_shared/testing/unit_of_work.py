@@ -1,0 +1,136 @@
+"""An in-memory unit of work, so use cases run in unit tests with no broker or database.
+
+Everything a transaction writes is kept in :class:`MemoryStore`; on an error the store is
+put back as it was when the unit of work began (a deep copy), as a rollback would. A service's
+fake adds its repositories on top of ``store.tables`` (dicts it owns).
+"""
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID, uuid4
+
+from epurchasing_shared.clock import Clock, FixedClock
+from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.documents import DocumentRef, Upload
+from epurchasing_shared.kernel.errors import RuleViolation
+from epurchasing_shared.kernel.unit_of_work import (
+    Caller,
+    HistoryRecord,
+    IdempotencyKey,
+    Outcome,
+    UnitOfWork,
+)
+
+
+@dataclass
+class MemoryStore:
+    """What the "database" holds: the spine's records and the service's own tables."""
+
+    events: list[CloudEvent] = field(default_factory=list)
+    history: list[HistoryRecord] = field(default_factory=list)
+    documents: dict[UUID, tuple[UUID, DocumentRef]] = field(default_factory=dict)
+    responses: dict[tuple[str, str], tuple[str, Outcome]] = field(default_factory=dict)
+    tables: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    commits: int = 0
+
+    def table(self, name: str) -> dict[Any, Any]:
+        return self.tables.setdefault(name, {})
+
+    def event_types(self) -> list[str]:
+        return [e.type for e in self.events]
+
+
+class InMemoryUnitOfWork(UnitOfWork):
+    """The unit of work of a unit test; subclasses open their repositories in :meth:`_open`."""
+
+    def __init__(
+        self,
+        store: MemoryStore | None = None,
+        *,
+        service: str = "test",
+        clock: Clock | None = None,
+        caller: Caller | None = None,
+    ) -> None:
+        super().__init__(service=service, clock=clock or FixedClock(), caller=caller or Caller())
+        self.store = store or MemoryStore()
+        self._before: MemoryStore | None = None
+
+    def _open(self) -> None:
+        """Open the service's repositories on ``self.store`` (a hook for subclasses)."""
+
+    async def _begin(self) -> None:
+        self._before = copy.deepcopy(self.store)
+        self._open()
+
+    async def _commit(self) -> None:
+        self.store.commits += 1
+        self._before = None
+
+    async def _rollback(self) -> None:
+        assert self._before is not None
+        # Put back every table the repositories hold a reference to, in place.
+        for name, rows in self._before.tables.items():
+            live = self.store.table(name)
+            live.clear()
+            live.update(rows)
+        for name in set(self.store.tables) - set(self._before.tables):
+            self.store.tables[name].clear()
+        self.store.events[:] = self._before.events
+        self.store.history[:] = self._before.history
+        self.store.documents.clear()
+        self.store.documents.update(self._before.documents)
+        self.store.responses.clear()
+        self.store.responses.update(self._before.responses)
+        self._before = None
+
+    async def _add_event(self, event: CloudEvent) -> None:
+        self.store.events.append(event)
+
+    async def _add_history(self, record: HistoryRecord) -> None:
+        self.store.history.append(record)
+
+    async def save_document(
+        self,
+        upload: Upload,
+        *,
+        kind: str,
+        owner_kind: str,
+        owner_id: UUID,
+        procurement_id: UUID | None,
+    ) -> DocumentRef:
+        ref = DocumentRef(
+            id=uuid4(),
+            kind=kind,
+            filename=upload.filename,
+            media_type=upload.media_type,
+            size=upload.size,
+            sha256=hashlib.sha256(upload.content).hexdigest(),
+            uploaded_by=self.caller.principal.sub if self.caller.principal else "system",
+            uploaded_at=self.now(),
+        )
+        self.store.documents[ref.id] = (owner_id, ref)
+        return ref
+
+    async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
+        found = [ref for owner, ref in self.store.documents.values() if owner == owner_id]
+        return sorted(found, key=lambda ref: ref.uploaded_at)
+
+    async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
+        if key is None or self.caller.principal is None:
+            return None
+        found = self.store.responses.get((self.caller.principal.sub, key.key))
+        if found is None:
+            return None
+        request, outcome = found
+        if request != key.request:
+            raise RuleViolation.one(
+                "Idempotency-Key", f"Idempotency-Key {key.key!r} was used for {request}"
+            )
+        return Outcome(outcome.body, outcome.created, outcome.location, replayed=True)
+
+    async def remember(self, key: IdempotencyKey | None, outcome: Outcome) -> None:
+        if key is None or self.caller.principal is None:
+            return
+        self.store.responses[(self.caller.principal.sub, key.key)] = (key.request, outcome)
