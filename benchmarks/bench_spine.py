@@ -24,6 +24,8 @@ from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
 from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.documents import DocumentStore
+from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
@@ -34,6 +36,7 @@ from epurchasing_shared.messaging.topology import (
     delete_topology,
 )
 from epurchasing_shared.migrations import create_database_if_missing
+from epurchasing_shared.persistence import SqlUnitOfWork
 from epurchasing_shared.spine import add_spine_tables
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -96,18 +99,22 @@ async def main(count: int) -> None:
             f"= {count / relay_seconds:.0f} events/s"
         )
 
-        async def apply(session, _event, payload) -> None:
-            await session.execute(insert(effects).values(key=str(payload.entry_id), n=1))
+        async def apply(uow: SqlUnitOfWork, _event, payload) -> None:
+            await uow.session.execute(insert(effects).values(key=str(payload.entry_id), n=1))
+
+        def unit_of_work(caller: Caller) -> SqlUnitOfWork:
+            return SqlUnitOfWork(
+                service="bench",
+                clock=SystemClock(),
+                caller=caller,
+                sessions=sessions,
+                spine=spine,
+                store=DocumentStore("var/documents/bench"),
+            )
 
         broker = consumer_broker(AMQP)
-        register_consumer(
-            broker,
-            spec=ConsumerSpec("bench", "on_blacklist", {TYPE: apply}),
-            topology=topology,
-            session_factory=sessions,
-            inbox=spine.inbox,
-            clock=SystemClock(),
-        )
+        spec = ConsumerSpec("bench", "on_blacklist", {TYPE: apply}, unit_of_work)
+        register_consumer(broker, spec=spec, topology=topology)
         started = time.perf_counter()
         await broker.start()
         while True:

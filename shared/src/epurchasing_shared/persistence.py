@@ -24,6 +24,7 @@ from epurchasing_shared.kernel.unit_of_work import (
     Outcome,
     UnitOfWork,
 )
+from epurchasing_shared.messaging.inbox import first_delivery
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.spine import SpineTables
 
@@ -103,6 +104,9 @@ class SqlUnitOfWork(UnitOfWork):
             reason=record.reason,
             documents=record.documents,
         )
+
+    async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:
+        return await first_delivery(self.session, self.spine.inbox, consumer, event, self.now())
 
     async def save_document(
         self,

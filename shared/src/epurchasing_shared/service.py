@@ -128,14 +128,7 @@ def build_runtime(
 async def _start_consuming(runtime: Runtime, consumers: Sequence[ConsumerSpec]) -> None:
     """Declare the topology and start the consumers, retrying while the broker is away."""
     for spec in consumers:
-        register_consumer(
-            runtime.broker,
-            spec=spec,
-            topology=runtime.topology,
-            session_factory=runtime.sessions,
-            inbox=runtime.spine.inbox,
-            clock=runtime.clock,
-        )
+        register_consumer(runtime.broker, spec=spec, topology=runtime.topology)
     backoff = 0.5
     while True:
         try:

@@ -18,6 +18,8 @@ from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
 from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.documents import DocumentStore
+from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.topology import (
     ConsumerQueue,
@@ -26,6 +28,7 @@ from epurchasing_shared.messaging.topology import (
     delete_topology,
 )
 from epurchasing_shared.migrations import create_database_if_missing
+from epurchasing_shared.persistence import SqlUnitOfWork
 from epurchasing_shared.spine import SpineTables, add_spine_tables
 from epurchasing_shared.testing.infrastructure import Infrastructure
 
@@ -83,14 +86,14 @@ async def spine_topology(infrastructure: Infrastructure, run_id: str) -> AsyncIt
 attempts: Counter[str] = Counter()
 
 
-async def apply_blacklisted(session, event: CloudEvent, payload: EventPayload) -> None:
+async def apply_blacklisted(uow: SqlUnitOfWork, event: CloudEvent, payload: EventPayload) -> None:
     """The test consumer's effect: count the entry; the reason tells it how to fail."""
     assert isinstance(payload, VendorBlacklisted)
     key = str(payload.entry_id)
     attempts[key] += 1
     if payload.reason == "fail-always" or (payload.reason == "fail-twice" and attempts[key] <= 2):
         raise RuntimeError(f"simulated failure {attempts[key]} of {key}")
-    await session.execute(
+    await uow.session.execute(
         insert(effects)
         .values(key=key, count=1)
         .on_conflict_do_update(index_elements=["key"], set_={"count": effects.c.count + 1})
@@ -114,19 +117,29 @@ def blacklisted(reason: str = "tender fraud") -> CloudEvent:
     )
 
 
+def spine_consumer(db: SpineDb) -> ConsumerSpec:
+    """The test consumer, in a bare SQL unit of work on the spine database."""
+
+    def unit_of_work(caller: Caller) -> SqlUnitOfWork:
+        return SqlUnitOfWork(
+            service="spine_test",
+            clock=SystemClock(),
+            caller=caller,
+            sessions=db.sessions,
+            spine=db.spine,
+            store=DocumentStore("var/documents/spine_test"),
+        )
+
+    handlers = {BLACKLIST_TYPES[0]: apply_blacklisted}
+    return ConsumerSpec("spine_test", "on_blacklist", handlers, unit_of_work)
+
+
 @pytest.fixture(scope="module")
 async def consumer(
     infrastructure, spine_db: SpineDb, spine_topology: Topology
 ) -> AsyncIterator[None]:
     broker = consumer_broker(infrastructure.amqp_url)
-    register_consumer(
-        broker,
-        spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),
-        topology=spine_topology,
-        session_factory=spine_db.sessions,
-        inbox=spine_db.spine.inbox,
-        clock=SystemClock(),
-    )
+    register_consumer(broker, spec=spine_consumer(spine_db), topology=spine_topology)
     await broker.start()
     yield
     await broker.stop()

@@ -60,9 +60,11 @@ class TestOutboxRelay:
     async def test_event_committed_while_broker_unreachable_is_published_once_it_is_back(
         self, infrastructure, spine_db, spine_topology, consumer, spy
     ):
-        proxy = await TcpProxy("127.0.0.1", 5672).start()
+        proxy = await TcpProxy(*infrastructure.amqp_address).start()
         proxy.cut()
-        relay = relay_for(spine_db, spine_topology, f"amqp://guest:guest@127.0.0.1:{proxy.port}/")
+        relay = relay_for(
+            spine_db, spine_topology, infrastructure.amqp_via("127.0.0.1", proxy.port)
+        )
         running = asyncio.create_task(relay.run())
         try:
             event = blacklisted()
@@ -91,14 +93,13 @@ class TestOutboxRelay:
             await asyncio.gather(running, return_exceptions=True)
             await proxy.stop()
 
-    async def test_two_relays_publish_every_row_exactly_once(self, spine_db, spine_topology, spy):
+    async def test_two_relays_publish_every_row_exactly_once(
+        self, infrastructure, spine_db, spine_topology, spy
+    ):
         events = [blacklisted("ok") for _ in range(40)]
         for event in events:
             await record(spine_db, event)
-        relays = [
-            relay_for(spine_db, spine_topology, "amqp://guest:guest@127.0.0.1:5672/")
-            for _ in range(2)
-        ]
+        relays = [relay_for(spine_db, spine_topology, infrastructure.amqp_url) for _ in range(2)]
         # Both claim batches at the same time; SKIP LOCKED keeps them on different rows.
         results = await asyncio.gather(*(relay.publish_pending() for relay in relays))
         while sum(results) < len(events):

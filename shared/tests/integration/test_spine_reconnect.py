@@ -3,11 +3,10 @@
 import asyncio
 from uuid import UUID
 
-from epurchasing_shared.clock import SystemClock
-from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
+from epurchasing_shared.messaging.consumer import consumer_broker, register_consumer
 from epurchasing_shared.testing.proxy import TcpProxy
 
-from .conftest import BLACKLIST_TYPES, apply_blacklisted, blacklisted, effects, publish_raw
+from .conftest import blacklisted, effects, publish_raw, spine_consumer
 
 
 async def applied(db, entry_id: UUID) -> bool:
@@ -18,16 +17,9 @@ async def applied(db, entry_id: UUID) -> bool:
 async def test_consumers_resume_after_the_connection_to_the_broker_is_lost(
     infrastructure, spine_db, spine_topology
 ):
-    proxy = await TcpProxy("127.0.0.1", 5672).start()
-    broker = consumer_broker(f"amqp://guest:guest@127.0.0.1:{proxy.port}/")
-    register_consumer(
-        broker,
-        spec=ConsumerSpec("spine_test", "on_blacklist", {BLACKLIST_TYPES[0]: apply_blacklisted}),
-        topology=spine_topology,
-        session_factory=spine_db.sessions,
-        inbox=spine_db.spine.inbox,
-        clock=SystemClock(),
-    )
+    proxy = await TcpProxy(*infrastructure.amqp_address).start()
+    broker = consumer_broker(infrastructure.amqp_via("127.0.0.1", proxy.port))
+    register_consumer(broker, spec=spine_consumer(spine_db), topology=spine_topology)
     await broker.start()
     try:
         proxy.cut()  # the broker "restarts": every connection breaks, new ones are refused

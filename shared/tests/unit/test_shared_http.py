@@ -102,8 +102,11 @@ class TestCursor:
         ]
 
     def test_a_forged_cursor_is_invalid(self):
-        with pytest.raises(Invalid):
+        with pytest.raises(RuleViolation) as refused:
             decode_cursor("!!!not-base64")
+        assert refused.value.errors == [
+            {"field": "cursor", "message": "the cursor is not one this service gave out"}
+        ]
 
 
 def upload(content: bytes, media_type: str, name: str = "nota.pdf") -> UploadFile:

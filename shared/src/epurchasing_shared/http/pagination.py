@@ -1,18 +1,10 @@
-"""Cursor pagination: ``limit`` and an opaque ``cursor`` naming the last row seen."""
-
-import base64
-import json
-from typing import Any
+"""Cursor pagination on HTTP: the ``limit`` and ``cursor`` query parameters of every list."""
 
 from fastapi import Query
-from pydantic import BaseModel
 
-from epurchasing_shared.http.problems import Invalid
+from epurchasing_shared.pages import PageParams, decode_cursor, encode_cursor
 
-
-class PageParams(BaseModel):
-    limit: int
-    cursor: list[Any] | None
+__all__ = ["PageParams", "decode_cursor", "encode_cursor", "page_params"]
 
 
 def page_params(
@@ -20,19 +12,3 @@ def page_params(
     cursor: str | None = Query(default=None, max_length=500),
 ) -> PageParams:
     return PageParams(limit=limit, cursor=decode_cursor(cursor) if cursor else None)
-
-
-def encode_cursor(*values: Any) -> str:
-    raw = json.dumps([str(v) for v in values]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list):
-            raise ValueError
-        return values
-    except ValueError as error:
-        raise Invalid("the cursor is not one this service gave out", field="cursor") from error

@@ -77,6 +77,10 @@ class TooLarge(Refused):
     """The input is larger than allowed (413)."""
 
 
+class PermanentEventError(Exception):
+    """A consumed event that can never be applied: dead-letter it without retrying."""
+
+
 def check_version(expected: int | None, actual: int, what: str = "the resource") -> None:
     """Refuse a stale ``If-Match`` (no one overwrites changes they have not seen)."""
     if expected is not None and expected != actual:

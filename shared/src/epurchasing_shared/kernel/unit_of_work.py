@@ -193,6 +193,11 @@ class UnitOfWork(ABC):
         """Remember the outcome under the key, in this transaction."""
 
     @abstractmethod
+    async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:
+        """Record ``event`` as handled by ``consumer`` in this transaction (the inbox); False
+        when it was handled before (a duplicate, whose effects must not be applied again)."""
+
+    @abstractmethod
     async def _begin(self) -> None: ...
 
     @abstractmethod

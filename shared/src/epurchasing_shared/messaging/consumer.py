@@ -12,27 +12,35 @@
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from faststream import AckPolicy
 from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
-from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.contracts.registry import UnknownEventType, parse_payload
-from epurchasing_shared.messaging.inbox import first_delivery
+from epurchasing_shared.kernel.errors import PermanentEventError
+from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.messaging.topology import Topology
 
 log = logging.getLogger("epurchasing.consumer")
 
-EventHandler = Callable[[AsyncSession, CloudEvent, EventPayload], Awaitable[None]]
+# A handler applies one event in the consumer's unit of work (the service's own, with its
+# repositories): ``async def on_package_generated(uow, event, payload) -> None``.
+EventHandler = Callable[[Any, CloudEvent, EventPayload], Awaitable[None]]
 
-
-class PermanentEventError(Exception):
-    """The event can never be applied: dead-letter it without retrying."""
+__all__ = [
+    "ConsumerSpec",
+    "EventHandler",
+    "PermanentEventError",
+    "Verdict",
+    "consume_one",
+    "consumer_broker",
+    "register_consumer",
+]
 
 
 class PoisonMessage(Exception):
@@ -44,6 +52,19 @@ class ConsumerSpec:
     service: str
     purpose: str
     handlers: Mapping[str, EventHandler]  # event type -> handler
+    # The service's unit of work for a caller (the system, caused by the consumed event).
+    unit_of_work: Callable[[Caller], UnitOfWork]
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}.{self.purpose}"
+
+
+class Verdict(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    RETRY = "retry"  # requeued: counted towards the delivery limit
+    DEAD_LETTER = "dead_letter"
 
 
 def consumer_broker(amqp_url: str, logger: logging.Logger | None = None) -> RabbitBroker:
@@ -75,52 +96,54 @@ def delivery_count(message: RabbitMessage) -> int:
     return count if isinstance(count, int) else 0
 
 
-def register_consumer(
-    broker: RabbitBroker,
-    *,
-    spec: ConsumerSpec,
-    topology: Topology,
-    session_factory: async_sessionmaker[AsyncSession],
-    inbox: Table,
-    clock: Clock,
-) -> None:
+async def consume_one(
+    spec: ConsumerSpec, body: bytes, deliveries_before: int, limit: int
+) -> Verdict:
+    """Apply one delivered message and say what to do with it (no broker involved, so a
+    contract test can drive it with an in-memory unit of work)."""
+    try:
+        event, payload = parse_envelope(body, spec.handlers)
+    except PoisonMessage as error:
+        log.error("%s: poison message to the DLQ: %s", spec.name, error)
+        return Verdict.DEAD_LETTER
+    try:
+        async with spec.unit_of_work(Caller.system(causation_id=str(event.id))) as uow:
+            if not await uow.first_delivery(spec.name, event):
+                log.info("%s: duplicate %s %s skipped", spec.name, event.type, event.id)
+                return Verdict.DUPLICATE
+            await spec.handlers[event.type](uow, event, payload)
+    except PermanentEventError as error:
+        log.error("%s: %s %s cannot be applied: %s", spec.name, event.type, event.id, error)
+        return Verdict.DEAD_LETTER
+    except Exception:
+        attempt = deliveries_before + 1
+        retry = attempt < limit
+        log.exception(
+            "%s: %s %s failed (attempt %d of %d)%s",
+            spec.name,
+            event.type,
+            event.id,
+            attempt,
+            limit,
+            "; requeued" if retry else "; to the DLQ",
+        )
+        return Verdict.RETRY if retry else Verdict.DEAD_LETTER
+    return Verdict.APPLIED
+
+
+def register_consumer(broker: RabbitBroker, *, spec: ConsumerSpec, topology: Topology) -> None:
     queue_name = topology.queue(spec.service, spec.purpose)
-    consumer_name = f"{spec.service}.{spec.purpose}"
     # declare=False: the queue and its bindings come from declare_topology (arguments must match).
     queue = RabbitQueue(queue_name, queue_type=QueueType.QUORUM, declare=False)
 
-    @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=consumer_name)
+    @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=spec.name)
     async def consume(message: RabbitMessage) -> None:
-        try:
-            event, payload = parse_envelope(message.body, spec.handlers)
-        except PoisonMessage as error:
-            log.error(
-                "%s: poison message %s to the DLQ: %s", consumer_name, message.message_id, error
-            )
+        verdict = await consume_one(
+            spec, message.body, delivery_count(message), topology.delivery_limit
+        )
+        if verdict is Verdict.RETRY:
+            await message.reject(requeue=True)
+        elif verdict is Verdict.DEAD_LETTER:
             await message.reject(requeue=False)
-            return
-        try:
-            async with session_factory() as session, session.begin():
-                if await first_delivery(session, inbox, consumer_name, event, clock.now()):
-                    await spec.handlers[event.type](session, event, payload)
-                else:
-                    log.info("%s: duplicate %s %s skipped", consumer_name, event.type, event.id)
-        except PermanentEventError as error:
-            log.error("%s: %s %s cannot be applied: %s", consumer_name, event.type, event.id, error)
-            await message.reject(requeue=False)
-            return
-        except Exception:
-            attempt = delivery_count(message) + 1
-            retry = attempt < topology.delivery_limit
-            log.exception(
-                "%s: %s %s failed (attempt %d of %d)%s",
-                consumer_name,
-                event.type,
-                event.id,
-                attempt,
-                topology.delivery_limit,
-                "; requeued" if retry else "; to the DLQ",
-            )
-            await message.reject(requeue=retry)
-            return
-        await message.ack()
+        else:
+            await message.ack()

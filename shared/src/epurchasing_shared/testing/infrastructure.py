@@ -8,6 +8,7 @@ import os
 import socket
 from contextlib import ExitStack
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,19 @@ class Infrastructure:
 
     def database(self, name: str) -> str:
         return make_url(self.database_url).set(database=name).render_as_string(hide_password=False)
+
+    @property
+    def amqp_address(self) -> tuple[str, int]:
+        """The broker's host and port (for a TCP proxy in front of it)."""
+        parts = urlsplit(self.amqp_url)
+        return parts.hostname or "127.0.0.1", parts.port or 5672
+
+    def amqp_via(self, host: str, port: int) -> str:
+        """The broker URL with the same credentials and vhost, through ``host:port``."""
+        parts = urlsplit(self.amqp_url)
+        credentials = parts.netloc.rpartition("@")[0]
+        netloc = f"{credentials}@{host}:{port}" if credentials else f"{host}:{port}"
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _reachable(url: str, default_port: int) -> bool:

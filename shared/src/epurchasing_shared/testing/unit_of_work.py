@@ -33,6 +33,7 @@ class MemoryStore:
     documents: dict[UUID, tuple[UUID, DocumentRef]] = field(default_factory=dict)
     responses: dict[tuple[str, str], tuple[str, Outcome]] = field(default_factory=dict)
     tables: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    inbox: set[tuple[str, UUID]] = field(default_factory=set)
     commits: int = 0
 
     def table(self, name: str) -> dict[Any, Any]:
@@ -83,6 +84,8 @@ class InMemoryUnitOfWork(UnitOfWork):
         self.store.documents.update(self._before.documents)
         self.store.responses.clear()
         self.store.responses.update(self._before.responses)
+        self.store.inbox.clear()
+        self.store.inbox.update(self._before.inbox)
         self._before = None
 
     async def _add_event(self, event: CloudEvent) -> None:
@@ -90,6 +93,12 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def _add_history(self, record: HistoryRecord) -> None:
         self.store.history.append(record)
+
+    async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:
+        if (consumer, event.id) in self.store.inbox:
+            return False
+        self.store.inbox.add((consumer, event.id))
+        return True
 
     async def save_document(
         self,
