@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src/$(s)/domain)
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .

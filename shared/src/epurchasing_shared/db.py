@@ -3,6 +3,8 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -12,7 +14,8 @@ from sqlalchemy.ext.asyncio import (
 
 
 def make_engine(database_url: str, **kwargs: object) -> AsyncEngine:
-    return create_async_engine(database_url, pool_pre_ping=True, **kwargs)
+    # hide_parameters: an error or log line never carries the request's values.
+    return create_async_engine(database_url, pool_pre_ping=True, hide_parameters=True, **kwargs)
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -29,3 +32,39 @@ async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterato
 def asyncpg_dsn(database_url: str) -> str:
     """The plain DSN asyncpg understands (for LISTEN/NOTIFY), from a SQLAlchemy URL."""
     return database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+# What "the database (or the broker) cannot be reached right now" looks like, wherever it is
+# raised: by the driver, by SQLAlchemy's wrapper around it, or by the socket underneath.
+_UNAVAILABLE = (
+    OSError,  # ConnectionRefusedError, ConnectionResetError, socket timeouts
+    TimeoutError,
+    asyncpg.exceptions.PostgresConnectionError,  # connection lost, rejected, failed
+    asyncpg.exceptions.OperatorInterventionError,  # admin shutdown, cannot connect now, crash
+    asyncpg.exceptions.TooManyConnectionsError,
+    OperationalError,
+    InterfaceError,
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means a dependency is down (retry later), not that the request or
+    event is wrong: walks SQLAlchemy's ``orig`` and the exception chain."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        # asyncpg's bare InterfaceError is "the connection is closed"; its subclasses are
+        # misuse (bad arguments, configuration), which waiting would not mend.
+        if type(current) is asyncpg.exceptions.InterfaceError:
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        orig = getattr(current, "orig", None)
+        if isinstance(orig, BaseException) and id(orig) not in seen:
+            current = orig
+            continue
+        current = current.__cause__ or current.__context__
+    return False

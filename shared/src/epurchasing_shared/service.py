@@ -30,7 +30,7 @@ from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.db import make_engine, make_session_factory, transaction
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.history import HistoryEntry, read_history
-from epurchasing_shared.http.problems import NotFound, install_problem_handlers
+from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
@@ -128,7 +128,12 @@ def build_runtime(
 async def _start_consuming(runtime: Runtime, consumers: Sequence[ConsumerSpec]) -> None:
     """Declare the topology and start the consumers, retrying while the broker is away."""
     for spec in consumers:
-        register_consumer(runtime.broker, spec=spec, topology=runtime.topology)
+        register_consumer(
+            runtime.broker,
+            spec=spec,
+            topology=runtime.topology,
+            outage_seconds=runtime.settings.consumer_outage_seconds,
+        )
     backoff = 0.5
     while True:
         try:
@@ -223,11 +228,16 @@ def _install_metrics(app: FastAPI) -> None:
     @app.middleware("http")
     async def measure(request: Request, call_next):
         started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        requests.labels(request.method, route, str(response.status_code)).inc()
-        latency.labels(request.method, route).observe(time.perf_counter() - started)
-        return response
+        status = 500  # unless a response comes back: an unhandled error is a 500 too
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            requests.labels(request.method, route, str(status)).inc()
+            latency.labels(request.method, route).observe(time.perf_counter() - started)
+            outage.answered(status)
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=True)
     async def metrics() -> Response:

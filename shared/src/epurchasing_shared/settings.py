@@ -29,6 +29,14 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("DELIVERY_LIMIT", "delivery_limit"),
         description="Deliveries of one message before it is dead-lettered.",
     )
+    consumer_outage_seconds: float = Field(
+        default=900.0,
+        ge=0,
+        validation_alias=AliasChoices("CONSUMER_OUTAGE_SECONDS", "consumer_outage_seconds"),
+        description="How long a consumer holds an event and retries while its database is "
+        "unavailable before counting failures (keep it under RabbitMQ's consumer_timeout, "
+        "30 minutes by default).",
+    )
     jwt_algorithms: list[str] = Field(
         default=["HS256"], validation_alias=AliasChoices("JWT_ALGORITHMS", "jwt_algorithms")
     )

@@ -1,15 +1,18 @@
 """RFC 9457 ``application/problem+json`` for every error, validation errors included."""
 
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from epurchasing_shared.db import is_unavailable
 from epurchasing_shared.kernel import errors as refusals
 
 PROBLEM_JSON = "application/problem+json"
@@ -92,8 +95,41 @@ class Unavailable(ProblemError):
     status, title, slug = 503, "Service Unavailable", "unavailable"
 
 
-# A database or broker that cannot be reached is a 503, not a 500.
-UNAVAILABLE_ERRORS = (OSError, ConnectionError, OperationalError, InterfaceError, TimeoutError)
+RETRY_AFTER_SECONDS = 5
+
+
+class OutageLog:
+    """One log line when a dependency becomes unavailable, a count at most every
+    ``every`` seconds while it stays so, and one line when requests succeed again: an outage
+    must not write a traceback per request."""
+
+    def __init__(self, every: float = 30.0) -> None:
+        self.every = every
+        self.since: float | None = None
+        self.refused = 0
+        self._last_line = 0.0
+
+    def refusing(self, what: str) -> None:
+        now = time.monotonic()
+        self.refused += 1
+        if self.since is None:
+            self.since = self._last_line = now
+            log.warning("a dependency is unavailable (%s); answering 503 until it is back", what)
+        elif now - self._last_line >= self.every:
+            self._last_line = now
+            log.warning("still unavailable: %d requests answered 503 so far", self.refused)
+
+    def answered(self, status: int) -> None:
+        if self.since is not None and status < 500:
+            log.warning(
+                "dependency back after %.1fs; %d requests were answered 503",
+                time.monotonic() - self.since,
+                self.refused,
+            )
+            self.since, self.refused = None, 0
+
+
+outage = OutageLog()
 
 
 def as_problem(refusal: refusals.Refused) -> ProblemError:
@@ -129,11 +165,29 @@ def problem_response(problem: ProblemError, request: Request) -> JSONResponse:
     )
 
 
+def _cause_name(error: BaseException) -> str:
+    """The driver's error class (e.g. ``UniqueViolationError``), without its message, which
+    may carry the request's values."""
+    orig = getattr(error, "orig", None)
+    cause = getattr(orig, "__cause__", None) or orig or error
+    return type(cause).__name__
+
+
 def _field(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header", "cookie") and len(parts) > 1:
         parts = parts[1:]
     return ".".join(parts)
+
+
+# Raised by the database and broker layers: mapped to 409, 422, 503 or 500 without re-raising.
+DEPENDENCY_ERRORS: tuple[type[Exception], ...] = (
+    DBAPIError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    OSError,
+    TimeoutError,
+)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -157,27 +211,35 @@ def install_problem_handlers(app: FastAPI) -> None:
         problem.status, problem.title, problem.slug = error.status_code, str(error.detail), "http"
         return problem_response(problem, request)
 
-    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def on_dependency_error(request: Request, error: Exception) -> JSONResponse:
+        """Errors of the database or broker layers. Registered per class (not only under
+        ``Exception``) so that Starlette answers them without re-raising, which would close
+        the client's keep-alive connection."""
+        where = f"{request.method} {request.url.path}"
         if isinstance(error, IntegrityError):
             # Two requests raced for the same unique thing (an Idempotency-Key, a number):
             # the loser changed nothing and may retry.
-            log.info("integrity conflict on %s %s: %s", request.method, request.url.path, error)
+            log.info("integrity conflict on %s (%s)", where, _cause_name(error))
             conflict = Conflict("a concurrent request changed the same thing first; retry")
             return problem_response(conflict, request)
         if isinstance(error, DataError):
-            # A value the database cannot hold (a number beyond 64 bits, say) that the request
-            # model did not bound: still the caller's input, so a 422, never a 500.
-            log.warning("data error on %s %s: %s", request.method, request.url.path, error)
+            # A value the database cannot hold that the request model did not bound: still
+            # the caller's input, so a 422, never a 500.
+            log.warning("data error on %s (%s)", where, _cause_name(error))
             invalid = Invalid("a value is out of range or of the wrong form for its field")
             return problem_response(invalid, request)
-        if isinstance(error, UNAVAILABLE_ERRORS):
-            log.warning(
-                "dependency unavailable on %s %s: %s", request.method, request.url.path, error
-            )
-            return problem_response(
+        if is_unavailable(error):
+            outage.refusing(_cause_name(error))
+            response = problem_response(
                 Unavailable("a dependency is unavailable; retry later"), request
             )
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return await on_unexpected(request, error)
+
+    async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
+        # The traceback, never the SQL parameters (engines run with hide_parameters).
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
         problem = ProblemError("an unexpected error occurred; it has been logged")
         return problem_response(problem, request)
 
@@ -185,4 +247,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(refusals.Refused, on_refusal)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    for kind in DEPENDENCY_ERRORS:
+        app.add_exception_handler(kind, on_dependency_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -3,12 +3,16 @@
 - A message that is not a valid envelope, has an unknown type or an invalid payload is poison:
   it goes to the DLQ at once (never half-applied, never crashing the consumer).
 - A handler that raises :class:`PermanentEventError` sends the message to the DLQ at once.
+- A handler that fails because a dependency (its database) is unavailable is held and tried
+  again with a growing delay for a bounded time (``CONSUMER_OUTAGE_SECONDS``, 15 minutes by
+  default): an outage is waited out in order and never dead-letters anything.
 - Any other handler error is retried by requeueing (``basic.reject(requeue=True)``, which every
   RabbitMQ version counts towards ``x-delivery-limit``) until ``delivery_limit`` deliveries,
   then dead-lettered. A ``nack`` with requeue is never used: it loops forever on RabbitMQ 4.3+.
 - The handler's changes and the inbox record commit in one transaction; a duplicate is acked.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +26,7 @@ from pydantic import ValidationError
 
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.contracts.registry import UnknownEventType, parse_payload
+from epurchasing_shared.db import is_unavailable
 from epurchasing_shared.kernel.errors import PermanentEventError
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.messaging.topology import Topology
@@ -96,16 +101,54 @@ def delivery_count(message: RabbitMessage) -> int:
     return count if isinstance(count, int) else 0
 
 
+OUTAGE_FIRST_DELAY = 0.5
+OUTAGE_MAX_DELAY = 30.0
+
+
 async def consume_one(
-    spec: ConsumerSpec, body: bytes, deliveries_before: int, limit: int
+    spec: ConsumerSpec,
+    body: bytes,
+    deliveries_before: int,
+    limit: int,
+    outage_seconds: float = 900.0,
 ) -> Verdict:
     """Apply one delivered message and say what to do with it (no broker involved, so a
-    contract test can drive it with an in-memory unit of work)."""
+    contract test can drive it with an in-memory unit of work).
+
+    While a dependency is down (:func:`~epurchasing_shared.db.is_unavailable`), the message is
+    held and tried again with a growing delay for up to ``outage_seconds``: an outage is waited
+    out, in order, without counting towards the poison delivery limit.
+    """
     try:
         event, payload = parse_envelope(body, spec.handlers)
     except PoisonMessage as error:
         log.error("%s: poison message to the DLQ: %s", spec.name, error)
         return Verdict.DEAD_LETTER
+    waited, delay = 0.0, OUTAGE_FIRST_DELAY
+    while True:
+        try:
+            verdict = await _apply(spec, event, payload)
+        except Exception as error:
+            if is_unavailable(error) and waited < outage_seconds:
+                if waited == 0:
+                    log.warning(
+                        "%s: a dependency is unavailable (%s); holding %s %s and retrying",
+                        spec.name,
+                        type(error).__name__,
+                        event.type,
+                        event.id,
+                    )
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, OUTAGE_MAX_DELAY)
+                continue
+            return _failed(spec, event, error, deliveries_before, limit)
+        if waited:
+            log.warning("%s: dependency back after %.1fs; %s applied", spec.name, waited, event.id)
+        return verdict
+
+
+async def _apply(spec: ConsumerSpec, event: CloudEvent, payload: EventPayload) -> Verdict:
     try:
         async with spec.unit_of_work(Caller.system(causation_id=str(event.id))) as uow:
             if not await uow.first_delivery(spec.name, event):
@@ -115,23 +158,31 @@ async def consume_one(
     except PermanentEventError as error:
         log.error("%s: %s %s cannot be applied: %s", spec.name, event.type, event.id, error)
         return Verdict.DEAD_LETTER
-    except Exception:
-        attempt = deliveries_before + 1
-        retry = attempt < limit
-        log.exception(
-            "%s: %s %s failed (attempt %d of %d)%s",
-            spec.name,
-            event.type,
-            event.id,
-            attempt,
-            limit,
-            "; requeued" if retry else "; to the DLQ",
-        )
-        return Verdict.RETRY if retry else Verdict.DEAD_LETTER
     return Verdict.APPLIED
 
 
-def register_consumer(broker: RabbitBroker, *, spec: ConsumerSpec, topology: Topology) -> None:
+def _failed(
+    spec: ConsumerSpec, event: CloudEvent, error: Exception, deliveries_before: int, limit: int
+) -> Verdict:
+    attempt = deliveries_before + 1
+    retry = attempt < limit
+    log.error(
+        "%s: %s %s failed (attempt %d of %d)%s: %s",
+        spec.name,
+        event.type,
+        event.id,
+        attempt,
+        limit,
+        "; requeued" if retry else "; to the DLQ",
+        type(error).__name__,
+        exc_info=error,
+    )
+    return Verdict.RETRY if retry else Verdict.DEAD_LETTER
+
+
+def register_consumer(
+    broker: RabbitBroker, *, spec: ConsumerSpec, topology: Topology, outage_seconds: float = 900.0
+) -> None:
     queue_name = topology.queue(spec.service, spec.purpose)
     # declare=False: the queue and its bindings come from declare_topology (arguments must match).
     queue = RabbitQueue(queue_name, queue_type=QueueType.QUORUM, declare=False)
@@ -139,7 +190,7 @@ def register_consumer(broker: RabbitBroker, *, spec: ConsumerSpec, topology: Top
     @broker.subscriber(queue, ack_policy=AckPolicy.MANUAL, title=spec.name)
     async def consume(message: RabbitMessage) -> None:
         verdict = await consume_one(
-            spec, message.body, delivery_count(message), topology.delivery_limit
+            spec, message.body, delivery_count(message), topology.delivery_limit, outage_seconds
         )
         if verdict is Verdict.RETRY:
             await message.reject(requeue=True)
