@@ -213,3 +213,33 @@ async def _equals(value, expected) -> bool:
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_the_relay_publishes_within_two_seconds_of_the_broker_coming_back(
+    infrastructure, spine_db, spine_topology, spy
+):
+    proxy = await TcpProxy(*infrastructure.amqp_address).start()
+    proxy.cut()
+    relay = OutboxRelay(
+        session_factory=spine_db.sessions,
+        outbox=spine_db.spine.outbox,
+        database_url=spine_db.url,
+        amqp_url=infrastructure.amqp_via("127.0.0.1", proxy.port),
+        topology=spine_topology,
+        clock=SystemClock(),
+        poll_seconds=30,
+        max_backoff_seconds=30,
+    )
+    running = asyncio.create_task(relay.run())
+    try:
+        event = blacklisted("ok")
+        await record(spine_db, event)
+        await asyncio.sleep(9)  # the back-off has grown to 8 s by now (0.5, 1, 2, 4, 8)
+        proxy.restore()
+        back = asyncio.get_running_loop().time()
+        await spy.wait_for(event.type, lambda e: e.id == event.id)
+        assert asyncio.get_running_loop().time() - back < 2
+    finally:
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await proxy.stop()

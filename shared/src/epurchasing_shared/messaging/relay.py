@@ -12,6 +12,7 @@ import json
 import logging
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import aio_pika
 import asyncpg
@@ -26,6 +27,25 @@ from epurchasing_shared.messaging.outbox import NOTIFY_CHANNEL
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 
 log = logging.getLogger("epurchasing.outbox")
+BROKER_PROBE_SECONDS = 0.25
+
+
+async def _broker_answers(address: tuple[str, int]) -> bool:
+    """Whether an AMQP broker answers the protocol header (with its Connection.Start)."""
+    writer = None
+    try:
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(*address), 1)
+        writer.write(b"AMQP\x00\x00\x09\x01")
+        return bool(await asyncio.wait_for(reader.read(1), 1))
+    except (OSError, TimeoutError):
+        return False
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+class BrokerUnavailable(Exception):
+    """The broker refused a connection or a publish (the database is fine)."""
 
 
 def amqp_message(envelope: dict, traceparent: str | None) -> aio_pika.Message:
@@ -76,24 +96,44 @@ class OutboxRelay:
     async def run(self) -> None:
         """Run until cancelled."""
         listener = asyncio.create_task(self._listen())
-        backoff = 0.5
+        backoff, failures = 0.5, 0
         try:
             while True:
                 try:
                     while await self.publish_pending():
                         pass
-                    backoff = 0.5
+                    if failures:
+                        log.warning("outbox relay: publishing again after %d failures", failures)
+                    backoff, failures = 0.5, 0
                     await self._sleep(self._poll_seconds)
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # broker or database down: retry with back-off
-                    log.warning("outbox relay: %s; retrying in %.1fs", error, backoff)
+                    failures += 1
+                    if failures == 1:
+                        log.warning("outbox relay: %s; retrying", type(error).__name__)
                     await self._drop_connection()
-                    await asyncio.sleep(backoff)
+                    if isinstance(error, BrokerUnavailable):
+                        # Try again as soon as the broker listens again, not when the back-off
+                        # happens to end.
+                        await self._until_broker_listens(backoff)
+                    else:
+                        await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, self._max_backoff)
         finally:
             listener.cancel()
             await self._drop_connection()
+
+    async def _until_broker_listens(self, at_most: float) -> None:
+        """Sleep up to ``at_most`` seconds, ending early once the broker accepts TCP again."""
+        parts = urlsplit(self._amqp_url)
+        address = (parts.hostname or "127.0.0.1", parts.port or 5672)
+        deadline = asyncio.get_running_loop().time() + at_most
+        await asyncio.sleep(min(BROKER_PROBE_SECONDS, at_most))
+        while asyncio.get_running_loop().time() < deadline:
+            if await _broker_answers(address):
+                return
+            await asyncio.sleep(BROKER_PROBE_SECONDS)
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows; returns how many were published."""
@@ -125,7 +165,7 @@ class OutboxRelay:
                         .values(attempts=self._outbox.c.attempts + 1, last_error=repr(error)[:2000])
                     )
                     await session.commit()
-                    raise
+                    raise BrokerUnavailable(repr(error)) from error
                 await session.execute(
                     update(self._outbox)
                     .where(self._outbox.c.seq == row.seq)
@@ -136,6 +176,12 @@ class OutboxRelay:
         return published
 
     async def _ensure_exchange(self) -> AbstractExchange:
+        try:
+            return await self._connect()
+        except Exception as error:
+            raise BrokerUnavailable(str(error)) from error
+
+    async def _connect(self) -> AbstractExchange:
         if self._exchange is None:
             connection = await aio_pika.connect(self._amqp_url, timeout=10)
             try:
