@@ -42,23 +42,38 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
             return principal_from_claims(claims)
-        except (jwt.PyJWTError, ValueError, KeyError) as error:
+        except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
             raise Unauthorized(f"invalid token: {error}") from error
 
 
+def _text(claims: dict, name: str, *, required: bool = False) -> str | None:
+    """A claim that must be a non-empty string of sane length (a number, list or object is a
+    malformed token, refused with 401, never a 500)."""
+    value = claims.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 200 or "\x00" in value:
+        raise ValueError(f"the {name} claim must be a non-empty string of at most 200 characters")
+    return value
+
+
 def principal_from_claims(claims: dict) -> Principal:
-    role = Role(claims["role"])
-    vendor_id = UUID(claims["vendor_id"]) if claims.get("vendor_id") else None
-    work_unit = claims.get("work_unit")
+    """The caller named by a verified token's claims; ValueError for a malformed one."""
+    sub = _text(claims, "sub", required=True)
+    role = Role(_text(claims, "role", required=True) or "")
+    raw_vendor = _text(claims, "vendor_id")
+    vendor_id = UUID(raw_vendor) if raw_vendor else None
+    work_unit = _text(claims, "work_unit")
     if role is Role.VENDOR and vendor_id is None:
         raise ValueError("a vendor token needs a vendor_id claim")
     if role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) and not work_unit:
         raise ValueError(f"a {role} token needs a work_unit claim")
+    assert sub is not None
     return Principal(
-        sub=str(claims["sub"]),
+        sub=sub,
         role=role,
-        name=str(claims.get("name") or claims["sub"]),
-        email=claims.get("email"),
+        name=_text(claims, "name") or sub,
+        email=_text(claims, "email"),
         work_unit=work_unit,
         vendor_id=vendor_id,
     )

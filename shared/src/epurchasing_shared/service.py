@@ -30,6 +30,7 @@ from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.db import make_engine, make_session_factory, transaction
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.history import HistoryEntry, read_history
+from epurchasing_shared.http.guard import RequestGuard
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
@@ -291,6 +292,11 @@ def create_service_app(
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     _install_metrics(app)
+    app.add_middleware(
+        RequestGuard,
+        max_json_bytes=settings.max_json_bytes,
+        max_upload_bytes=settings.max_document_bytes,
+    )
     app.include_router(_standard_router(definition, runtime))
     for router in definition.routers:
         app.include_router(router)

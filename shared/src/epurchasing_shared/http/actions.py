@@ -1,6 +1,7 @@
 """The HTTP side of an actor's action, for every route of every service: who calls, which
 version they saw (``If-Match``), the ``Idempotency-Key``, and the outcome as a response."""
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
@@ -23,6 +24,24 @@ def parse_if_match(value: str | None) -> int | None:
     if not cleaned.isdigit() or len(cleaned) > 18:
         raise Invalid(f"If-Match {value!r} is not a resource version", field="If-Match")
     return int(cleaned)
+
+
+async def request_fingerprint(request: Request) -> str:
+    """What an ``Idempotency-Key`` is bound to: the method, the path and a digest of the body
+    (the same key sent with another body is refused, not answered with the first result)."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(await request.body())
+    except RuntimeError:  # a multipart body FastAPI has already parsed into its form
+        form = await request.form()
+        for name, value in sorted(form.multi_items(), key=lambda item: item[0]):
+            digest.update(name.encode() + b"\x00")
+            if isinstance(value, str):
+                digest.update(value.encode())
+            else:
+                digest.update(await value.read())
+                await value.seek(0)
+    return f"{request.method} {request.url.path} sha256:{digest.hexdigest()[:32]}"
 
 
 def causation_of(request: Request) -> str:
@@ -54,7 +73,7 @@ def action_request(*roles: Role) -> Callable[..., Any]:
         ),
     ) -> ActionRequest:
         key = (
-            IdempotencyKey(idempotency_key, f"{request.method} {request.url.path}")
+            IdempotencyKey(idempotency_key, await request_fingerprint(request))
             if idempotency_key
             else None
         )

@@ -11,11 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from epurchasing_shared.db import is_unavailable
+from epurchasing_shared.http.guard import BodyTooLarge
 from epurchasing_shared.kernel import errors as refusals
 
 PROBLEM_JSON = "application/problem+json"
+MAX_ERRORS = 50
 log = logging.getLogger("epurchasing.http")
 
 
@@ -88,6 +91,10 @@ class Invalid(ProblemError):
         self, detail: str, *, field: str | None = None, errors: Sequence[dict] = ()
     ) -> None:
         found = list(errors) or [{"field": field or "body", "message": detail}]
+        if len(found) > MAX_ERRORS:
+            # A response must not grow with the input: the first ones and how many in all.
+            super().__init__(detail, errors=found[:MAX_ERRORS], error_count=len(found))
+            return
         super().__init__(detail, errors=found)
 
 
@@ -165,6 +172,16 @@ def problem_response(problem: ProblemError, request: Request) -> JSONResponse:
     )
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "OPTIONS"})
+        if match is not Match.NONE:
+            methods.update(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def _cause_name(error: BaseException) -> str:
     """The driver's error class (e.g. ``UniqueViolationError``), without its message, which
     may carry the request's values."""
@@ -207,9 +224,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
+        if isinstance(error.__cause__, BodyTooLarge):  # FastAPI wraps body errors in a 400
+            return problem_response(PayloadTooLarge(str(error.__cause__)), request)
         problem = ProblemError(str(error.detail))
         problem.status, problem.title, problem.slug = error.status_code, str(error.detail), "http"
-        return problem_response(problem, request)
+        response = problem_response(problem, request)
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
+        return response
+
+    async def on_too_large(request: Request, error: Exception) -> JSONResponse:
+        return problem_response(PayloadTooLarge(str(error)), request)
 
     async def on_dependency_error(request: Request, error: Exception) -> JSONResponse:
         """Errors of the database or broker layers. Registered per class (not only under
@@ -247,6 +273,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(refusals.Refused, on_refusal)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(BodyTooLarge, on_too_large)
     for kind in DEPENDENCY_ERRORS:
         app.add_exception_handler(kind, on_dependency_error)
     app.add_exception_handler(Exception, on_unexpected)
