@@ -1,7 +1,8 @@
 """``epurchasing``: operator and developer commands shared by every service.
 
 - ``epurchasing mint-token --role ppk --sub ppk-1 --work-unit dinkes`` prints a development JWT;
-- ``epurchasing dlq list|show|replay --queue competition.on_blacklist`` handles dead letters.
+- ``epurchasing dlq list|show|replay|purge --queue competition.on_blacklist`` handles dead
+  letters (replay goes to that queue only; purge asks first unless ``--yes``).
 
 Each service has its own entry point (``python -m competition serve|migrate``).
 """
@@ -10,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -40,14 +42,18 @@ def _mint(args: argparse.Namespace) -> None:
 async def _dead_letters(args: argparse.Namespace) -> None:
     settings = ServiceSettings()
     topology = Topology(prefix=settings.topology_prefix)
-    queue_name = topology.dead_letter_queue(topology.prefix + args.queue)
+    failing_queue = topology.prefix + args.queue
+    queue_name = topology.dead_letter_queue(failing_queue)
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
         queue = await channel.get_queue(queue_name, ensure=True)
-        events = await channel.get_exchange(topology.exchange)
+        if args.action == "purge":
+            await _purge(queue, queue_name, confirmed=args.yes)
+            return
         # Take the messages without acknowledging them: those not replayed go back to the
-        # DLQ when the channel closes, so list and show change nothing.
+        # DLQ, in their order, when the channel closes, so list and show change nothing (the
+        # DLQs are classic queues: no delivery limit can drop what is returned to them).
         taken: list[AbstractIncomingMessage] = []
         while args.limit is None or len(taken) < args.limit:
             message = await queue.get(fail=False, no_ack=False)
@@ -58,25 +64,57 @@ async def _dead_letters(args: argparse.Namespace) -> None:
             if args.message_id not in (None, message.message_id):
                 continue
             if args.action == "replay":
-                await events.publish(
-                    aio_pika.Message(
-                        body=message.body,
-                        content_type=message.content_type,
-                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                        message_id=message.message_id,
-                        correlation_id=message.correlation_id,
-                        type=message.type,
-                    ),
-                    routing_key=original_routing_key(message),
-                    mandatory=True,
-                )
-                await message.ack()
-                print(f"replayed {message.message_id} ({message.type})")
+                await _replay(channel, message, failing_queue)
             elif args.action == "list":
                 reason = message.headers.get("x-first-death-reason", "")
-                print(f"{message.message_id}\t{original_routing_key(message)}\t{reason!s}")
+                replays = message.headers.get(REPLAY_COUNT, 0)
+                print(
+                    f"{message.message_id}\t{original_routing_key(message)}\t{reason!s}"
+                    f"\treplayed {replays!s}x"
+                )
             else:
                 print(_readable(message.body))
+
+
+REPLAY_COUNT = "x-epurchasing-replay-count"
+
+
+async def _replay(
+    channel: aio_pika.abc.AbstractChannel, message: AbstractIncomingMessage, failing_queue: str
+) -> None:
+    """Send the message back to the one queue that failed it (through the default exchange,
+    by the queue's name), not to the events exchange: other consumers of the same event type
+    and outside subscribers have it already and must not get it again."""
+    headers = dict(message.headers)
+    previous = headers.get(REPLAY_COUNT, 0)
+    headers[REPLAY_COUNT] = (previous if isinstance(previous, int) else 0) + 1
+    await channel.default_exchange.publish(
+        aio_pika.Message(
+            body=message.body,
+            headers=headers,
+            content_type=message.content_type,
+            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            message_id=message.message_id,
+            correlation_id=message.correlation_id,
+            type=message.type,
+            timestamp=message.timestamp,
+        ),
+        routing_key=failing_queue,
+        mandatory=True,
+    )
+    await message.ack()
+    print(f"replayed {message.message_id} ({message.type}) to {failing_queue}")
+
+
+async def _purge(queue: aio_pika.abc.AbstractQueue, name: str, *, confirmed: bool) -> None:
+    count = queue.declaration_result.message_count
+    if not confirmed:
+        question = f"delete the {count} dead letters of {name} for good? type 'purge': "
+        answer = await asyncio.to_thread(input, question)
+        if answer.strip() != "purge":
+            raise ValueError("not purged")
+    await queue.purge()
+    print(f"purged {count} dead letters from {name}")
 
 
 def original_routing_key(message: AbstractIncomingMessage) -> str:
@@ -110,9 +148,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     mint.set_defaults(run=_mint)
 
     dlq = commands.add_parser(
-        "dlq", help="list, show or replay the dead letters of a consumer queue"
+        "dlq", help="list, show, replay (to the failing queue only) or purge dead letters"
     )
-    dlq.add_argument("action", choices=["list", "show", "replay"])
+    dlq.add_argument("action", choices=["list", "show", "replay", "purge"])
     dlq.add_argument(
         "--queue",
         required=True,
@@ -120,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     dlq.add_argument("--message-id")
     dlq.add_argument("--limit", type=int)
+    dlq.add_argument("--yes", action="store_true", help="purge without asking")
     dlq.set_defaults(run=lambda args: asyncio.run(_dead_letters(args)))
 
     args = parser.parse_args(argv)
@@ -137,16 +176,35 @@ def service_main(
     migrations_dir: Path,
     argv: Sequence[str] | None = None,
 ) -> None:
-    """``python -m <service> serve|migrate``: the one entry point of local runs and containers."""
+    """``python -m <service> serve|migrate``: the one entry point of local runs and containers.
+
+    ``serve`` refuses the development JWT secret (or a short one) unless ``DEVELOPMENT_MODE``
+    is set; every command first waits for PostgreSQL (and ``serve`` for RabbitMQ), saying in
+    one line per attempt what it cannot reach."""
     from epurchasing_shared.migrations import migrate
+    from epurchasing_shared.startup import settings_refusal, wait_for_broker, wait_for_database
 
     parser = argparse.ArgumentParser(prog=name)
     parser.add_argument("command", choices=["serve", "migrate", "migrate-and-serve"])
     args = parser.parse_args(argv)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(f"{name}: %(message)s"))
+    startup_log = logging.getLogger("epurchasing.startup")
+    startup_log.addHandler(handler)
+    startup_log.propagate = False
     settings = settings_factory()
+    serving = args.command in ("serve", "migrate-and-serve")
+    if serving and (refusal := settings_refusal(settings)) is not None:
+        sys.exit(f"{name}: refusing to start: {refusal}")
+    try:
+        asyncio.run(wait_for_database(settings.database_url))
+        if serving:
+            asyncio.run(wait_for_broker(settings.amqp_url))
+    except KeyboardInterrupt:
+        sys.exit(f"{name}: interrupted while waiting for PostgreSQL or RabbitMQ")
     if args.command in ("migrate", "migrate-and-serve"):
         asyncio.run(migrate(migrations_dir, settings.database_url))
-        print(f"{name}: database migrated")
+        print(f"{name}: database migrated", flush=True)
     if args.command in ("serve", "migrate-and-serve"):
         import uvicorn
 

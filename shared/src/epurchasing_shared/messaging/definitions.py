@@ -8,7 +8,7 @@ import json
 import sys
 from typing import Any
 
-from epurchasing_shared.messaging.topology import Topology
+from epurchasing_shared.messaging.topology import DEAD_LETTER_QUEUE_ARGUMENTS, Topology
 
 
 def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
@@ -31,7 +31,7 @@ def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
     for consumer in topology.consumers:
         name = topology.queue(consumer.service, consumer.purpose)
         dead = topology.dead_letter_queue(name)
-        queues.append({"name": dead, "arguments": {"x-queue-type": "quorum"}})
+        queues.append({"name": dead, "arguments": dict(DEAD_LETTER_QUEUE_ARGUMENTS)})
         queues.append({"name": name, "arguments": topology.queue_arguments(name)})
         bindings.append((topology.dead_letter_exchange, dead, name))
         bindings += [(topology.exchange, name, t) for t in consumer.event_types]

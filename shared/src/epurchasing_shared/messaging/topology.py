@@ -50,6 +50,13 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
 )
 
 
+# Dead-letter queues are classic queues: a quorum queue counts every message an operator's
+# `dlq list` returns to it, and from RabbitMQ 4.0 drops it after 20 (the default delivery
+# limit); a classic queue has no delivery limit on any version and keeps returned messages in
+# their place. Nothing consumes a DLQ, so the quorum queue's replication buys little here.
+DEAD_LETTER_QUEUE_ARGUMENTS: dict[str, Any] = {"x-queue-type": "classic"}
+
+
 @dataclass(frozen=True)
 class Topology:
     prefix: str = ""
@@ -125,7 +132,9 @@ async def declare_topology(channel: AbstractChannel, topology: Topology) -> Abst
     for consumer in topology.consumers:
         name = topology.queue(consumer.service, consumer.purpose)
         dead_letters = await channel.declare_queue(
-            topology.dead_letter_queue(name), durable=True, arguments={"x-queue-type": "quorum"}
+            topology.dead_letter_queue(name),
+            durable=True,
+            arguments=DEAD_LETTER_QUEUE_ARGUMENTS,
         )
         await dead_letters.bind(dlx, routing_key=name)
         queue = await channel.declare_queue(
