@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from epurchasing_shared.calendar import parse_days_off
+
 
 class ServiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    # env_ignore_empty: an empty variable (e.g. `CALENDAR_DAYS_OFF_FILE=` in .env) means unset.
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, env_ignore_empty=True)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing"
     amqp_url: str = Field(
@@ -59,11 +62,44 @@ class ServiceSettings(BaseSettings):
         description="Where the SOP's dates and days are read (WIB by default); one setting "
         "for every service.",
     )
+    calendar_days_off: str = Field(
+        default="",
+        validation_alias=AliasChoices("CALENDAR_DAYS_OFF", "calendar_days_off"),
+        description="Regional days off added to the national calendar, comma-separated "
+        "'YYYY-MM-DD [name]' (e.g. '2026-04-07 Hari Jadi Kota'); see docs/calendar.md.",
+    )
+    calendar_days_off_file: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CALENDAR_DAYS_OFF_FILE", "calendar_days_off_file"),
+        description="A file of regional days off (and cuti bersama the holidays package lacks): "
+        "one 'YYYY-MM-DD [name]' a line, '#' comments; read at start.",
+    )
+    calendar_seconds_per_working_day: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices(
+            "CALENDAR_SECONDS_PER_WORKING_DAY", "calendar_seconds_per_working_day"
+        ),
+        description="Fast mode for demonstrations and tests: a working day lasts this many "
+        "seconds and every day counts. Unset (the default) = the real calendar.",
+    )
+    max_json_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        validation_alias=AliasChoices("MAX_JSON_BYTES", "max_json_bytes"),
+        description="The largest JSON body a service reads (413 beyond, before reading it).",
+    )
     document_root: str = "var/documents"
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
     port: int = 8000
+    development_mode: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("DEVELOPMENT_MODE", "development_mode"),
+        description="Allows the development JWT secret (or one shorter than 32 bytes); "
+        "`make run`, the tests and the demo set it, a deployment never does.",
+    )
 
     @field_validator("time_zone")
     @classmethod
@@ -72,6 +108,12 @@ class ServiceSettings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("calendar_days_off")
+    @classmethod
+    def _valid_days_off(cls, value: str) -> str:
+        parse_days_off(value, "CALENDAR_DAYS_OFF", separator=",")  # a typo stops the start
         return value
 
     @property

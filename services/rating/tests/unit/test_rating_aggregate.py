@@ -5,7 +5,8 @@ from uuid import uuid4
 
 import pytest
 
-from rating.domain.errors import ActionNotAllowed, InvalidInput
+from epurchasing_shared.kernel.errors import ActionNotAllowed, RoleNotAllowed, RuleViolation
+from epurchasing_shared.kernel.states import Change
 from rating.domain.rating import PENDING, RATED, RATING_MACHINE, REPLIED, CompletedPackage, Rating
 from rating.domain.scheme import WeightedResult
 from rating.settings import RatingSettings
@@ -33,7 +34,9 @@ def pending() -> Rating:
 
 class TestRate:
     def test_keeps_scores_weights_and_the_exact_result(self):
-        rated = pending().rate(RatingSettings().rating_scheme(), SCORES, "rapi", AT)
+        rated = pending()
+        change = rated.rate(RatingSettings().rating_scheme(), SCORES, "rapi", AT)
+        assert change == Change("rate", PENDING, RATED, "27", "rapi")
         assert rated.state == RATED
         assert rated.result == WeightedResult(260, 100)
         assert rated.weights["timeliness"] == 30
@@ -41,22 +44,31 @@ class TestRate:
 
     def test_refuses_a_second_rating(self):
         scheme = RatingSettings().rating_scheme()
-        rated = pending().rate(scheme, SCORES, None, AT)
+        rated = pending()
+        rated.rate(scheme, SCORES, None, AT)
         with pytest.raises(ActionNotAllowed) as refused:
             rated.rate(scheme, SCORES, None, AT)
         assert refused.value.current_state == RATED
 
     def test_refuses_a_score_outside_the_scale(self):
-        with pytest.raises(InvalidInput):
-            pending().rate(RatingSettings().rating_scheme(), SCORES | {"cost": 4}, None, AT)
+        rating = pending()
+        with pytest.raises(RuleViolation):
+            rating.rate(RatingSettings().rating_scheme(), SCORES | {"cost": 4}, None, AT)
+        assert (rating.state, rating.version) == (PENDING, 1)
+
+    def test_refuses_a_role_other_than_the_ppk(self):
+        with pytest.raises(RoleNotAllowed):
+            pending().rate(RatingSettings().rating_scheme(), SCORES, None, AT, role="vendor")
 
 
 class TestReply:
     def test_only_once_and_only_after_the_rating(self):
         with pytest.raises(ActionNotAllowed):
             pending().answer("thanks", "vendor-user", AT)
-        rated = pending().rate(RatingSettings().rating_scheme(), SCORES, None, AT)
-        replied = rated.answer("terima kasih", "vendor-user", AT)
+        replied = pending()
+        replied.rate(RatingSettings().rating_scheme(), SCORES, None, AT)
+        change = replied.answer("terima kasih", "vendor-user", AT)
+        assert (change.action, change.from_state, change.to_state) == ("reply", RATED, REPLIED)
         assert (replied.state, replied.reply, replied.replied_by) == (
             REPLIED,
             "terima kasih",
@@ -64,6 +76,13 @@ class TestReply:
         )
         with pytest.raises(ActionNotAllowed):
             replied.answer("again", "vendor-user", AT)
+
+
+class TestOpen:
+    def test_a_completed_package_opens_a_pending_rating(self):
+        opened, change = Rating.open(uuid4(), pending().package, AT, "completed")
+        assert (opened.state, opened.version, opened.opened_at) == (PENDING, 1, AT)
+        assert change == Change("open_rating", "", PENDING, "27", "completed")
 
 
 class TestStateMachine:

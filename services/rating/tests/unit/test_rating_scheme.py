@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from rating.domain.errors import InvalidInput
+from epurchasing_shared.kernel.errors import RuleViolation
 from rating.domain.scheme import DEFAULT_CRITERIA, Criterion, RatingScheme, WeightedResult
 from rating.settings import RatingSettings
 
@@ -67,23 +67,23 @@ class TestWeightedResult:
 class TestScoreValidation:
     @pytest.mark.parametrize("score", [0, 4, -1])
     def test_refuses_a_score_outside_the_scale_naming_the_field(self, score):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(RuleViolation) as refused:
             default_scheme().validate_scores(ALL_GOOD | {"cost": score})
-        assert [field for field, _ in refused.value.errors] == ["scores.cost"]
+        assert [e["field"] for e in refused.value.errors] == ["scores.cost"]
 
     def test_refuses_a_missing_criterion(self):
         scores = {k: v for k, v in ALL_GOOD.items() if k != "service"}
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(RuleViolation) as refused:
             default_scheme().validate_scores(scores)
-        assert refused.value.errors[0][0] == "scores.service"
+        assert refused.value.errors[0]["field"] == "scores.service"
 
     def test_refuses_an_unknown_criterion(self):
-        with pytest.raises(InvalidInput) as refused:
+        with pytest.raises(RuleViolation) as refused:
             default_scheme().validate_scores(ALL_GOOD | {"friendliness": 3})
-        assert refused.value.errors[0][0] == "scores.friendliness"
+        assert refused.value.errors[0]["field"] == "scores.friendliness"
 
     def test_refuses_a_boolean_posing_as_a_score(self):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(RuleViolation):
             default_scheme().validate_scores(ALL_GOOD | {"cost": True})
 
 

@@ -39,7 +39,8 @@ class TestPendingRating:
 
 class TestRatedRating:
     def test_is_public_to_signed_in_callers_and_only_its_vendor_replies(self):
-        rated = pending().rate(RatingSettings().rating_scheme(), SCORES, None, AT)
+        rated = pending()
+        rated.rate(RatingSettings().rating_scheme(), SCORES, None, AT)
         assert may_see(rated, who(Role.PROCUREMENT_OFFICIAL))
         assert allowed_actions(rated, who(Role.VENDOR, vendor_id=VENDOR)) == ["reply"]
         assert allowed_actions(rated, who(Role.VENDOR, vendor_id=uuid4())) == []

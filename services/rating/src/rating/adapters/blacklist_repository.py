@@ -1,14 +1,15 @@
-"""Loading and saving blacklist entries."""
+"""Blacklist entries in PostgreSQL: the SQL side of the use cases' repository."""
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, insert, not_, or_, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rating.adapters.tables import blacklist_entries
+from rating.application.ports import After
 from rating.domain.blacklist import BlacklistEntry
 
 _FIELDS = tuple(column.name for column in blacklist_entries.columns)
@@ -32,7 +33,7 @@ def active_on(today: date) -> Any:
     )
 
 
-class BlacklistRepository:
+class SqlBlacklist:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -54,13 +55,23 @@ class BlacklistRepository:
         )
 
     async def page(
-        self, filters: list[Any], limit: int, after: tuple[str, str] | None
+        self,
+        *,
+        today: date,
+        active: bool | None,
+        vendor_id: UUID | None,
+        limit: int,
+        after: After,
     ) -> list[BlacklistEntry]:
-        """Entries matching ``filters``, oldest recorded first, after the cursor."""
+        """Entries (in force ``today`` or not), oldest recorded first, after the cursor."""
         table = blacklist_entries.c
-        query = select(blacklist_entries).where(*filters)
+        query = select(blacklist_entries)
+        if active is not None:
+            query = query.where(active_on(today) if active else not_(active_on(today)))
+        if vendor_id is not None:
+            query = query.where(table.vendor_id == vendor_id)
         if after is not None:
-            at, entry_id = datetime.fromisoformat(after[0]), UUID(after[1])
+            at, entry_id = after
             query = query.where(
                 or_(table.recorded_at > at, and_(table.recorded_at == at, table.id > entry_id))
             )

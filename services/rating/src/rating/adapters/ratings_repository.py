@@ -1,6 +1,5 @@
-"""Loading and saving ratings, and the figures a scorecard is built from."""
+"""Ratings and vendor reviews in PostgreSQL: the SQL side of the use cases' repositories."""
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -10,8 +9,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from epurchasing_shared.principal import Principal, Role
 from rating.adapters.tables import ratings, vendor_reviews
-from rating.domain.rating import CompletedPackage, Rating
+from rating.application.ports import After
+from rating.domain.rating import PENDING, CompletedPackage, Rating
 from rating.domain.scheme import WeightedResult
 from rating.domain.scorecard import RatedPackage
 
@@ -77,7 +78,16 @@ def _from_row(row: RowMapping) -> Rating:
     )
 
 
-class RatingRepository:
+def visible_filter(principal: Principal) -> Any:
+    """The SQL twin of :func:`rating.application.visibility.may_see`."""
+    if principal.reads_everything:
+        return ratings.c.id.is_not(None)
+    if principal.role is Role.PPK:
+        return or_(ratings.c.state != PENDING, ratings.c.ppk_id == principal.sub)
+    return ratings.c.state != PENDING
+
+
+class SqlRatings:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -100,7 +110,7 @@ class RatingRepository:
         query = (
             select(ratings)
             .where(ratings.c.procurement_id == procurement_id, ratings.c.ppk_id == ppk_id)
-            .order_by((ratings.c.state == "pending").desc(), ratings.c.opened_at.desc())
+            .order_by((ratings.c.state == PENDING).desc(), ratings.c.opened_at.desc())
             .limit(1)
             .with_for_update()
         )
@@ -112,12 +122,22 @@ class RatingRepository:
         )
 
     async def page(
-        self, filters: Sequence[Any], limit: int, after: tuple[str, str] | None
+        self,
+        viewer: Principal,
+        *,
+        vendor_id: UUID | None,
+        state: str | None,
+        limit: int,
+        after: After,
     ) -> list[Rating]:
-        """Ratings matching ``filters``, oldest first, after the cursor (opened_at, id)."""
-        query = select(ratings).where(*filters)
+        """The ratings ``viewer`` may see, oldest first, after the cursor (opened_at, id)."""
+        query = select(ratings).where(visible_filter(viewer))
+        if vendor_id is not None:
+            query = query.where(ratings.c.vendor_id == vendor_id)
+        if state is not None:
+            query = query.where(ratings.c.state == state)
         if after is not None:
-            at, rid = datetime.fromisoformat(after[0]), UUID(after[1])
+            at, rid = after
             query = query.where(
                 or_(
                     ratings.c.opened_at > at,
@@ -150,16 +170,12 @@ class RatingRepository:
         )
         return total, on_time, await self.session.scalar(latest)
 
-    async def sees_procurement(self, procurement_id: UUID, *conditions: Any) -> bool:
-        query = select(ratings.c.id).where(ratings.c.procurement_id == procurement_id, *conditions)
-        return (await self.session.execute(query.limit(1))).first() is not None
-
     async def _one(self, query: Select) -> Rating | None:
         row = (await self.session.execute(query)).mappings().first()
         return _from_row(row) if row else None
 
 
-class ReviewRepository:
+class SqlVendorReviews:
     """Whether a vendor is below the review threshold; rows locked to serialise ratings."""
 
     def __init__(self, session: AsyncSession) -> None:

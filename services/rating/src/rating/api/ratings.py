@@ -1,23 +1,22 @@
 """Ratings (SOP step 27): the PPK rates, the vendor replies, anyone signed in reads."""
 
-from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
-from epurchasing_shared.auth import Principal, Role, current_principal, require_roles
-from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
+from epurchasing_shared.auth import Principal, Role, current_principal
+from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.pagination import PageParams, page_params
-from epurchasing_shared.service import Runtime, get_runtime
-from rating.api.common import create_idempotently, if_match
-from rating.api.paging import cursor_after, next_cursor
-from rating.api.schemas import RateRequest, RatingOut, RatingPage, ReplyRequest
-from rating.application.queries import get_rating, list_ratings
+from epurchasing_shared.kernel.actions import ActionRequest
+from rating.api.schemas import RateRequest, ReplyRequest
+from rating.api.wiring import Wiring, wiring
+from rating.application.queries import State, get_rating, list_ratings
 from rating.application.rate_vendor import RateVendor, rate_vendor
 from rating.application.reply import reply_to_rating
+from rating.application.views import RatingOut, RatingPage
 
 router = APIRouter(tags=["ratings"])
-State = Literal["pending", "rated", "replied"]
 
 
 @router.post(
@@ -28,16 +27,13 @@ State = Literal["pending", "rated", "replied"]
 )
 async def post_rating(
     body: RateRequest,
-    principal: Principal = Depends(require_roles(Role.PPK)),
-    key: IdempotencyKey = Depends(idempotency_key),
-    runtime: Runtime = Depends(get_runtime),
-):
+    action: ActionRequest = Depends(action_request(Role.PPK)),
+    service: Wiring = Depends(wiring),
+) -> JSONResponse:
     command = RateVendor(body.procurement_id, dict(body.scores), body.comment)
-
-    async def work(session):
-        return RatingOut.of(await rate_vendor(session, runtime, principal, command), principal)
-
-    return await create_idempotently(runtime, key, principal, work)
+    return respond(
+        await rate_vendor(service.unit_of_work, action, command, service.scheme, service.policy)
+    )
 
 
 @router.post(
@@ -48,13 +44,10 @@ async def post_rating(
 async def post_reply(
     rating_id: UUID,
     body: ReplyRequest,
-    principal: Principal = Depends(require_roles(Role.VENDOR)),
-    version: int | None = Depends(if_match),
-    runtime: Runtime = Depends(get_runtime),
-) -> RatingOut:
-    async with runtime.unit_of_work() as session:
-        rating = await reply_to_rating(session, runtime, principal, rating_id, body.text, version)
-    return RatingOut.of(rating, principal)
+    action: ActionRequest = Depends(action_request(Role.VENDOR)),
+    service: Wiring = Depends(wiring),
+) -> JSONResponse:
+    return respond(await reply_to_rating(service.unit_of_work, action, rating_id, body.text))
 
 
 @router.get("/ratings", response_model=RatingPage, summary="Ratings, e.g. of one vendor")
@@ -63,22 +56,10 @@ async def get_ratings(
     state: State | None = Query(default=None),
     page: PageParams = Depends(page_params),
     principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    service: Wiring = Depends(wiring),
 ) -> RatingPage:
-    async with runtime.sessions() as session:
-        found = await list_ratings(
-            session,
-            principal,
-            vendor_id=vendor_id,
-            state=state,
-            limit=page.limit + 1,
-            after=cursor_after(page),
-        )
-    shown = found[: page.limit]
-    more = len(found) > page.limit
-    return RatingPage(
-        items=[RatingOut.of(r, principal) for r in shown],
-        next_cursor=next_cursor(shown[-1].opened_at, shown[-1].id, more) if shown else None,
+    return await list_ratings(
+        service.unit_of_work, principal, vendor_id=vendor_id, state=state, page=page
     )
 
 
@@ -86,7 +67,6 @@ async def get_ratings(
 async def get_one_rating(
     rating_id: UUID,
     principal: Principal = Depends(current_principal),
-    runtime: Runtime = Depends(get_runtime),
+    service: Wiring = Depends(wiring),
 ) -> RatingOut:
-    async with runtime.sessions() as session:
-        return RatingOut.of(await get_rating(session, principal, rating_id), principal)
+    return await get_rating(service.unit_of_work, principal, rating_id)

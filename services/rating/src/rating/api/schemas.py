@@ -1,22 +1,10 @@
-"""Request and response bodies of the rating API.
+"""Request bodies of the rating API (the response bodies are the application's views)."""
 
-Weighted results and averages are exact decimals with two places, sent as JSON strings
-(``"2.60"``) so that no client parses them into a float by accident.
-"""
-
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
-
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.contracts.common import Party
-from rating.application.visibility import allowed_actions
-from rating.domain.blacklist import BlacklistEntry
-from rating.domain.rating import Rating
-from rating.domain.scorecard import Scorecard
 
 CriterionKey = Annotated[str, Field(min_length=1, max_length=60)]
 
@@ -40,94 +28,6 @@ class ReplyRequest(BaseModel):
     text: str = Field(min_length=1, max_length=4000)
 
 
-class RatingOut(BaseModel):
-    id: UUID
-    procurement_id: UUID
-    package_id: UUID
-    order_number: str
-    vendor_id: UUID
-    vendor_name: str
-    ppk: Party
-    work_unit: str
-    on_time: bool
-    completed_at: datetime
-    state: str
-    version: int
-    scores: dict[str, int]
-    weights: dict[str, int]
-    scale_min: int | None
-    scale_max: int | None
-    weighted_points: int | None
-    weight_total: int | None
-    weighted_result: Decimal | None
-    comment: str | None
-    rated_at: datetime | None
-    reply: str | None
-    replied_at: datetime | None
-    allowed_actions: list[str]
-
-    @classmethod
-    def of(cls, rating: Rating, principal: Principal) -> "RatingOut":
-        package, result = rating.package, rating.result
-        return cls(
-            id=rating.id,
-            procurement_id=package.procurement_id,
-            package_id=package.package_id,
-            order_number=package.order_number,
-            vendor_id=package.vendor_id,
-            vendor_name=package.vendor_name,
-            ppk=Party(id=package.ppk_id, name=package.ppk_name),
-            work_unit=package.work_unit,
-            on_time=package.on_time,
-            completed_at=package.completed_at,
-            state=rating.state,
-            version=rating.version,
-            scores=rating.scores,
-            weights=rating.weights,
-            scale_min=rating.scale_min,
-            scale_max=rating.scale_max,
-            weighted_points=result.points if result else None,
-            weight_total=result.weight_total if result else None,
-            weighted_result=result.value if result else None,
-            comment=rating.comment,
-            rated_at=rating.rated_at,
-            reply=rating.reply,
-            replied_at=rating.replied_at,
-            allowed_actions=allowed_actions(rating, principal),
-        )
-
-
-class RatingPage(BaseModel):
-    items: list[RatingOut]
-    next_cursor: str | None
-
-
-class ScorecardOut(BaseModel):
-    vendor_id: UUID
-    vendor_name: str | None
-    weighted_average: Decimal | None = Field(description="mean of the weighted results")
-    rating_count: int
-    rating_ppk_count: int = Field(description="distinct PPKs who rated the vendor")
-    package_count: int = Field(description="completed packages known to the rating service")
-    on_time_package_count: int
-    below_review_threshold: bool
-
-    @classmethod
-    def of(
-        cls, vendor_id: UUID, vendor_name: str | None, card: Scorecard, below: bool
-    ) -> "ScorecardOut":
-        return cls(
-            vendor_id=vendor_id,
-            vendor_name=vendor_name,
-            weighted_average=card.weighted_average,
-            rating_count=card.rating_count,
-            rating_ppk_count=card.rating_ppk_count,
-            package_count=card.package_count,
-            on_time_package_count=card.on_time_package_count,
-            below_review_threshold=below,
-        )
-
-
 class BlacklistRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -143,44 +43,3 @@ class LiftRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=1, max_length=4000)
-
-
-class BlacklistEntryOut(BaseModel):
-    id: UUID
-    vendor_id: UUID
-    vendor_name: str | None
-    reason: str
-    decree_reference: str
-    starts_on: date
-    ends_on: date | None
-    recorded_at: datetime
-    state: str = Field(description="scheduled, active, expired or lifted, as of today")
-    active: bool
-    lifted_at: datetime | None
-    lift_reason: str | None
-    version: int
-    allowed_actions: list[str]
-
-    @classmethod
-    def of(cls, entry: BlacklistEntry, today: date, actions: list[str]) -> "BlacklistEntryOut":
-        return cls(
-            id=entry.id,
-            vendor_id=entry.vendor_id,
-            vendor_name=entry.vendor_name,
-            reason=entry.reason,
-            decree_reference=entry.decree_reference,
-            starts_on=entry.starts_on,
-            ends_on=entry.ends_on,
-            recorded_at=entry.recorded_at,
-            state=entry.state_on(today),
-            active=entry.is_active_on(today),
-            lifted_at=entry.lifted_at,
-            lift_reason=entry.lift_reason,
-            version=entry.version,
-            allowed_actions=actions,
-        )
-
-
-class BlacklistPage(BaseModel):
-    items: list[BlacklistEntryOut]
-    next_cursor: str | None

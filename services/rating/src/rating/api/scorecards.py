@@ -4,10 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends
 
-from epurchasing_shared.service import Runtime, get_runtime
-from rating.api.schemas import ScorecardOut
-from rating.application.context import settings_of
-from rating.application.scorecards import load_scorecard
+from rating.api.wiring import Wiring, wiring
+from rating.application.scorecards import vendor_scorecard
+from rating.application.views import ScorecardOut
 
 router = APIRouter(tags=["scorecards"])
 
@@ -17,8 +16,5 @@ router = APIRouter(tags=["scorecards"])
     response_model=ScorecardOut,
     summary="A vendor's public scorecard (no token); a vendor without packages has zeros",
 )
-async def get_scorecard(vendor_id: UUID, runtime: Runtime = Depends(get_runtime)) -> ScorecardOut:
-    async with runtime.sessions() as session:
-        card, name = await load_scorecard(session, vendor_id)
-    below = settings_of(runtime).review_policy().is_below(card)
-    return ScorecardOut.of(vendor_id, name, card, below)
+async def get_scorecard(vendor_id: UUID, service: Wiring = Depends(wiring)) -> ScorecardOut:
+    return await vendor_scorecard(service.unit_of_work, vendor_id, service.policy)

@@ -1,19 +1,22 @@
-"""SOP 11b: the admin records a blacklist entry and may lift it early, with a reason."""
+"""SOP 11b: the admin records a blacklist entry and may lift it early, with a reason.
+
+Blacklist entries belong to no procurement, so they have no procurement history: the entry
+itself keeps who recorded and who lifted it, and when; competition keeps a copy from the
+events (subject ``vendor/<id>``).
+"""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.contracts.envelope import make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
-from epurchasing_shared.http.problems import NotFound
-from epurchasing_shared.service import Runtime
-from rating.adapters.blacklist_repository import BlacklistRepository
-from rating.application.context import SERVICE, actor_of, check_version, today
-from rating.domain.blacklist import BlacklistEntry
+from epurchasing_shared.kernel.actions import ActionRequest, create, perform
+from epurchasing_shared.kernel.errors import NotFound, StaleVersion
+from epurchasing_shared.kernel.unit_of_work import Outcome, UnitOfWork
+from rating.application.ports import RatingUnitOfWork, UnitOfWorkFactory
+from rating.application.views import BlacklistEntryOut, as_json
+from rating.application.visibility import require_role
+from rating.domain.blacklist import BLACKLIST_MACHINE, BlacklistEntry
 
 
 @dataclass(frozen=True)
@@ -26,78 +29,97 @@ class RecordBlacklistEntry:
     ends_on: date | None
 
 
-async def record_blacklist_entry(
-    session: AsyncSession, runtime: Runtime, principal: Principal, command: RecordBlacklistEntry
-) -> BlacklistEntry:
-    """Record the entry and publish rating.vendor_blacklisted.v1 (competition keeps a copy).
+def today(uow: UnitOfWork, zone: tzinfo) -> date:
+    """The injected clock's calendar date in the regency's time zone."""
+    return uow.now().astimezone(zone).date()
 
-    Blacklist entries belong to no procurement, so they have no procurement history: the
-    entry itself keeps who recorded and who lifted it, and when."""
-    now = runtime.clock.now()
-    entry = BlacklistEntry(
-        id=uuid4(),
-        vendor_id=command.vendor_id,
-        vendor_name=command.vendor_name,
-        reason=command.reason,
-        decree_reference=command.decree_reference,
-        starts_on=command.starts_on,
-        ends_on=command.ends_on,
-        recorded_at=now,
-        recorded_by=principal.sub,
-    )
-    await BlacklistRepository(session).add(entry)
-    payload = VendorBlacklisted(
-        entry_id=entry.id,
-        vendor_id=entry.vendor_id,
-        vendor_name=entry.vendor_name,
-        reason=entry.reason,
-        decree_reference=entry.decree_reference,
-        starts_on=entry.starts_on,
-        ends_on=entry.ends_on,
-        recorded_at=now,
-    )
-    await _publish(session, runtime, principal, payload, entry.vendor_id)
-    return entry
+
+def refuse_if_match_on_creation(request: ActionRequest, what: str) -> None:
+    """A new resource has no version yet: an ``If-Match`` naming one cannot hold (412)."""
+    if request.if_match is not None:
+        raise StaleVersion(request.if_match, 0, what)
+
+
+async def record_blacklist_entry(
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    command: RecordBlacklistEntry,
+    zone: tzinfo,
+) -> Outcome:
+    """Record the entry and publish rating.vendor_blacklisted.v1."""
+    principal = request.caller.principal
+    require_role(BLACKLIST_MACHINE, "record", principal)
+    assert principal is not None
+
+    async def act(uow: RatingUnitOfWork) -> Outcome:
+        refuse_if_match_on_creation(request, "a new blacklist entry")
+        now, on = uow.now(), today(uow, zone)
+        entry = BlacklistEntry(
+            id=uuid4(),
+            vendor_id=command.vendor_id,
+            vendor_name=command.vendor_name,
+            reason=command.reason,
+            decree_reference=command.decree_reference,
+            starts_on=command.starts_on,
+            ends_on=command.ends_on,
+            recorded_at=now,
+            recorded_by=principal.sub,
+        )
+        change = entry.recorded(on, principal.role)
+        await uow.blacklist.add(entry)
+        payload = VendorBlacklisted(
+            entry_id=entry.id,
+            vendor_id=entry.vendor_id,
+            vendor_name=entry.vendor_name,
+            reason=entry.reason,
+            decree_reference=entry.decree_reference,
+            starts_on=entry.starts_on,
+            ends_on=entry.ends_on,
+            recorded_at=now,
+        )
+        await uow.record(
+            payload,
+            procurement_id=None,
+            subject=f"vendor/{entry.vendor_id}",
+            sop_step=change.sop_step,
+        )
+        body = as_json(BlacklistEntryOut.for_admin(entry, on))
+        return Outcome(body, created=True, location=f"/blacklist/{entry.id}")
+
+    return await create(unit_of_work, request, act)
 
 
 async def lift_blacklist_entry(
-    session: AsyncSession,
-    runtime: Runtime,
-    principal: Principal,
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
     entry_id: UUID,
     reason: str,
-    if_match: int | None = None,
-) -> BlacklistEntry:
+    zone: tzinfo,
+) -> Outcome:
     """Lift an entry early (409 if it is already lifted or has expired)."""
-    repository = BlacklistRepository(session)
-    entry = await repository.get(entry_id, for_update=True)
-    if entry is None:
-        raise NotFound(f"blacklist entry {entry_id} not found")
-    check_version(if_match, entry.version)
-    now = runtime.clock.now()
-    lifted = entry.lift(reason, by=principal.sub, at=now, today=today(runtime))
-    await repository.save(lifted)
-    payload = VendorBlacklistLifted(
-        entry_id=lifted.id, vendor_id=lifted.vendor_id, reason=reason, lifted_at=now
-    )
-    await _publish(session, runtime, principal, payload, lifted.vendor_id)
-    return lifted
+    principal = request.caller.principal
+    require_role(BLACKLIST_MACHINE, "lift", principal)
+    assert principal is not None
 
+    async def load(uow: RatingUnitOfWork) -> BlacklistEntry:
+        entry = await uow.blacklist.get(entry_id, for_update=True)
+        if entry is None:
+            raise NotFound(f"blacklist entry {entry_id} not found")
+        return entry
 
-async def _publish(
-    session: AsyncSession,
-    runtime: Runtime,
-    principal: Principal,
-    payload: VendorBlacklisted | VendorBlacklistLifted,
-    vendor_id: UUID,
-) -> None:
-    event = make_event(
-        service=SERVICE,
-        payload=payload,
-        procurement_id=None,
-        subject=f"vendor/{vendor_id}",
-        time=runtime.clock.now(),
-        actor=actor_of(principal),
-        sop_step="11b",
-    )
-    await runtime.record(session, event)
+    async def act(uow: RatingUnitOfWork, entry: BlacklistEntry) -> Outcome:
+        now, on = uow.now(), today(uow, zone)
+        change = entry.lift(reason, by=principal.sub, at=now, today=on, role=principal.role)
+        await uow.blacklist.save(entry)
+        payload = VendorBlacklistLifted(
+            entry_id=entry.id, vendor_id=entry.vendor_id, reason=reason, lifted_at=now
+        )
+        await uow.record(
+            payload,
+            procurement_id=None,
+            subject=f"vendor/{entry.vendor_id}",
+            sop_step=change.sop_step,
+        )
+        return Outcome(as_json(BlacklistEntryOut.for_admin(entry, on)))
+
+    return await perform(unit_of_work, request, load, act)

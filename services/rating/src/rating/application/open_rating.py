@@ -2,19 +2,15 @@
 
 from uuid import uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from epurchasing_shared.contracts.delivery import PackageCompleted
 from epurchasing_shared.contracts.envelope import Actor, CloudEvent
-from epurchasing_shared.history import append_history
-from epurchasing_shared.messaging.consumer import PermanentEventError
-from epurchasing_shared.service import Runtime
-from rating.adapters.ratings_repository import RatingRepository
-from rating.domain.rating import PENDING, CompletedPackage, Rating
+from epurchasing_shared.kernel.errors import PermanentEventError
+from rating.application.ports import RatingUnitOfWork
+from rating.domain.rating import CompletedPackage, Rating
 
 
 async def open_rating_for_completed_package(
-    session: AsyncSession, runtime: Runtime, event: CloudEvent, completed: PackageCompleted
+    uow: RatingUnitOfWork, event: CloudEvent, completed: PackageCompleted
 ) -> bool:
     """Open the package's rating unless it already has one (a redelivered completion, even
     under another event id, opens no second). True if a rating was opened."""
@@ -33,25 +29,19 @@ async def open_rating_for_completed_package(
         on_time=completed.on_time,
         completed_at=completed.completed_at,
     )
-    now = runtime.clock.now()
-    rating = Rating(id=uuid4(), package=package, opened_at=now)
-    if not await RatingRepository(session).open_if_new(rating):
+    reason = f"package {package.package_id} completed (event {event.id})"
+    rating, change = Rating.open(uuid4(), package, uow.now(), reason)
+    if not await uow.ratings.open_if_new(rating):
         return False
+    # The history names who completed the package (the PPK), not the service.
     by = (
         Actor(id=event.actorid, role=event.actorrole) if event.actorid and event.actorrole else None
     )
-    await append_history(
-        session,
-        runtime.spine.history,
+    await uow.history(
+        change,
         procurement_id=package.procurement_id,
         aggregate="rating",
         aggregate_id=rating.id,
-        at=now,
-        action="open_rating",
         actor=by,
-        from_state=None,
-        to_state=PENDING,
-        sop_step="27",
-        reason=f"package {package.package_id} completed (event {event.id})",
     )
     return True

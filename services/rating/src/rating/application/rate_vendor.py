@@ -3,19 +3,18 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from epurchasing_shared.auth import Principal
 from epurchasing_shared.contracts.common import Party
-from epurchasing_shared.contracts.envelope import make_event
 from epurchasing_shared.contracts.rating import VendorFlaggedForReview, VendorRated
-from epurchasing_shared.history import append_history
-from epurchasing_shared.http.problems import NotFound
-from epurchasing_shared.service import Runtime
-from rating.adapters.ratings_repository import RatingRepository, ReviewRepository
-from rating.application.context import SERVICE, actor_of, settings_of
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.kernel.unit_of_work import Outcome
+from rating.application.ports import RatingUnitOfWork, UnitOfWorkFactory
 from rating.application.scorecards import load_scorecard
-from rating.domain.rating import Rating
+from rating.application.views import RatingOut, as_json
+from rating.application.visibility import require_role
+from rating.domain.rating import RATING_MACHINE, Rating
+from rating.domain.scheme import RatingScheme
+from rating.domain.scorecard import ReviewPolicy
 
 
 @dataclass(frozen=True)
@@ -26,43 +25,40 @@ class RateVendor:
 
 
 async def rate_vendor(
-    session: AsyncSession, runtime: Runtime, principal: Principal, command: RateVendor
-) -> Rating:
-    """Rate once, as the package's own PPK (another PPK's or an unknown package is a 404)."""
-    scheme = settings_of(runtime).rating_scheme()
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    command: RateVendor,
+    scheme: RatingScheme,
+    policy: ReviewPolicy,
+) -> Outcome:
+    """Rate once, as the package's own PPK (another PPK's or an unknown package is a 404);
+    answered as a creation (201): the rating is what the PPK makes here."""
+    principal = request.caller.principal
+    require_role(RATING_MACHINE, "rate", principal)
+    assert principal is not None
     scheme.validate_scores(command.scores)
-    repository = RatingRepository(session)
-    rating = await repository.for_procurement(command.procurement_id, principal.sub)
-    if rating is None:
-        raise NotFound(f"no completed package of procurement {command.procurement_id} to rate")
-    now = runtime.clock.now()
-    rated = rating.rate(scheme, command.scores, command.comment, now)
-    await repository.save(rated)
-    await append_history(
-        session,
-        runtime.spine.history,
-        procurement_id=rated.package.procurement_id,
-        aggregate="rating",
-        aggregate_id=rated.id,
-        at=now,
-        action="rate",
-        actor=actor_of(principal),
-        from_state=rating.state,
-        to_state=rated.state,
-        sop_step="27",
-        reason=command.comment,
-    )
-    event = make_event(
-        service=SERVICE,
-        payload=vendor_rated(rated),
-        procurement_id=rated.package.procurement_id,
-        time=now,
-        actor=actor_of(principal),
-        sop_step="27",
-    )
-    await runtime.record(session, event)
-    await review_vendor(session, runtime, rated, causation_id=str(event.id))
-    return rated
+
+    async def load(uow: RatingUnitOfWork) -> Rating:
+        rating = await uow.ratings.for_procurement(command.procurement_id, principal.sub)
+        if rating is None:
+            raise NotFound(f"no completed package of procurement {command.procurement_id} to rate")
+        return rating
+
+    async def act(uow: RatingUnitOfWork, rating: Rating) -> Outcome:
+        change = rating.rate(scheme, command.scores, command.comment, uow.now(), principal.role)
+        await uow.ratings.save(rating)
+        procurement_id = rating.package.procurement_id
+        await uow.history(
+            change, procurement_id=procurement_id, aggregate="rating", aggregate_id=rating.id
+        )
+        await uow.record(
+            vendor_rated(rating), procurement_id=procurement_id, sop_step=change.sop_step
+        )
+        await review_vendor(uow, rating, policy, change.sop_step)
+        body = as_json(RatingOut.of(rating, principal))
+        return Outcome(body, created=True, location=f"/ratings/{rating.id}")
+
+    return await perform(unit_of_work, request, load, act)
 
 
 def vendor_rated(rating: Rating) -> VendorRated:
@@ -89,19 +85,18 @@ def vendor_rated(rating: Rating) -> VendorRated:
 
 
 async def review_vendor(
-    session: AsyncSession, runtime: Runtime, rating: Rating, causation_id: str
+    uow: RatingUnitOfWork, rating: Rating, policy: ReviewPolicy, sop_step: str
 ) -> None:
     """Raise rating.vendor_flagged_for_review.v1 when this rating moves the vendor's average
-    below the threshold (once per crossing; see domain/scorecard.py)."""
-    policy = settings_of(runtime).review_policy()
-    vendor_id, now = rating.package.vendor_id, runtime.clock.now()
-    reviews = ReviewRepository(session)
-    # The row lock serialises ratings of one vendor, so two cannot both see "not below".
-    was_below = await reviews.lock_was_below(vendor_id, now)
-    card, vendor_name = await load_scorecard(session, vendor_id)
+    below the threshold (once per crossing; see domain/scorecard.py). The service raises it,
+    not the PPK: the event names no actor."""
+    vendor_id, now = rating.package.vendor_id, uow.now()
+    # The lock serialises ratings of one vendor, so two cannot both see "not below".
+    was_below = await uow.reviews.lock_was_below(vendor_id, now)
+    card, vendor_name = await load_scorecard(uow, vendor_id)
     below = policy.is_below(card)
     if below != was_below:
-        await reviews.set_below(vendor_id, below, now)
+        await uow.reviews.set_below(vendor_id, below, now)
     if not policy.crosses_below(was_below, card):
         return
     assert card.weighted_average is not None
@@ -115,13 +110,6 @@ async def review_vendor(
         rating_id=rating.id,
         flagged_at=now,
     )
-    event = make_event(
-        service=SERVICE,
-        payload=flagged,
-        procurement_id=None,
-        subject=f"vendor/{vendor_id}",
-        time=now,
-        causation_id=causation_id,
-        sop_step="27",
+    await uow.record(
+        flagged, procurement_id=None, subject=f"vendor/{vendor_id}", sop_step=sop_step, actor=None
     )
-    await runtime.record(session, event)

@@ -2,51 +2,38 @@
 
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.history import append_history
-from epurchasing_shared.http.problems import NotFound
-from epurchasing_shared.service import Runtime
-from rating.adapters.ratings_repository import RatingRepository
-from rating.application.context import actor_of, check_version
-from rating.application.visibility import may_see
-from rating.domain.rating import Rating
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.kernel.unit_of_work import Outcome
+from rating.application.ports import RatingUnitOfWork, UnitOfWorkFactory
+from rating.application.views import RatingOut, as_json
+from rating.application.visibility import is_own, may_see, require_role
+from rating.domain.rating import RATING_MACHINE, Rating
 
 
 async def reply_to_rating(
-    session: AsyncSession,
-    runtime: Runtime,
-    principal: Principal,
-    rating_id: UUID,
-    text: str,
-    if_match: int | None = None,
-) -> Rating:
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, rating_id: UUID, text: str
+) -> Outcome:
     """Reply once; another vendor's rating (or one not yet rated) is a 404."""
-    repository = RatingRepository(session)
-    rating = await repository.get(rating_id, for_update=True)
-    if (
-        rating is None
-        or rating.package.vendor_id != principal.vendor_id
-        or not may_see(rating, principal)
-    ):
-        raise NotFound(f"rating {rating_id} not found")
-    check_version(if_match, rating.version)
-    now = runtime.clock.now()
-    replied = rating.answer(text, by=principal.sub, at=now)
-    await repository.save(replied)
-    await append_history(
-        session,
-        runtime.spine.history,
-        procurement_id=replied.package.procurement_id,
-        aggregate="rating",
-        aggregate_id=replied.id,
-        at=now,
-        action="reply",
-        actor=actor_of(principal),
-        from_state=rating.state,
-        to_state=replied.state,
-        sop_step=None,
-        reason=text,
-    )
-    return replied
+    principal = request.caller.principal
+    require_role(RATING_MACHINE, "reply", principal)
+    assert principal is not None
+
+    async def load(uow: RatingUnitOfWork) -> Rating:
+        rating = await uow.ratings.get(rating_id, for_update=True)
+        if rating is None or not is_own(rating, principal) or not may_see(rating, principal):
+            raise NotFound(f"rating {rating_id} not found")
+        return rating
+
+    async def act(uow: RatingUnitOfWork, rating: Rating) -> Outcome:
+        change = rating.answer(text, by=principal.sub, at=uow.now(), role=principal.role)
+        await uow.ratings.save(rating)
+        await uow.history(
+            change,
+            procurement_id=rating.package.procurement_id,
+            aggregate="rating",
+            aggregate_id=rating.id,
+        )
+        return Outcome(as_json(RatingOut.of(rating, principal)))
+
+    return await perform(unit_of_work, request, load, act)

@@ -4,15 +4,9 @@ Rated ratings (with their comment and reply) are visible to every authenticated 
 pending one only to its own PPK and to admins and auditors (it is that PPK's to-do).
 """
 
-from typing import Any
-from uuid import UUID
-
-from sqlalchemy import or_
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from epurchasing_shared.auth import Principal, Role
-from rating.adapters.ratings_repository import RatingRepository
-from rating.adapters.tables import ratings
+from epurchasing_shared.kernel.errors import RoleNotAllowed
+from epurchasing_shared.kernel.states import StateMachine
+from epurchasing_shared.principal import Principal, Role
 from rating.domain.rating import PENDING, RATING_MACHINE, Rating
 
 
@@ -24,37 +18,26 @@ def may_see(rating: Rating, principal: Principal) -> bool:
     )
 
 
-def visible_filter(principal: Principal) -> Any:
-    """The SQL twin of :func:`may_see`."""
-    if principal.reads_everything:
-        return ratings.c.id.is_not(None)
+def is_own(rating: Rating, principal: Principal) -> bool:
+    """The package's own PPK, or its rated vendor: the only callers who act on a rating."""
     if principal.role is Role.PPK:
-        return or_(ratings.c.state != PENDING, ratings.c.ppk_id == principal.sub)
-    return ratings.c.state != PENDING
+        return rating.package.ppk_id == principal.sub
+    if principal.role is Role.VENDOR:
+        return rating.package.vendor_id == principal.vendor_id
+    return False
 
 
 def allowed_actions(rating: Rating, principal: Principal) -> list[str]:
     """What this caller may do next: only the package's PPK rates, only its vendor replies."""
-    if principal.role is Role.PPK and rating.package.ppk_id == principal.sub:
-        return RATING_MACHINE.allowed_actions(rating.state, "ppk")
-    if principal.role is Role.VENDOR and rating.package.vendor_id == principal.vendor_id:
-        return RATING_MACHINE.allowed_actions(rating.state, "vendor")
-    return []
+    if not is_own(rating, principal):
+        return []
+    return RATING_MACHINE.allowed_actions(rating.state, principal.role)
 
 
-async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
-) -> bool:
-    """Rating history of a procurement: its work unit's PPKs, its vendor, auditors, admins."""
-    if principal.reads_everything:
-        return True
-    repository = RatingRepository(session)
-    if principal.role is Role.PPK:
-        return await repository.sees_procurement(
-            procurement_id, ratings.c.work_unit == principal.work_unit
-        )
-    if principal.role is Role.VENDOR:
-        return await repository.sees_procurement(
-            procurement_id, ratings.c.vendor_id == principal.vendor_id
-        )
-    return False
+def require_role(machine: StateMachine, action: str, principal: Principal | None) -> None:
+    """Refuse a caller whose role never takes ``action`` (before looking anything up)."""
+    roles = machine[action].roles
+    if principal is None or str(principal.role) not in roles:
+        who = " or ".join(sorted(roles))
+        role = principal.role if principal else "system"
+        raise RoleNotAllowed(f"{machine.aggregate} {action} is done by the {who}, not a {role}")

@@ -3,25 +3,31 @@
 An entry is in force on the days from ``starts_on`` to ``ends_on`` inclusive (no end date:
 until lifted), unless lifted. Lifting early is an admin decision with a reason; an entry that
 is already lifted or has expired cannot be lifted (409). "Today" is the injected clock's date
-in the regency's time zone, passed in.
+in the regency's time zone, passed in. Entries belong to no procurement: they keep who
+recorded and lifted them themselves, and their changes are events, not history entries.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
-from rating.domain.errors import InvalidInput
-from rating.domain.transitions import StateMachine, Transition
+from epurchasing_shared.kernel.errors import RuleViolation
+from epurchasing_shared.kernel.states import Change, StateMachine, transition
+from epurchasing_shared.principal import Role
 
-SCHEDULED, ACTIVE, EXPIRED, LIFTED = "scheduled", "active", "expired", "lifted"
+NEW, SCHEDULED, ACTIVE, EXPIRED, LIFTED = "", "scheduled", "active", "expired", "lifted"
 
 BLACKLIST_MACHINE = StateMachine(
     "blacklist entry",
-    Transition("lift", frozenset({SCHEDULED, ACTIVE}), LIFTED, "11b", "admin"),
+    [
+        # action     from                    to: by the period's dates     SOP step  who
+        transition("record", {NEW}, (SCHEDULED, ACTIVE, EXPIRED), "11b", Role.ADMIN),
+        transition("lift", {SCHEDULED, ACTIVE}, LIFTED, "11b", Role.ADMIN),
+    ],
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class BlacklistEntry:
     id: UUID
     vendor_id: UUID
@@ -39,7 +45,13 @@ class BlacklistEntry:
 
     def __post_init__(self) -> None:
         if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise InvalidInput([("ends_on", "the end date must not be before the start date")])
+            raise RuleViolation.one("ends_on", "the end date must not be before the start date")
+
+    def recorded(self, today: date, role: str | None = None) -> Change:
+        """The change of recording this new entry (it starts in the state its dates say)."""
+        return BLACKLIST_MACHINE.change(
+            "record", NEW, role, to=self.state_on(today), reason=self.reason
+        )
 
     def state_on(self, today: date) -> str:
         """scheduled / active / expired by the dates, or lifted."""
@@ -54,11 +66,16 @@ class BlacklistEntry:
     def is_active_on(self, today: date) -> bool:
         return self.state_on(today) == ACTIVE
 
-    def lift(self, reason: str, by: str, at: datetime, today: date) -> "BlacklistEntry":
+    def allowed_actions(self, today: date, role: str) -> list[str]:
+        return BLACKLIST_MACHINE.allowed_actions(self.state_on(today), role)
+
+    def lift(
+        self, reason: str, by: str, at: datetime, today: date, role: str | None = None
+    ) -> Change:
         """Lift the entry early, with a reason."""
-        BLACKLIST_MACHINE.check("lift", self.state_on(today), "admin")
+        change = BLACKLIST_MACHINE.change("lift", self.state_on(today), role, reason=reason)
         if not reason.strip():
-            raise InvalidInput([("reason", "a reason is required to lift an entry")])
-        return replace(
-            self, version=self.version + 1, lifted_at=at, lift_reason=reason, lifted_by=by
-        )
+            raise RuleViolation.one("reason", "a reason is required to lift an entry")
+        self.version += 1
+        self.lifted_at, self.lift_reason, self.lifted_by = at, reason, by
+        return change

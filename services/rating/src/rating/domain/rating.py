@@ -1,20 +1,30 @@
 """The Rating aggregate (SOP step 27): opened when a package is completed, rated once by its
-PPK, answered once by the rated vendor (*ours*)."""
+PPK, answered once by the rated vendor (*ours*).
 
-from dataclasses import dataclass, field, replace
+Each method checks its rule, takes its :class:`Change` from :data:`RATING_MACHINE`, applies it
+and returns it: the history's SOP step and the callers' ``allowed_actions`` come from the table.
+"""
+
+from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from rating.domain.errors import InvalidInput
+from epurchasing_shared.kernel.errors import RuleViolation
+from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
+from epurchasing_shared.principal import Role
 from rating.domain.scheme import RatingScheme, WeightedResult
-from rating.domain.transitions import StateMachine, Transition
 
-PENDING, RATED, REPLIED = "pending", "rated", "replied"
+NEW, PENDING, RATED, REPLIED = "", "pending", "rated", "replied"
 
 RATING_MACHINE = StateMachine(
     "rating",
-    Transition("rate", frozenset({PENDING}), RATED, "27", "ppk"),
-    Transition("reply", frozenset({RATED}), REPLIED, None, "vendor"),
+    [
+        # action            from       to        SOP step  who
+        transition("open_rating", {NEW}, PENDING, "27", SYSTEM),
+        transition("rate", {PENDING}, RATED, "27", Role.PPK),
+        # The vendor's one answer to its step-27 rating (ours, not an SOP step of its own).
+        transition("reply", {RATED}, REPLIED, "27", Role.VENDOR),
+    ],
 )
 
 
@@ -35,7 +45,7 @@ class CompletedPackage:
     completed_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass
 class Rating:
     id: UUID
     package: CompletedPackage
@@ -53,37 +63,38 @@ class Rating:
     replied_at: datetime | None = None
     replied_by: str | None = None
 
+    @classmethod
+    def open(
+        cls, rating_id: UUID, package: CompletedPackage, at: datetime, reason: str | None = None
+    ) -> tuple["Rating", Change]:
+        """The pending rating of a package just completed, for its PPK."""
+        change = RATING_MACHINE.change("open_rating", NEW, SYSTEM, reason=reason)
+        return cls(id=rating_id, package=package, opened_at=at, state=change.to_state), change
+
     def rate(
-        self, scheme: RatingScheme, scores: dict[str, int], comment: str | None, at: datetime
-    ) -> "Rating":
+        self,
+        scheme: RatingScheme,
+        scores: dict[str, int],
+        comment: str | None,
+        at: datetime,
+        role: str | None = None,
+    ) -> Change:
         """The PPK's rating: scores validated on the scheme, the exact weighted result kept
         together with the weights and scale used (a later configuration change rewrites
         nothing)."""
-        RATING_MACHINE.check("rate", self.state, "ppk")
+        change = RATING_MACHINE.change("rate", self.state, role, reason=comment)
         result = scheme.weighted_result(scores)
-        return replace(
-            self,
-            state=RATED,
-            version=self.version + 1,
-            scores=dict(scores),
-            weights=scheme.weights,
-            scale_min=scheme.scale_min,
-            scale_max=scheme.scale_max,
-            result=result,
-            comment=comment,
-            rated_at=at,
-        )
+        self.state, self.version = change.to_state, self.version + 1
+        self.scores, self.weights, self.result = dict(scores), scheme.weights, result
+        self.scale_min, self.scale_max = scheme.scale_min, scheme.scale_max
+        self.comment, self.rated_at = comment, at
+        return change
 
-    def answer(self, text: str, by: str, at: datetime) -> "Rating":
+    def answer(self, text: str, by: str, at: datetime, role: str | None = None) -> Change:
         """The rated vendor's one reply."""
-        RATING_MACHINE.check("reply", self.state, "vendor")
+        change = RATING_MACHINE.change("reply", self.state, role, reason=text)
         if not text.strip():
-            raise InvalidInput([("text", "the reply must not be empty")])
-        return replace(
-            self,
-            state=REPLIED,
-            version=self.version + 1,
-            reply=text,
-            replied_at=at,
-            replied_by=by,
-        )
+            raise RuleViolation.one("text", "the reply must not be empty")
+        self.state, self.version = change.to_state, self.version + 1
+        self.reply, self.replied_at, self.replied_by = text, at, by
+        return change

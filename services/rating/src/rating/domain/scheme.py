@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from rating.domain.errors import InvalidInput
+from epurchasing_shared.kernel.errors import RuleViolation
 
 TWO_PLACES = Decimal("0.01")
 
@@ -69,7 +69,7 @@ class RatingScheme:
         return {c.key: c.weight for c in self.criteria}
 
     def validate_scores(self, scores: Mapping[str, int]) -> None:
-        """Every criterion scored once, on the scale; nothing else (else InvalidInput)."""
+        """Every criterion scored once, on the scale; nothing else (else RuleViolation)."""
         errors = [
             (f"scores.{key}", "unknown criterion; expected one of " + ", ".join(self.weights))
             for key in scores
@@ -87,7 +87,7 @@ class RatingScheme:
                     )
                 )
         if errors:
-            raise InvalidInput(errors)
+            raise RuleViolation(errors)
 
     def weighted_result(self, scores: Mapping[str, int]) -> WeightedResult:
         """The weighted result of valid scores (validates them first)."""

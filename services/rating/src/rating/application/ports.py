@@ -1,0 +1,88 @@
+"""What the use cases need from storage: the repositories behind the rating unit of work.
+
+The SQL side lives in ``rating.adapters``, the in-memory side in the unit tests' fakes; use
+cases see only these interfaces.
+"""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Protocol
+from uuid import UUID
+
+from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
+from epurchasing_shared.principal import Principal
+from rating.domain.blacklist import BlacklistEntry
+from rating.domain.rating import Rating
+from rating.domain.scorecard import RatedPackage
+
+# A page continues after the (timestamp, id) of the last row of the previous one.
+After = tuple[datetime, UUID] | None
+
+
+class Ratings(Protocol):
+    async def open_if_new(self, rating: Rating) -> bool:
+        """Add a pending rating unless its package already has one; True if added."""
+
+    async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None: ...
+
+    async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
+        """The PPK's rating of a procurement's completed package (the unrated one first),
+        locked."""
+
+    async def save(self, rating: Rating) -> None: ...
+
+    async def page(
+        self,
+        viewer: Principal,
+        *,
+        vendor_id: UUID | None,
+        state: str | None,
+        limit: int,
+        after: After,
+    ) -> list[Rating]:
+        """The ratings ``viewer`` may see, oldest opened first, after the cursor."""
+
+    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]: ...
+
+    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
+        """(completed packages, of which on time, the vendor's latest known name)."""
+
+
+class VendorReviews(Protocol):
+    """Whether a vendor is below the review threshold (a flag is raised on a crossing)."""
+
+    async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
+        """Whether it was below; locks the vendor so ratings of one vendor run one by one."""
+
+    async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None: ...
+
+
+class Blacklist(Protocol):
+    async def add(self, entry: BlacklistEntry) -> None: ...
+
+    async def get(self, entry_id: UUID, *, for_update: bool = False) -> BlacklistEntry | None: ...
+
+    async def save(self, entry: BlacklistEntry) -> None: ...
+
+    async def page(
+        self,
+        *,
+        today: date,
+        active: bool | None,
+        vendor_id: UUID | None,
+        limit: int,
+        after: After,
+    ) -> list[BlacklistEntry]:
+        """Entries (in force ``today`` or not, when ``active`` is given), oldest recorded
+        first, after the cursor."""
+
+
+class RatingUnitOfWork(UnitOfWork):
+    """The rating service's unit of work: the kernel's, with its repositories open."""
+
+    ratings: Ratings
+    reviews: VendorReviews
+    blacklist: Blacklist
+
+
+UnitOfWorkFactory = Callable[[Caller], RatingUnitOfWork]

@@ -1,0 +1,234 @@
+"""The rating unit of work in memory: use cases run in unit tests with no broker or database.
+
+Repositories keep and hand out COPIES of aggregates, so a change rolled back with its unit of
+work never leaks into the store.
+"""
+
+from collections.abc import Callable
+from copy import deepcopy
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.kernel.actions import ActionRequest
+from epurchasing_shared.kernel.unit_of_work import Caller, IdempotencyKey
+from epurchasing_shared.principal import Principal, Role
+from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
+from rating.application.ports import After, RatingUnitOfWork
+from rating.application.visibility import may_see
+from rating.domain.blacklist import BlacklistEntry
+from rating.domain.rating import PENDING, CompletedPackage, Rating
+from rating.domain.scorecard import RatedPackage
+
+# 09:00 in Jakarta (UTC+7) on Monday 2 March 2026.
+START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def _after(key: tuple[datetime, UUID], after: After) -> bool:
+    return after is None or key > after
+
+
+class MemoryRatings:
+    def __init__(self, rows: dict[UUID, Rating]) -> None:
+        self.rows = rows
+
+    async def open_if_new(self, rating: Rating) -> bool:
+        if any(r.package.package_id == rating.package.package_id for r in self.rows.values()):
+            return False
+        self.rows[rating.id] = deepcopy(rating)
+        return True
+
+    async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None:
+        return deepcopy(self.rows.get(rating_id))
+
+    async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
+        found = [
+            r
+            for r in self.rows.values()
+            if r.package.procurement_id == procurement_id and r.package.ppk_id == ppk_id
+        ]
+        found.sort(key=lambda r: (r.state == PENDING, r.opened_at), reverse=True)
+        return deepcopy(found[0]) if found else None
+
+    async def save(self, rating: Rating) -> None:
+        self.rows[rating.id] = deepcopy(rating)
+
+    async def page(
+        self,
+        viewer: Principal,
+        *,
+        vendor_id: UUID | None,
+        state: str | None,
+        limit: int,
+        after: After,
+    ) -> list[Rating]:
+        found = sorted(
+            (
+                r
+                for r in self.rows.values()
+                if may_see(r, viewer)
+                and vendor_id in (None, r.package.vendor_id)
+                and state in (None, r.state)
+                and _after((r.opened_at, r.id), after)
+            ),
+            key=lambda r: (r.opened_at, r.id),
+        )
+        return deepcopy(found[:limit])
+
+    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]:
+        return [
+            RatedPackage(r.package.ppk_id, r.result)
+            for r in self.rows.values()
+            if r.package.vendor_id == vendor_id and r.result is not None
+        ]
+
+    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
+        mine = [r for r in self.rows.values() if r.package.vendor_id == vendor_id]
+        latest = max(mine, key=lambda r: r.package.completed_at, default=None)
+        on_time = sum(r.package.on_time for r in mine)
+        return len(mine), on_time, latest.package.vendor_name if latest else None
+
+
+class MemoryVendorReviews:
+    def __init__(self, rows: dict[UUID, bool]) -> None:
+        self.rows = rows
+
+    async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
+        return self.rows.setdefault(vendor_id, False)
+
+    async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
+        self.rows[vendor_id] = below
+
+
+class MemoryBlacklist:
+    def __init__(self, rows: dict[UUID, BlacklistEntry]) -> None:
+        self.rows = rows
+
+    async def add(self, entry: BlacklistEntry) -> None:
+        self.rows[entry.id] = deepcopy(entry)
+
+    async def get(self, entry_id: UUID, *, for_update: bool = False) -> BlacklistEntry | None:
+        return deepcopy(self.rows.get(entry_id))
+
+    async def save(self, entry: BlacklistEntry) -> None:
+        self.rows[entry.id] = deepcopy(entry)
+
+    async def page(
+        self,
+        *,
+        today: date,
+        active: bool | None,
+        vendor_id: UUID | None,
+        limit: int,
+        after: After,
+    ) -> list[BlacklistEntry]:
+        found = sorted(
+            (
+                e
+                for e in self.rows.values()
+                if active in (None, e.is_active_on(today))
+                and vendor_id in (None, e.vendor_id)
+                and _after((e.recorded_at, e.id), after)
+            ),
+            key=lambda e: (e.recorded_at, e.id),
+        )
+        return deepcopy(found[:limit])
+
+
+class FakeRatingUnitOfWork(InMemoryUnitOfWork, RatingUnitOfWork):
+    def _open(self) -> None:
+        self.ratings = MemoryRatings(self.store.table("ratings"))
+        self.reviews = MemoryVendorReviews(self.store.table("vendor_reviews"))
+        self.blacklist = MemoryBlacklist(self.store.table("blacklist_entries"))
+
+
+def unit_of_work(store: MemoryStore, clock: FixedClock) -> Callable[[Caller], FakeRatingUnitOfWork]:
+    def make(caller: Caller) -> FakeRatingUnitOfWork:
+        return FakeRatingUnitOfWork(store, service="rating", clock=clock, caller=caller)
+
+    return make
+
+
+# --- who calls, and what is already there --------------------------------------------------
+
+
+def ppk(sub: str = "ppk-1", work_unit: str = "dinkes") -> Principal:
+    return Principal(sub=sub, role=Role.PPK, name=f"PPK {sub}", work_unit=work_unit)
+
+
+def vendor(vendor_id: UUID) -> Principal:
+    return Principal(
+        sub=f"vendor-{vendor_id.hex[:6]}", role=Role.VENDOR, name="V", vendor_id=vendor_id
+    )
+
+
+def admin(sub: str = "admin-1") -> Principal:
+    return Principal(sub=sub, role=Role.ADMIN, name="Admin")
+
+
+def auditor() -> Principal:
+    return Principal(sub="auditor-1", role=Role.AUDITOR, name="Auditor")
+
+
+def asking(
+    principal: Principal, if_match: int | None = None, key: str | None = None, path: str = "/x"
+) -> ActionRequest:
+    idempotency = IdempotencyKey(key, f"POST {path}") if key else None
+    return ActionRequest(Caller(principal, "request-1"), if_match, idempotency)
+
+
+def package(
+    vendor_id: UUID, ppk_id: str = "ppk-1", on_time: bool = True, **changes: Any
+) -> CompletedPackage:
+    fields: dict[str, Any] = {
+        "procurement_id": uuid4(),
+        "package_id": uuid4(),
+        "order_id": uuid4(),
+        "order_number": "SP-1",
+        "vendor_id": vendor_id,
+        "vendor_name": "CV Sumber Makmur",
+        "ppk_id": ppk_id,
+        "ppk_name": f"PPK {ppk_id}",
+        "work_unit": "dinkes",
+        "on_time": on_time,
+        "completed_at": datetime(2026, 2, 27, 3, 0, tzinfo=UTC),
+    }
+    return CompletedPackage(**(fields | changes))
+
+
+def seed_rating(store: MemoryStore, completed: CompletedPackage, at: datetime = START) -> Rating:
+    rating, _ = Rating.open(uuid4(), completed, at)
+    store.table("ratings")[rating.id] = deepcopy(rating)
+    return rating
+
+
+def seed_entry(
+    store: MemoryStore, starts_on: date, ends_on: date | None = None, vendor_id: UUID | None = None
+) -> BlacklistEntry:
+    entry = BlacklistEntry(
+        id=uuid4(),
+        vendor_id=vendor_id or uuid4(),
+        vendor_name="PT Curang",
+        reason="Pemalsuan dokumen",
+        decree_reference="SK 027/2026",
+        starts_on=starts_on,
+        ends_on=ends_on,
+        recorded_at=START,
+        recorded_by="admin-1",
+    )
+    store.table("blacklist_entries")[entry.id] = deepcopy(entry)
+    return entry
+
+
+def snapshot(store: MemoryStore) -> tuple[Any, ...]:
+    """What a refused use case must leave exactly as it was (tables a unit of work merely
+    opened, still empty, do not count)."""
+    return (
+        deepcopy({name: rows for name, rows in store.tables.items() if rows}),
+        list(store.events),
+        list(store.history),
+        dict(store.responses),
+    )
