@@ -38,6 +38,7 @@ from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 from epurchasing_shared.settings import ServiceSettings
 from epurchasing_shared.spine import SpineTables
+from epurchasing_shared.tracing import configure_tracing, instrument_app
 
 log = logging.getLogger("epurchasing.service")
 
@@ -268,6 +269,7 @@ def create_service_app(
     spine: SpineTables,
     clock: Clock | None = None,
 ) -> FastAPI:
+    configure_tracing(definition.name)
     runtime = build_runtime(definition, settings, spine, clock)
 
     @asynccontextmanager
@@ -289,6 +291,7 @@ def create_service_app(
         lifespan=lifespan,
     )
     app.state.runtime = runtime
+    instrument_app(app, runtime.engine)
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     _install_metrics(app)

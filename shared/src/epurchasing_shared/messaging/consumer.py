@@ -30,6 +30,7 @@ from epurchasing_shared.db import is_unavailable
 from epurchasing_shared.kernel.errors import PermanentEventError
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.messaging.topology import Topology
+from epurchasing_shared.tracing import continuing
 
 log = logging.getLogger("epurchasing.consumer")
 
@@ -149,6 +150,16 @@ async def consume_one(
 
 
 async def _apply(spec: ConsumerSpec, event: CloudEvent, payload: EventPayload) -> Verdict:
+    traceparent = getattr(event, "traceparent", None)
+    with continuing(
+        traceparent if isinstance(traceparent, str) else None,
+        f"{spec.name} {event.type}",
+        **{"messaging.system": "rabbitmq", "messaging.message.id": str(event.id)},
+    ):
+        return await _apply_in_span(spec, event, payload)
+
+
+async def _apply_in_span(spec: ConsumerSpec, event: CloudEvent, payload: EventPayload) -> Verdict:
     try:
         async with spec.unit_of_work(Caller.system(causation_id=str(event.id))) as uow:
             if not await uow.first_delivery(spec.name, event):

@@ -9,6 +9,7 @@ from sqlalchemy import Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.tracing import current_traceparent
 
 NOTIFY_CHANNEL = "epurchasing_outbox"
 
@@ -16,12 +17,19 @@ NOTIFY_CHANNEL = "epurchasing_outbox"
 async def record_event(
     session: AsyncSession, outbox: Table, event: CloudEvent, traceparent: str | None = None
 ) -> None:
-    """Add an event to the outbox of the current transaction; it is published after commit."""
+    """Add an event to the outbox of the current transaction; it is published after commit.
+
+    The ``traceparent`` (by default the span in progress) travels in the row and in the
+    envelope, as the CloudEvents distributed-tracing extension attribute."""
+    traceparent = traceparent or current_traceparent()
+    envelope = event.model_dump(mode="json", exclude_none=True)
+    if traceparent:
+        envelope["traceparent"] = traceparent
     await session.execute(
         insert(outbox).values(
             event_id=event.id,
             event_type=event.type,
-            envelope=event.model_dump(mode="json", exclude_none=True),
+            envelope=envelope,
             traceparent=traceparent,
             created_at=event.time,
         )
