@@ -1,17 +1,13 @@
 """Composition root of the delivery service: FastAPI app, consumers, outbox relay."""
 
-from uuid import UUID
-
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from delivery.adapters import repository
+from delivery.adapters.repository import can_see_procurement
 from delivery.adapters.tables import spine
-from delivery.api.dependencies import install_domain_error_handler
+from delivery.adapters.unit_of_work import SqlDeliveryUnitOfWork
 from delivery.api.fulfilments import router as fulfilments_router
 from delivery.consumers.order_events import order_events_consumer
 from delivery.settings import DeliverySettings
-from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.delivery import (
     GoodsHandedOver,
@@ -21,19 +17,21 @@ from epurchasing_shared.contracts.delivery import (
     PreparationStarted,
     ShipmentRecorded,
 )
-from epurchasing_shared.service import ServiceDefinition, create_service_app
+from epurchasing_shared.messaging.consumer import ConsumerSpec
+from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
+
+SERVICE = "delivery"
 
 
-async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
-) -> bool:
-    """The history of a procurement is visible to whoever may see its fulfilment."""
-    return await repository.find_visible(session, principal, procurement_id) is not None
+def _consumers(runtime: Runtime) -> list[ConsumerSpec]:
+    assert isinstance(runtime.settings, DeliverySettings)
+    grace = runtime.settings.order_event_grace_seconds
+    return [order_events_consumer(SqlDeliveryUnitOfWork.factory(runtime, SERVICE), grace)]
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="delivery",
+        name=SERVICE,
         title="Delivery service (SOP steps 23, 25–27)",
         description=(
             "Fulfilment: preparation, shipping history, inspection (BAP), "
@@ -49,12 +47,12 @@ def definition() -> ServiceDefinition:
             PackageCompleted,
         ],
         can_see_procurement=can_see_procurement,
-        consumers=lambda runtime: [order_events_consumer(runtime)],
+        consumers=_consumers,
     )
 
 
 def create_app(settings: DeliverySettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or DeliverySettings()
     app = create_service_app(definition(), settings, spine, clock)
-    install_domain_error_handler(app)
+    app.state.unit_of_work = SqlDeliveryUnitOfWork.factory(app.state.runtime, SERVICE)
     return app

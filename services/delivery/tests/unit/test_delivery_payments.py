@@ -41,9 +41,9 @@ class TestRecordPayment:
         made = handed_over(total=900_000)
         made.record_payment(300_000)
         change, figures = made.record_payment(300_000)
-        assert change.to_state is S.HANDED_OVER and figures.remaining == 300_000
+        assert change.to_state == S.HANDED_OVER and figures.remaining == 300_000
         change, _ = made.record_payment(300_000)
-        assert change.to_state is S.PAID
+        assert change.to_state == S.PAID
         assert (made.paid_total, made.payment_count) == (900_000, 3)
 
     def test_refused_overpayment_changes_nothing(self):

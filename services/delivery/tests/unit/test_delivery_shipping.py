@@ -20,8 +20,8 @@ class TestOrderOfEntries:
     def test_full_forward_history_with_repeated_in_transit_ends_delivered(self):
         made = preparing()
         for minutes, status in enumerate(["packed", "shipped", "in_transit", "in_transit"]):
-            assert made.record_shipment(entry(status, minutes), NOW).to_state is S.SHIPPING
-        assert made.record_shipment(entry("delivered", 9), NOW).to_state is S.DELIVERED
+            assert made.record_shipment(entry(status, minutes), NOW).to_state == S.SHIPPING
+        assert made.record_shipment(entry("delivered", 9), NOW).to_state == S.DELIVERED
         assert made.shipment_count == 5
         assert made.delivered_at == entry("delivered", 9).happened_at
 

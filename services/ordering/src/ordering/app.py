@@ -1,22 +1,19 @@
 """Composition root of the ordering service: FastAPI app, consumers, outbox relay, mail sender."""
 
 from collections.abc import Awaitable, Callable, Sequence
-from uuid import UUID
 
 from fastapi import FastAPI
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts import ordering as contracts
+from epurchasing_shared.messaging.consumer import ConsumerSpec
 from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
-from ordering.adapters.codec import package_from_row
 from ordering.adapters.mailer import SmtpMailer
-from ordering.adapters.tables import packages, spine
+from ordering.adapters.tables import spine
+from ordering.adapters.unit_of_work import SERVICE, SqlOrderingUnitOfWork
+from ordering.adapters.visibility import can_see_procurement, visible_aggregates
 from ordering.api import negotiation, purchase_orders
 from ordering.api import packages as packages_api
-from ordering.application.common import can_see
 from ordering.application.notify_vendor import run_vendor_mail_sender
 from ordering.consumers.delivery_events import delivery_events_consumer
 from ordering.consumers.package_generated import package_generated_consumer
@@ -38,46 +35,22 @@ PUBLISHES = (
 )
 
 
-async def _visible_package_ids(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
-) -> set[UUID]:
-    """The ids of the procurement's packages the caller may see (the ``can_see`` rule)."""
-    rows = (
-        await session.execute(select(packages).where(packages.c.procurement_id == procurement_id))
-    ).mappings()
-    return {package.id for package in map(package_from_row, rows) if can_see(package, principal)}
-
-
-async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
-) -> bool:
-    """The history of a procurement is visible to whoever may see one of its packages."""
-    if principal.reads_everything:
-        return True
-    return bool(await _visible_package_ids(session, principal, procurement_id))
-
-
-async def visible_aggregates(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
-) -> set[UUID] | None:
-    """The packages whose history entries the caller may read; None (all) for admins and
-    auditors. A vendor whose package was cancelled must not read the entries of the next
-    winner's package of the same procurement."""
-    if principal.reads_everything:
-        return None
-    return await _visible_package_ids(session, principal, procurement_id)
-
-
 def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
     settings = runtime.settings
     assert isinstance(settings, OrderingSettings)
     mailer = SmtpMailer(settings)
-    return [lambda: run_vendor_mail_sender(runtime, mailer)]
+    unit_of_work = SqlOrderingUnitOfWork.factory(runtime, SERVICE)
+    return [lambda: run_vendor_mail_sender(unit_of_work, mailer, settings.mail_policy())]
+
+
+def consumers(runtime: Runtime) -> Sequence[ConsumerSpec]:
+    unit_of_work = SqlOrderingUnitOfWork.factory(runtime, SERVICE)
+    return [package_generated_consumer(unit_of_work), delivery_events_consumer(unit_of_work)]
 
 
 def definition() -> ServiceDefinition:
     return ServiceDefinition(
-        name="ordering",
+        name=SERVICE,
         title="Ordering service (SOP steps 14–22, 24a)",
         description=(
             "The e-purchasing package: "
@@ -87,10 +60,7 @@ def definition() -> ServiceDefinition:
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
         visible_aggregates=visible_aggregates,
-        consumers=lambda runtime: [
-            package_generated_consumer(runtime),
-            delivery_events_consumer(runtime),
-        ],
+        consumers=consumers,
         background=background,
     )
 

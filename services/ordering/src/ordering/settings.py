@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.settings import ServiceSettings
+from ordering.application.ports import MailPolicy, OrderingRules
 
 
 class OrderingSettings(ServiceSettings):
@@ -31,3 +32,21 @@ class OrderingSettings(ServiceSettings):
     # Purchase order (step 21) and addenda (24a).
     order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
     addendum_max_increase_percent: int = Field(default=10, ge=0)
+
+    def rules(self) -> OrderingRules:
+        """What the use cases apply, as plain values."""
+        return OrderingRules(
+            order_number_format=self.order_number_format,
+            addendum_max_increase_percent=self.addendum_max_increase_percent,
+            zone=self.zone,
+            public_base_url=self.public_base_url,
+            mail_sender=self.mail_sender,
+        )
+
+    def mail_policy(self) -> MailPolicy:
+        return MailPolicy(
+            max_attempts=self.mail_max_attempts,
+            backoff_seconds=self.mail_backoff_seconds,
+            backoff_max_seconds=self.mail_backoff_max_seconds,
+            poll_seconds=self.mail_poll_seconds,
+        )

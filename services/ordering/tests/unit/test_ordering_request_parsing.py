@@ -5,8 +5,9 @@ import json
 
 import pytest
 
-from epurchasing_shared.http.pagination import decode_cursor, encode_cursor
 from epurchasing_shared.http.problems import Invalid
+from epurchasing_shared.kernel.errors import RuleViolation
+from epurchasing_shared.pages import decode_cursor, encode_cursor
 from ordering.api.purchase_orders import parse_quantities
 from ordering.application.views import cursor_position
 
@@ -40,9 +41,9 @@ class TestCursorPosition:
         ],
     )
     def test_rejects_any_other_cursor_naming_the_cursor_field(self, values):
-        with pytest.raises(Invalid) as error:
+        with pytest.raises(RuleViolation) as error:
             cursor_position(values)
-        assert field_of(error) == "cursor"
+        assert error.value.errors[0]["field"] == "cursor"
 
 
 class TestParseQuantities:

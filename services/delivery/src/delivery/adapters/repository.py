@@ -1,4 +1,6 @@
-"""Loading and saving fulfilments, and appending their shipping, payment and BAP/BAST rows."""
+"""Loading and saving fulfilments, and appending their shipping, payment and BAP/BAST rows.
+
+:class:`SqlFulfilments` is the application's ``FulfilmentRepository`` on one session."""
 
 from datetime import datetime
 from typing import Any
@@ -9,10 +11,12 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from delivery.adapters.tables import fulfilments, payments, receipts_of_goods, shipment_entries
+from delivery.application.ports import Row
 from delivery.domain.fulfilment import Fulfilment, OrderTerms
 from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from delivery.domain.states import FulfilmentState
-from epurchasing_shared.auth import Principal, Role
+from epurchasing_shared.clock import Clock
+from epurchasing_shared.principal import Principal, Role
 
 
 def _terms_columns(terms: OrderTerms) -> dict[str, Any]:
@@ -37,7 +41,7 @@ def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
     }
 
 
-async def add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+async def _add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
     await session.execute(
         insert(fulfilments).values(
             procurement_id=fulfilment.procurement_id,
@@ -59,7 +63,7 @@ async def add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: dat
     )
 
 
-async def save(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+async def _save(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
     await session.execute(
         update(fulfilments)
         .where(fulfilments.c.procurement_id == fulfilment.procurement_id)
@@ -82,7 +86,7 @@ async def _count(session: AsyncSession, table: Any, procurement_id: UUID) -> int
     return int((await session.execute(query)).scalar_one())
 
 
-async def load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfilment | None:
+async def _load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfilment | None:
     """The fulfilment, locked until the end of the transaction (changes are serialised)."""
     query = select(fulfilments).where(fulfilments.c.procurement_id == procurement_id)
     row = (await session.execute(query.with_for_update())).mappings().first()
@@ -131,7 +135,7 @@ def _entry(row: RowMapping) -> ShippingEntry:
     )
 
 
-async def add_shipment_entry(
+async def _add_shipment_entry(
     session: AsyncSession, procurement_id: UUID, entry_no: int, entry: ShippingEntry, **record: Any
 ) -> None:
     """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
@@ -149,11 +153,11 @@ async def add_shipment_entry(
     )
 
 
-async def add_payment(session: AsyncSession, **values: Any) -> None:
+async def _add_payment(session: AsyncSession, **values: Any) -> None:
     await session.execute(insert(payments).values(**values))
 
 
-async def add_receipt_of_goods(session: AsyncSession, **values: Any) -> None:
+async def _add_receipt_of_goods(session: AsyncSession, **values: Any) -> None:
     await session.execute(insert(receipts_of_goods).values(**values))
 
 
@@ -177,7 +181,7 @@ async def find_visible(
     return (await session.execute(query)).mappings().first()
 
 
-async def list_visible(
+async def _list_visible(
     session: AsyncSession,
     principal: Principal,
     *,
@@ -216,7 +220,7 @@ async def rows_of(
     return list((await session.execute(query)).mappings().all())
 
 
-async def details(session: AsyncSession, procurement_id: UUID) -> dict[str, list[RowMapping]]:
+async def _details(session: AsyncSession, procurement_id: UUID) -> dict[str, list[RowMapping]]:
     """The shipping history, payments and BAP/BAST rows of one fulfilment."""
     return {
         "shipments": await rows_of(
@@ -227,3 +231,57 @@ async def details(session: AsyncSession, procurement_id: UUID) -> dict[str, list
             session, receipts_of_goods, procurement_id, receipts_of_goods.c.recorded_at
         ),
     }
+
+
+async def can_see_procurement(
+    session: AsyncSession, principal: Principal, procurement_id: UUID
+) -> bool:
+    """The history of a procurement is visible to whoever may see its fulfilment."""
+    return await find_visible(session, principal, procurement_id) is not None
+
+
+class SqlFulfilments:
+    """The fulfilments of one unit of work's session (``now`` stamps ``updated_at``)."""
+
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+
+    async def get_for_update(self, procurement_id: UUID) -> Fulfilment | None:
+        return await _load_for_update(self.session, procurement_id)
+
+    async def add(self, fulfilment: Fulfilment) -> None:
+        await _add_fulfilment(self.session, fulfilment, self.clock.now())
+
+    async def save(self, fulfilment: Fulfilment) -> None:
+        await _save(self.session, fulfilment, self.clock.now())
+
+    async def add_shipment_entry(
+        self, procurement_id: UUID, entry_no: int, entry: ShippingEntry, **record: Any
+    ) -> None:
+        await _add_shipment_entry(self.session, procurement_id, entry_no, entry, **record)
+
+    async def add_payment(self, **values: Any) -> None:
+        await _add_payment(self.session, **values)
+
+    async def add_receipt_of_goods(self, **values: Any) -> None:
+        await _add_receipt_of_goods(self.session, **values)
+
+    async def find_visible(self, principal: Principal, procurement_id: UUID) -> Row | None:
+        row = await find_visible(self.session, principal, procurement_id)
+        return dict(row) if row is not None else None
+
+    async def list_visible(
+        self,
+        principal: Principal,
+        *,
+        state: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[Row]:
+        rows = await _list_visible(self.session, principal, state=state, after=after, limit=limit)
+        return [dict(row) for row in rows]
+
+    async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
+        found = await _details(self.session, procurement_id)
+        return {name: [dict(row) for row in rows] for name, rows in found.items()}

@@ -1,9 +1,11 @@
 """Use cases driven by the ordering service's events: issue (21), acknowledge (22), amend (24a).
 
-Decision on events the fulfilment cannot follow:
-- the consumer handles messages concurrently, so an acknowledgement or addendum may be handled
-  while the ``order_issued`` before it is still being committed: such an event waits a short
-  grace period (``order_event_grace_seconds``) for its fulfilment to appear;
+Each runs in the consumer's unit of work (the inbox row commits with its effect). Decisions on
+events the fulfilment cannot follow:
+- each replica handles the queue's messages one at a time (prefetch 1), in the order the
+  relay published them; with several replicas, though, an acknowledgement or addendum may be
+  handled by one while another is still committing the ``order_issued`` before it: such an
+  event waits a short grace period (``grace_seconds``) for its fulfilment to appear;
 - an event for a procurement that still has no fulfilment (or for another order than the one
   followed) raises PermanentEventError: it goes to the DLQ at once, where an operator can
   replay it (e.g. after the missing ``order_issued`` has been handled); nothing is half-applied;
@@ -19,29 +21,22 @@ Decision on events the fulfilment cannot follow:
 
 import asyncio
 import logging
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from delivery.adapters import repository
-from delivery.application.recording import AGGREGATE, record_change
+from delivery.application.ports import DeliveryUnitOfWork
+from delivery.application.steps import AGGREGATE
 from delivery.domain.fulfilment import AmendmentResult, Fulfilment, OrderTerms
 from epurchasing_shared.contracts.envelope import Actor, CloudEvent
 from epurchasing_shared.contracts.ordering import OrderAcknowledged, OrderAmended, OrderIssued
-from epurchasing_shared.history import append_history
-from epurchasing_shared.messaging.consumer import PermanentEventError
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.errors import PermanentEventError
+from epurchasing_shared.kernel.states import Change
 
 log = logging.getLogger("delivery.order_events")
 GRACE_STEP = 0.1
 
 
-def _grace(runtime: Runtime) -> float:
-    return float(getattr(runtime.settings, "order_event_grace_seconds", 2.0))
-
-
 def _actor(event: CloudEvent) -> Actor | None:
+    """The history names ordering's actor (the PPK or the vendor), not the consumer."""
     if event.actorid and event.actorrole:
         return Actor(id=event.actorid, role=event.actorrole)
     return None
@@ -54,16 +49,16 @@ def _procurement_id(event: CloudEvent) -> UUID:
 
 
 async def _followed(
-    session: AsyncSession, event: CloudEvent, order_id: UUID, grace_seconds: float
+    uow: DeliveryUnitOfWork, event: CloudEvent, order_id: UUID, grace_seconds: float
 ) -> Fulfilment:
     """The fulfilment an order event is about, locked; a permanent error if there is none."""
     procurement_id = _procurement_id(event)
-    fulfilment = await repository.load_for_update(session, procurement_id)
+    fulfilment = await uow.fulfilments.get_for_update(procurement_id)
     waited = 0.0
     while fulfilment is None and waited < grace_seconds:
         await asyncio.sleep(GRACE_STEP)
         waited += GRACE_STEP
-        fulfilment = await repository.load_for_update(session, procurement_id)
+        fulfilment = await uow.fulfilments.get_for_update(procurement_id)
     if fulfilment is None:
         raise PermanentEventError(f"{event.type} {event.id}: no fulfilment of {procurement_id}")
     if fulfilment.order_id != order_id:
@@ -75,26 +70,21 @@ async def _followed(
 
 
 async def _note(
-    runtime: Runtime, session: AsyncSession, fulfilment: Fulfilment, event: CloudEvent, **entry: Any
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, event: CloudEvent, change: Change
 ) -> None:
-    await append_history(
-        session,
-        runtime.spine.history,
+    await uow.history(
+        change,
         procurement_id=fulfilment.procurement_id,
         aggregate=AGGREGATE,
         aggregate_id=fulfilment.procurement_id,
-        at=runtime.clock.now(),
         actor=_actor(event),
-        **entry,
     )
 
 
-async def open_fulfilment(
-    runtime: Runtime, session: AsyncSession, event: CloudEvent, order: OrderIssued
-) -> None:
+async def open_fulfilment(uow: DeliveryUnitOfWork, event: CloudEvent, order: OrderIssued) -> None:
     """Step 21 seen from delivery: the purchase order is issued; wait for acknowledgement."""
     procurement_id = _procurement_id(event)
-    existing = await repository.load_for_update(session, procurement_id)
+    existing = await uow.fulfilments.get_for_update(procurement_id)
     if existing is not None:
         if existing.order_id == order.order_id:
             log.info(
@@ -121,18 +111,9 @@ async def open_fulfilment(
         pagu=order.pagu,
         delivery_address=order.delivery_address,
     )
-    await repository.add_fulfilment(session, fulfilment, runtime.clock.now())
-    await _note(
-        runtime,
-        session,
-        fulfilment,
-        event,
-        action="open_fulfilment",
-        from_state=None,
-        to_state=fulfilment.state.value,
-        sop_step="21",
-        reason=f"order {order.order_number} version {order.version}, total {order.total}",
-    )
+    await uow.fulfilments.add(fulfilment)
+    reason = f"order {order.order_number} version {order.version}, total {order.total}"
+    await _note(uow, fulfilment, event, fulfilment.opened(reason))
 
 
 def _terms(order: OrderIssued | OrderAmended) -> OrderTerms:
@@ -146,58 +127,35 @@ def _terms(order: OrderIssued | OrderAmended) -> OrderTerms:
 
 
 async def acknowledge_order(
-    runtime: Runtime, session: AsyncSession, event: CloudEvent, ack: OrderAcknowledged
+    uow: DeliveryUnitOfWork, event: CloudEvent, ack: OrderAcknowledged, grace_seconds: float
 ) -> None:
     """Step 22: the vendor acknowledged the order; preparation may start."""
-    fulfilment = await _followed(session, event, ack.order_id, _grace(runtime))
+    fulfilment = await _followed(uow, event, ack.order_id, grace_seconds)
     change = fulfilment.acknowledge_order()
     if change is None:
         log.info("order %s already acknowledged; %s ignored", ack.order_id, event.id)
         return
-    await record_change(runtime, session, fulfilment, change, _actor(event))
-    await repository.save(session, fulfilment, runtime.clock.now())
+    await _note(uow, fulfilment, event, change)
+    await uow.fulfilments.save(fulfilment)
 
 
 async def follow_amendment(
-    runtime: Runtime, session: AsyncSession, event: CloudEvent, amended: OrderAmended
+    uow: DeliveryUnitOfWork, event: CloudEvent, amended: OrderAmended, grace_seconds: float
 ) -> None:
     """Step 24a: follow the newest order version and total; see the module's decisions."""
-    fulfilment = await _followed(session, event, amended.order_id, _grace(runtime))
-    before = fulfilment.order
+    fulfilment = await _followed(uow, event, amended.order_id, grace_seconds)
+    followed = fulfilment.order.version
     outcome = fulfilment.follow_amendment(_terms(amended), committed_at=event.time)
-    if outcome.result is AmendmentResult.STALE:
+    if outcome.result is AmendmentResult.STALE or outcome.noted is None:
         log.info(
             "order %s version %s is older than version %s followed; ignored",
             amended.order_id,
             amended.version,
-            before.version,
+            followed,
         )
         return
-    state = fulfilment.state.value
+    await _note(uow, fulfilment, event, outcome.noted)
     if outcome.result is AmendmentResult.NOT_APPLIED:
         log.warning("order %s: amendment not applied: %s", amended.order_id, outcome.reason)
-        await _note(
-            runtime,
-            session,
-            fulfilment,
-            event,
-            action="amendment_not_applied",
-            from_state=state,
-            to_state=state,
-            sop_step="24a",
-            reason=outcome.reason,
-        )
         return
-    await _note(
-        runtime,
-        session,
-        fulfilment,
-        event,
-        action="follow_amendment",
-        from_state=outcome.change.from_state.value if outcome.change else state,
-        to_state=state,
-        sop_step="24a",
-        reason=f"order version {before.version} -> {amended.version}: total {before.total} -> "
-        f"{amended.total}, delivery deadline {amended.delivery_deadline.isoformat()}",
-    )
-    await repository.save(session, fulfilment, runtime.clock.now())
+    await uow.fulfilments.save(fulfilment)

@@ -1,14 +1,21 @@
 """The PPK's steps: inspection (BAP), handover (BAST), payments (26) and completion (27)."""
 
 from dataclasses import dataclass
+from datetime import tzinfo
+from uuid import UUID
 
-from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from delivery.adapters import repository
-from delivery.application.recording import actor_of, emit, history_extra, record_change, reference
-from delivery.application.runner import StepRequest, run_step, store_document
-from delivery.domain.fulfilment import Change, Fulfilment
+from delivery.application.ports import DeliveryUnitOfWork, UnitOfWorkFactory
+from delivery.application.steps import (
+    answer,
+    callers_fulfilment,
+    facts,
+    keep_document,
+    note,
+    principal_of,
+    publish,
+    reference,
+)
+from delivery.domain.fulfilment import Fulfilment
 from epurchasing_shared.contracts.common import Party, VendorRef
 from epurchasing_shared.contracts.delivery import (
     GoodsHandedOver,
@@ -16,95 +23,82 @@ from epurchasing_shared.contracts.delivery import (
     PackageCompleted,
     PaymentRecorded,
 )
-from epurchasing_shared.contracts.envelope import EventPayload
 from epurchasing_shared.documents import DocumentRef, Upload
-from epurchasing_shared.service import Runtime
-
-
-async def _emit(
-    runtime: Runtime,
-    session: AsyncSession,
-    request: StepRequest,
-    fulfilment: Fulfilment,
-    change: Change,
-    payload: EventPayload,
-) -> None:
-    await emit(
-        runtime,
-        session,
-        fulfilment,
-        payload,
-        actor=actor_of(request.principal),
-        causation_id=request.causation_id,
-        sop_step=change.sop_step,
-    )
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.unit_of_work import Outcome
 
 
 async def inspect_goods(
-    runtime: Runtime, request: StepRequest, bap: Upload, note: str | None
-) -> JSONResponse:
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    procurement_id: UUID,
+    bap: Upload,
+    remark: str | None,
+) -> Outcome:
     """Step 26: the PPK inspects the delivered goods and uploads the BAP."""
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change = fulfilment.inspect_goods()
-        document = await store_document(runtime, session, request, bap, "bap")
-        await _record_receipt(runtime, session, request, fulfilment, change, document, note)
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        change = fulfilment.inspect_goods(principal_of(uow).role)
+        document = await _record_receipt(uow, fulfilment, change, bap, "bap", remark)
         payload = GoodsInspected(
             package_id=fulfilment.package_id,
             order_id=fulfilment.order_id,
             bap=reference(document),
-            note=note,
-            inspected_at=runtime.clock.now(),
+            note=remark,
+            inspected_at=uow.now(),
         )
-        await _emit(runtime, session, request, fulfilment, change, payload)
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment)
 
-    return await run_step(runtime, request, step)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)
 
 
 async def hand_over_goods(
-    runtime: Runtime, request: StepRequest, bast: Upload, note: str | None
-) -> JSONResponse:
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    procurement_id: UUID,
+    bast: Upload,
+    remark: str | None,
+) -> Outcome:
     """Step 26: the goods are handed over to the PPK with the BAST, only after the BAP."""
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change = fulfilment.hand_over_goods(runtime.clock.now())
-        document = await store_document(runtime, session, request, bast, "bast")
-        await _record_receipt(runtime, session, request, fulfilment, change, document, note)
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        change = fulfilment.hand_over_goods(uow.now(), principal_of(uow).role)
+        document = await _record_receipt(uow, fulfilment, change, bast, "bast", remark)
         payload = GoodsHandedOver(
             package_id=fulfilment.package_id,
             order_id=fulfilment.order_id,
             bast=reference(document),
-            note=note,
-            handed_over_at=runtime.clock.now(),
+            note=remark,
+            handed_over_at=uow.now(),
         )
-        await _emit(runtime, session, request, fulfilment, change, payload)
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment)
 
-    return await run_step(runtime, request, step)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)
 
 
 async def _record_receipt(
-    runtime: Runtime,
-    session: AsyncSession,
-    request: StepRequest,
+    uow: DeliveryUnitOfWork,
     fulfilment: Fulfilment,
     change: Change,
-    document: DocumentRef,
-    note: str | None,
-) -> None:
-    """Keep the BAP or BAST row and the history entry that names the document."""
-    await repository.add_receipt_of_goods(
-        session,
+    upload: Upload,
+    kind: str,
+    remark: str | None,
+) -> DocumentRef:
+    """Keep the BAP or BAST document, its row, and the history entry that names it."""
+    document = await keep_document(uow, fulfilment, upload, kind)
+    await uow.fulfilments.add_receipt_of_goods(
         procurement_id=fulfilment.procurement_id,
-        kind=document.kind,
+        kind=kind,
         document=reference(document).model_dump(mode="json"),
-        note=note,
-        recorded_by=request.principal.sub,
-        recorded_at=runtime.clock.now(),
+        note=remark,
+        recorded_by=principal_of(uow).sub,
+        recorded_at=uow.now(),
     )
-    actor = actor_of(request.principal)
-    await record_change(
-        runtime, session, fulfilment, change, actor, reason=note, documents=[document]
-    )
+    await note(uow, fulfilment, change, reason=remark, documents=[document])
+    return document
 
 
 @dataclass(frozen=True)
@@ -116,19 +110,19 @@ class PaymentInput:
 
 
 async def record_payment(
-    runtime: Runtime, request: StepRequest, given: PaymentInput
-) -> JSONResponse:
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    procurement_id: UUID,
+    given: PaymentInput,
+) -> Outcome:
     """Step 26: one payment (instalment) with its document and receipt, only after the BAST."""
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change, figures = fulfilment.record_payment(given.amount)
-        paid = await store_document(
-            runtime, session, request, given.payment_document, "payment_document"
-        )
-        receipt = await store_document(runtime, session, request, given.receipt, "receipt")
-        now = runtime.clock.now()
-        await repository.add_payment(
-            session,
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        change, figures = fulfilment.record_payment(given.amount, principal_of(uow).role)
+        paid = await keep_document(uow, fulfilment, given.payment_document, "payment_document")
+        receipt = await keep_document(uow, fulfilment, given.receipt, "receipt")
+        now = uow.now()
+        await uow.fulfilments.add_payment(
             procurement_id=fulfilment.procurement_id,
             payment_no=fulfilment.payment_count,
             amount=figures.amount,
@@ -137,19 +131,16 @@ async def record_payment(
             note=given.note,
             payment_document=reference(paid).model_dump(mode="json"),
             receipt=reference(receipt).model_dump(mode="json"),
-            recorded_by=request.principal.sub,
+            recorded_by=principal_of(uow).sub,
             recorded_at=now,
         )
-        reason = history_extra(
+        reason = facts(
             amount=figures.amount,
             paid_so_far=figures.paid_so_far,
             order_total=figures.order_total,
             note=given.note,
         )
-        actor = actor_of(request.principal)
-        await record_change(
-            runtime, session, fulfilment, change, actor, reason=reason, documents=[paid, receipt]
-        )
+        await note(uow, fulfilment, change, reason=reason, documents=[paid, receipt])
         payload = PaymentRecorded(
             package_id=fulfilment.package_id,
             order_id=fulfilment.order_id,
@@ -163,18 +154,21 @@ async def record_payment(
             receipt=reference(receipt),
             recorded_at=now,
         )
-        await _emit(runtime, session, request, fulfilment, change, payload)
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment, created=True)
 
-    return await run_step(runtime, request, step, status_code=201)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)
 
 
-async def complete_package(runtime: Runtime, request: StepRequest) -> JSONResponse:
-    """Step 27: the PPK completes the paid package; rating learns what it needs to rate."""
-    zone = runtime.settings.zone
+async def complete_package(
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, procurement_id: UUID, zone: tzinfo
+) -> Outcome:
+    """Step 27: the PPK completes the paid package; rating learns what it needs to rate.
+    ``zone``: the SOP's local time zone, in which the delivery date is compared."""
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change, completion = fulfilment.complete_package(zone)
-        await record_change(runtime, session, fulfilment, change, actor_of(request.principal))
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        change, completion = fulfilment.complete_package(zone, principal_of(uow).role)
+        await note(uow, fulfilment, change)
         payload = PackageCompleted(
             package_id=fulfilment.package_id,
             order_id=fulfilment.order_id,
@@ -188,8 +182,9 @@ async def complete_package(runtime: Runtime, request: StepRequest) -> JSONRespon
             promised_delivery_date=completion.promised_delivery_date,
             actual_delivery_date=completion.actual_delivery_date,
             on_time=completion.on_time,
-            completed_at=runtime.clock.now(),
+            completed_at=uow.now(),
         )
-        await _emit(runtime, session, request, fulfilment, change, payload)
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment)
 
-    return await run_step(runtime, request, step)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)

@@ -1,15 +1,16 @@
-"""Read use cases: the fulfilments a caller may see."""
+"""Read use cases: the fulfilments a caller may see, and their documents."""
 
 from datetime import datetime
 from uuid import UUID
 
-from delivery.adapters import repository
+from delivery.application.ports import UnitOfWorkFactory
 from delivery.application.views import FulfilmentDetail, FulfilmentPage, fulfilment_detail, summary
 from delivery.domain.states import FulfilmentState
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.pagination import PageParams, encode_cursor
-from epurchasing_shared.http.problems import Invalid
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.documents import DocumentRef
+from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.pages import PageParams, encode_cursor
+from epurchasing_shared.principal import Principal
 
 
 def _after(params: PageParams) -> tuple[datetime, UUID] | None:
@@ -19,16 +20,18 @@ def _after(params: PageParams) -> tuple[datetime, UUID] | None:
         created, procurement_id = params.cursor
         return datetime.fromisoformat(created), UUID(procurement_id)
     except (ValueError, TypeError) as error:
-        raise Invalid("the cursor is not one this service gave out", field="cursor") from error
+        raise RuleViolation.one("cursor", "the cursor is not one this service gave out") from error
 
 
 async def list_fulfilments(
-    runtime: Runtime, principal: Principal, params: PageParams, state: FulfilmentState | None
+    unit_of_work: UnitOfWorkFactory,
+    principal: Principal,
+    params: PageParams,
+    state: FulfilmentState | None,
 ) -> FulfilmentPage:
     """One page of the fulfilments the caller may see, optionally in one state."""
-    async with runtime.sessions() as session:
-        rows = await repository.list_visible(
-            session,
+    async with unit_of_work(Caller(principal)) as uow:
+        rows = await uow.fulfilments.list_visible(
             principal,
             state=state.value if state else None,
             after=_after(params),
@@ -46,7 +49,22 @@ async def list_fulfilments(
 
 
 async def get_fulfilment(
-    runtime: Runtime, principal: Principal, procurement_id: UUID
+    unit_of_work: UnitOfWorkFactory, principal: Principal, procurement_id: UUID
 ) -> FulfilmentDetail:
-    async with runtime.sessions() as session:
-        return await fulfilment_detail(session, principal, procurement_id)
+    """One fulfilment with its shipping history, payments, BAP and BAST; 404 if not visible."""
+    async with unit_of_work(Caller(principal)) as uow:
+        return await fulfilment_detail(uow, principal, procurement_id)
+
+
+async def find_document(
+    unit_of_work: UnitOfWorkFactory, principal: Principal, procurement_id: UUID, document_id: UUID
+) -> DocumentRef:
+    """A document of a fulfilment the caller may see (404 for any other)."""
+    async with unit_of_work(Caller(principal)) as uow:
+        if await uow.fulfilments.find_visible(principal, procurement_id) is None:
+            raise NotFound(f"fulfilment {procurement_id} not found")
+        documents = await uow.documents_of(procurement_id)
+    found = next((d for d in documents if d.id == document_id), None)
+    if found is None:
+        raise NotFound(f"document {document_id} not found")
+    return found

@@ -2,46 +2,46 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
-from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from delivery.adapters import repository
-from delivery.application.recording import actor_of, emit, record_change, reference
-from delivery.application.runner import StepRequest, run_step, store_document
+from delivery.application.ports import DeliveryUnitOfWork, UnitOfWorkFactory
+from delivery.application.steps import (
+    answer,
+    callers_fulfilment,
+    keep_document,
+    note,
+    principal_of,
+    publish,
+    reference,
+)
 from delivery.domain.fulfilment import Fulfilment
 from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from epurchasing_shared.contracts.delivery import PreparationStarted, ShipmentRecorded
 from epurchasing_shared.documents import Upload
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.unit_of_work import Outcome
 
 
-async def start_preparation(runtime: Runtime, request: StepRequest) -> JSONResponse:
+async def start_preparation(
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, procurement_id: UUID
+) -> Outcome:
     """Step 23: the vendor starts preparing the goods, only after acknowledging the order."""
-    actor = actor_of(request.principal)
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        change = fulfilment.start_preparation()
-        await record_change(runtime, session, fulfilment, change, actor)
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        change = fulfilment.start_preparation(principal_of(uow).role)
+        await note(uow, fulfilment, change)
         payload = PreparationStarted(
             package_id=fulfilment.package_id,
             order_id=fulfilment.order_id,
             order_number=fulfilment.order_number,
             order_version=fulfilment.order.version,
             vendor_id=fulfilment.vendor_id,
-            started_at=runtime.clock.now(),
+            started_at=uow.now(),
         )
-        await emit(
-            runtime,
-            session,
-            fulfilment,
-            payload,
-            actor=actor,
-            causation_id=request.causation_id,
-            sop_step=change.sop_step,
-        )
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment)
 
-    return await run_step(runtime, request, step)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,15 @@ class ShipmentInput:
 
 
 async def record_shipment(
-    runtime: Runtime, request: StepRequest, given: ShipmentInput
-) -> JSONResponse:
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    procurement_id: UUID,
+    given: ShipmentInput,
+) -> Outcome:
     """Step 25: append one entry to the shipping history; ``delivered`` ends the shipping."""
-    actor = actor_of(request.principal)
 
-    async def step(session: AsyncSession, fulfilment: Fulfilment) -> None:
-        now = runtime.clock.now()
+    async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
+        now, vendor = uow.now(), principal_of(uow)
         entry = ShippingEntry(
             status=given.status,
             happened_at=given.happened_at or now,
@@ -69,28 +71,23 @@ async def record_shipment(
             tracking_number=given.tracking_number,
             note=given.note,
         )
-        change = fulfilment.record_shipment(entry, now)
+        change = fulfilment.record_shipment(entry, now, vendor.role)
         document = None
         if given.document is not None:
-            document = await store_document(
-                runtime, session, request, given.document, "delivery_document"
-            )
+            document = await keep_document(uow, fulfilment, given.document, "delivery_document")
         ref = reference(document) if document else None
-        await repository.add_shipment_entry(
-            session,
+        await uow.fulfilments.add_shipment_entry(
             fulfilment.procurement_id,
             fulfilment.shipment_count,
             entry,
             document=ref.model_dump(mode="json") if ref else None,
-            recorded_by=request.principal.sub,
+            recorded_by=vendor.sub,
             recorded_at=now,
         )
-        await record_change(
-            runtime,
-            session,
+        await note(
+            uow,
             fulfilment,
             change,
-            actor,
             reason=f"shipping entry {fulfilment.shipment_count}: {entry.status}",
             documents=[document] if document else [],
         )
@@ -106,14 +103,7 @@ async def record_shipment(
             document=ref,
             recorded_at=now,
         )
-        await emit(
-            runtime,
-            session,
-            fulfilment,
-            payload,
-            actor=actor,
-            causation_id=request.causation_id,
-            sop_step=change.sop_step,
-        )
+        await publish(uow, fulfilment, change, payload)
+        return await answer(uow, fulfilment, created=True)
 
-    return await run_step(runtime, request, step, status_code=201)
+    return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)

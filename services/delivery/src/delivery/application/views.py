@@ -5,13 +5,11 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from delivery.adapters import repository
-from delivery.domain.states import FulfilmentState, allowed_actions
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.problems import NotFound
+from delivery.application.ports import DeliveryUnitOfWork, Row
+from delivery.domain.states import FULFILMENT
+from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.principal import Principal
 
 
 class OrderView(BaseModel):
@@ -87,7 +85,7 @@ class FulfilmentPage(BaseModel):
     next_cursor: str | None
 
 
-def summary(row: RowMapping, principal: Principal) -> FulfilmentSummary:
+def summary(row: Row, principal: Principal) -> FulfilmentSummary:
     """A fulfilment row as its caller sees it (allowed actions for the caller's role)."""
     return FulfilmentSummary(
         procurement_id=row["procurement_id"],
@@ -114,23 +112,23 @@ def summary(row: RowMapping, principal: Principal) -> FulfilmentSummary:
         delivered_at=row["delivered_at"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        allowed_actions=allowed_actions(FulfilmentState(row["state"]), principal.role.value),
+        allowed_actions=FULFILMENT.allowed_actions(row["state"], principal.role),
     )
 
 
-def _receipt(rows: list[RowMapping], kind: str) -> ReceiptOfGoodsView | None:
+def _receipt(rows: list[Row], kind: str) -> ReceiptOfGoodsView | None:
     found = next((r for r in rows if r["kind"] == kind), None)
     return ReceiptOfGoodsView.model_validate(dict(found)) if found else None
 
 
 async def fulfilment_detail(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    uow: DeliveryUnitOfWork, principal: Principal, procurement_id: UUID
 ) -> FulfilmentDetail:
     """One fulfilment with its shipping history, payments, BAP and BAST; 404 if not visible."""
-    row = await repository.find_visible(session, principal, procurement_id)
+    row = await uow.fulfilments.find_visible(principal, procurement_id)
     if row is None:
         raise NotFound(f"fulfilment {procurement_id} not found")
-    more = await repository.details(session, procurement_id)
+    more = await uow.fulfilments.details(procurement_id)
     return FulfilmentDetail(
         **summary(row, principal).model_dump(),
         shipments=[ShipmentView.model_validate(dict(r)) for r in more["shipments"]],

@@ -1,40 +1,24 @@
-"""Domain errors of the fulfilment: the API turns them into 409 / 422 problems."""
+"""The fulfilment's own refusals, as kinds of the kernel's (mapped to HTTP in one place)."""
 
+from epurchasing_shared.kernel.errors import ActionNotAllowed, RuleViolation
 
-class DomainError(Exception):
-    """Base of every rule the fulfilment refuses."""
-
-
-class ActionNotAllowed(DomainError):
-    """The action is not allowed in the fulfilment's current state (an HTTP 409)."""
-
-    def __init__(self, action: str, current_state: str, allowed_actions: list[str]) -> None:
-        super().__init__(f"{action} is not allowed while the fulfilment is {current_state}")
-        self.action = action
-        self.current_state = current_state
-        self.allowed_actions = allowed_actions
+__all__ = ["ActionNotAllowed", "InvalidInput", "PaymentDoesNotAddUp", "ShippingOutOfOrder"]
 
 
 class ShippingOutOfOrder(ActionNotAllowed):
-    """A shipping entry that would make the history go backwards (an HTTP 409)."""
-
-    def __init__(
-        self, detail: str, action: str, current_state: str, allowed_actions: list[str]
-    ) -> None:
-        super().__init__(action, current_state, allowed_actions)
-        self.args = (detail,)
+    """A shipping entry that would make the history go backwards (a 409 naming the state)."""
 
 
-class InvalidInput(DomainError):
-    """Input the rules refuse whatever the state (an HTTP 422), naming the field."""
+class InvalidInput(RuleViolation):
+    """Input the rules refuse whatever the state (a 422), naming the field."""
 
     def __init__(self, detail: str, field: str) -> None:
-        super().__init__(detail)
+        super().__init__([(field, detail)], detail=detail)
         self.field = field
 
 
 class PaymentDoesNotAddUp(InvalidInput):
-    """A payment amount that is not positive or exceeds what remains (an HTTP 422)."""
+    """A payment amount that is not positive or exceeds what remains (a 422 on ``amount``)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, field="amount")

@@ -1,8 +1,9 @@
 """The fulfilment aggregate: one purchase order being delivered, received and paid.
 
 It follows the latest version of the order it was opened for (addenda, 24a) and moves along
-the transitions of ``states.py``; every method returns the :class:`Change` it made so the
-application layer can write history and events from it.
+the transitions of ``states.py``; every method returns the :class:`Change` taken from that
+table, so the application layer writes history and events from it. A method given the acting
+``role`` refuses (RoleNotAllowed) an action that is not that role's.
 """
 
 from dataclasses import dataclass, field, replace
@@ -20,12 +21,9 @@ from delivery.domain.shipping import (
     check_entry_facts,
     out_of_order_reason,
 )
-from delivery.domain.states import (
-    AMENDABLE_STATES,
-    FulfilmentState,
-    allowed_actions,
-    require_transition,
-)
+from delivery.domain.states import FULFILMENT, FulfilmentState
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.principal import Principal, Role
 
 
 @dataclass(frozen=True)
@@ -37,14 +35,6 @@ class OrderTerms:
     shipping_cost: int
     delivery_deadline: date
     lines: tuple[dict[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class Change:
-    action: str
-    from_state: FulfilmentState
-    to_state: FulfilmentState
-    sop_step: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +58,14 @@ class AmendmentOutcome:
     result: AmendmentResult
     reason: str | None = None
     change: Change | None = None  # only when the new total equals what is already paid
+    # The history entry: follow_amendment (applied) or amendment_not_applied; None when stale.
+    noted: Change | None = None
+
+
+def _actor(action: str, role: str | None) -> str:
+    """The acting role; when none is given, the action's own (so a refusal names what that
+    role may do instead)."""
+    return role if role is not None else min(FULFILMENT[action].roles)
 
 
 @dataclass
@@ -98,65 +96,85 @@ class Fulfilment:
     changes: list[Change] = field(default_factory=list)
 
     def allowed_actions(self, role: str) -> list[str]:
-        return allowed_actions(self.state, role)
+        return FULFILMENT.allowed_actions(self.state, role)
 
-    def _move(self, action: str, to_state: FulfilmentState) -> Change:
-        transition = require_transition(action, self.state)
-        assert to_state in transition.to_states, f"{action} cannot lead to {to_state}"
-        change = Change(action, self.state, to_state, transition.sop_step)
-        self.state = to_state
+    def is_party(self, principal: Principal) -> bool:
+        """The vendor of the order, or a PPK of the ordering work unit: who may act on it."""
+        if principal.role is Role.VENDOR:
+            return principal.vendor_id == self.vendor_id
+        if principal.role is Role.PPK:
+            return principal.work_unit == self.work_unit
+        return False
+
+    def is_visible_to(self, principal: Principal) -> bool:
+        return principal.reads_everything or self.is_party(principal)
+
+    def _move(
+        self, action: str, role: str | None, to_state: FulfilmentState | None = None
+    ) -> Change:
+        change = FULFILMENT.change(action, self.state, _actor(action, role), to=to_state)
+        self.state = FulfilmentState(change.to_state)
         self.version += 1
         self.changes.append(change)
         return change
+
+    def opened(self, reason: str) -> Change:
+        """The history entry of opening the fulfilment (21): from no state to the first."""
+        step = FULFILMENT["open_fulfilment"]
+        return Change(step.action, None, str(step.target), step.sop_step, reason)
 
     def acknowledge_order(self) -> Change | None:
         """The vendor acknowledged the order (22); None when that is already known."""
         if self.state is not FulfilmentState.AWAITING_ACKNOWLEDGEMENT:
             return None
-        return self._move("acknowledge_order", FulfilmentState.READY_FOR_PREPARATION)
+        return self._move("acknowledge_order", None)
 
-    def start_preparation(self) -> Change:
-        return self._move("start_preparation", FulfilmentState.PREPARING)
+    def start_preparation(self, role: str | None = None) -> Change:
+        return self._move("start_preparation", role)
 
-    def record_shipment(self, entry: ShippingEntry, now: datetime) -> Change:
+    def record_shipment(
+        self, entry: ShippingEntry, now: datetime, role: str | None = None
+    ) -> Change:
         """Append an entry to the shipping history (25); ``delivered`` ends the shipping."""
-        require_transition("record_shipment", self.state)
+        FULFILMENT.check("record_shipment", self.state, _actor("record_shipment", role))
         reason = out_of_order_reason(self.last_entry, entry.status)
         if reason:
-            actions = self.allowed_actions("vendor")
-            raise ShippingOutOfOrder(reason, "record_shipment", self.state.value, actions)
+            actions = self.allowed_actions(role or Role.VENDOR)
+            raise ShippingOutOfOrder("record_shipment", self.state, actions, detail=reason)
         check_entry_facts(self.last_entry, entry, now)
         delivered = entry.status is ShipmentStatus.DELIVERED
         to_state = FulfilmentState.DELIVERED if delivered else FulfilmentState.SHIPPING
-        change = self._move("record_shipment", to_state)
+        change = self._move("record_shipment", role, to_state)
         self.last_entry = entry
         self.shipment_count += 1
         if delivered:
             self.delivered_at = entry.happened_at
         return change
 
-    def inspect_goods(self) -> Change:
-        return self._move("inspect_goods", FulfilmentState.INSPECTED)
+    def inspect_goods(self, role: str | None = None) -> Change:
+        return self._move("inspect_goods", role)
 
-    def hand_over_goods(self, now: datetime) -> Change:
+    def hand_over_goods(self, now: datetime, role: str | None = None) -> Change:
         """Step 26: the BAST is recorded at ``now``; addenda committed from then on are refused."""
-        change = self._move("hand_over_goods", FulfilmentState.HANDED_OVER)
+        change = self._move("hand_over_goods", role)
         self.handed_over_at = now
         return change
 
-    def record_payment(self, amount: int) -> tuple[Change, PaymentFigures]:
+    def record_payment(self, amount: int, role: str | None = None) -> tuple[Change, PaymentFigures]:
         """One instalment (26) against the current order total; ``paid`` when it adds up."""
-        require_transition("record_payment", self.state)
+        FULFILMENT.check("record_payment", self.state, _actor("record_payment", role))
         figures = check_payment(amount, self.paid_total, self.order.total)
         to_state = FulfilmentState.PAID if figures.settles else FulfilmentState.HANDED_OVER
-        change = self._move("record_payment", to_state)
+        change = self._move("record_payment", role, to_state)
         self.paid_total = figures.paid_so_far
         self.payment_count += 1
         return change, figures
 
-    def complete_package(self, local_zone: tzinfo) -> tuple[Change, Completion]:
+    def complete_package(
+        self, local_zone: tzinfo, role: str | None = None
+    ) -> tuple[Change, Completion]:
         """Completion (27): compares the ``delivered`` entry's local date with the deadline."""
-        change = self._move("complete_package", FulfilmentState.COMPLETED)
+        change = self._move("complete_package", role)
         assert self.delivered_at is not None, "a paid fulfilment was delivered"
         completion = Completion(
             actual_delivery_date=self.delivered_at.astimezone(local_zone).date(),
@@ -175,23 +193,35 @@ class Fulfilment:
         """
         if terms.version <= self.order.version:
             return AmendmentOutcome(AmendmentResult.STALE)
-        after_bast = addendum_after_bast_reason(terms.version, committed_at, self.handed_over_at)
-        if after_bast:
-            return AmendmentOutcome(AmendmentResult.NOT_APPLIED, after_bast)
-        if self.state not in AMENDABLE_STATES:
-            return AmendmentOutcome(
-                AmendmentResult.NOT_APPLIED,
-                f"order version {terms.version} arrived while the fulfilment is {self.state}",
-            )
-        if terms.total < self.paid_total:
-            return AmendmentOutcome(
-                AmendmentResult.NOT_APPLIED,
-                f"order version {terms.version} has total {terms.total}, "
-                f"below the {self.paid_total} already paid",
-            )
+        refusal = self._amendment_refusal(terms, committed_at)
+        if refusal:
+            step = FULFILMENT["follow_amendment"].sop_step
+            noted = Change("amendment_not_applied", self.state, self.state, step, refusal)
+            return AmendmentOutcome(AmendmentResult.NOT_APPLIED, refusal, noted=noted)
+        before, from_state = self.order, self.state
+        followed = FULFILMENT.change("follow_amendment", self.state)
         self.order = replace(terms)
         self.version += 1
         change = None
         if self.state is FulfilmentState.HANDED_OVER and 0 < self.paid_total == terms.total:
-            change = self._move("settle_by_addendum", FulfilmentState.PAID)
-        return AmendmentOutcome(AmendmentResult.APPLIED, change=change)
+            change = self._move("settle_by_addendum", None)
+        reason = (
+            f"order version {before.version} -> {terms.version}: total {before.total} -> "
+            f"{terms.total}, delivery deadline {terms.delivery_deadline.isoformat()}"
+        )
+        noted = replace(followed, from_state=from_state, to_state=self.state, reason=reason)
+        return AmendmentOutcome(AmendmentResult.APPLIED, change=change, noted=noted)
+
+    def _amendment_refusal(self, terms: OrderTerms, committed_at: datetime) -> str | None:
+        """Why a newer order version cannot be followed, or None when it can."""
+        after_bast = addendum_after_bast_reason(terms.version, committed_at, self.handed_over_at)
+        if after_bast:
+            return after_bast
+        if self.state not in FULFILMENT["follow_amendment"].sources:
+            return f"order version {terms.version} arrived while the fulfilment is {self.state}"
+        if terms.total < self.paid_total:
+            return (
+                f"order version {terms.version} has total {terms.total}, "
+                f"below the {self.paid_total} already paid"
+            )
+        return None

@@ -1,47 +1,17 @@
-"""Mapping between JSONB columns / contract models and the domain's value objects."""
+"""Rows of the ordering tables <-> the package aggregate (JSONB columns included)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
-from epurchasing_shared.contracts.ordering import ItemPrice
-from ordering.domain.negotiation import PriceSet
+from ordering.application.payloads import line_from_json, lines_to_json, prices_to_json
+from ordering.domain.negotiation import NegotiationRound, PriceSet, RoundStatus
+from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package, Person, Vendor
-from ordering.domain.pricing import Line
+from ordering.domain.purchase_order import OrderTerms, OrderVersion, PurchaseOrder
 from ordering.domain.states import PackageState
 
-
-def line_from_json(data: Mapping[str, Any]) -> Line:
-    return Line(
-        line_no=int(data["line_no"]),
-        description=str(data["description"]),
-        quantity=int(data["quantity"]),
-        unit=str(data["unit"]),
-        unit_price=int(data["unit_price"]),
-        product_id=UUID(data["product_id"]) if data.get("product_id") else None,
-    )
-
-
-def line_to_json(line: Line) -> dict[str, Any]:
-    """The OrderLine shape of the contracts (line_total included)."""
-    return {
-        "line_no": line.line_no,
-        "product_id": str(line.product_id) if line.product_id else None,
-        "description": line.description,
-        "quantity": line.quantity,
-        "unit": line.unit,
-        "unit_price": line.unit_price,
-        "line_total": line.line_total,
-    }
-
-
-def lines_to_json(lines: Iterable[Line]) -> list[dict[str, Any]]:
-    return [line_to_json(line) for line in lines]
-
-
-def order_lines(lines: Iterable[Line]) -> list[OrderLine]:
-    return [OrderLine.model_validate(line_to_json(line)) for line in lines]
+__all__ = ["lines_to_json", "prices_to_json"]
 
 
 def prices_from_json(data: Mapping[str, Any]) -> dict[int, int]:
@@ -49,28 +19,123 @@ def prices_from_json(data: Mapping[str, Any]) -> dict[int, int]:
     return {int(line_no): int(price) for line_no, price in data.items()}
 
 
-def prices_to_json(prices: Mapping[int, int]) -> dict[str, int]:
-    return {str(line_no): price for line_no, price in sorted(prices.items())}
+def round_from_row(row: Mapping[str, Any]) -> NegotiationRound:
+    counter = None
+    if row["counter_prices"] is not None:
+        counter = PriceSet(prices_from_json(row["counter_prices"]), row["counter_shipping_cost"])
+    return NegotiationRound(
+        number=row["round"],
+        proposal=PriceSet(prices_from_json(row["proposed_prices"]), row["proposed_shipping_cost"]),
+        status=RoundStatus(row["status"]),
+        counter=counter,
+        proposed_by=row["proposed_by"],
+        proposed_at=row["proposed_at"],
+        note=row["note"],
+        answered_by=row["answered_by"],
+        answered_at=row["answered_at"],
+        answer_reason=row["answer_reason"],
+    )
 
 
-def item_prices(prices: PriceSet) -> list[ItemPrice]:
-    return [ItemPrice(line_no=n, unit_price=p) for n, p in sorted(prices.prices.items())]
+def round_to_row(package_id: UUID, r: NegotiationRound) -> dict[str, Any]:
+    return {
+        "package_id": package_id,
+        "round": r.number,
+        "proposed_prices": prices_to_json(r.proposal.prices),
+        "proposed_shipping_cost": r.proposal.shipping_cost,
+        "proposed_by": r.proposed_by,
+        "proposed_at": r.proposed_at,
+        "note": r.note,
+        "status": r.status.value,
+        "counter_prices": prices_to_json(r.counter.prices) if r.counter else None,
+        "counter_shipping_cost": r.counter.shipping_cost if r.counter else None,
+        "answered_by": r.answered_by,
+        "answered_at": r.answered_at,
+        "answer_reason": r.answer_reason,
+    }
 
 
-def party(person: Person) -> Party:
-    return Party(id=person.id, name=person.name)
+def version_from_row(row: Mapping[str, Any]) -> OrderVersion:
+    terms = OrderTerms(
+        lines=tuple(line_from_json(x) for x in row["lines"]),
+        shipping_cost=row["shipping_cost"],
+        delivery_deadline=row["delivery_deadline"],
+        signatory=row["signatory"],
+        terms=row["terms"],
+    )
+    return OrderVersion(
+        row["version"],
+        terms,
+        row["document_id"],
+        row["created_by"],
+        row["created_at"],
+        row["reason"],
+    )
 
 
-def vendor_ref(vendor: Vendor) -> VendorRef:
-    return VendorRef(id=vendor.id, name=vendor.name, email=vendor.email)
+def version_to_row(order_id: UUID, v: OrderVersion) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "version": v.version,
+        "lines": lines_to_json(v.terms.lines),
+        "shipping_cost": v.terms.shipping_cost,
+        "total": v.terms.total,
+        "delivery_deadline": v.terms.delivery_deadline,
+        "signatory": v.terms.signatory,
+        "terms": v.terms.terms,
+        "reason": v.reason,
+        "document_id": v.document_id,
+        "created_by": v.created_by,
+        "created_at": v.created_at,
+    }
 
 
-def package_from_row(row: Mapping[str, Any]) -> Package:
+def order_from_row(row: Mapping[str, Any], versions: Sequence[OrderVersion]) -> PurchaseOrder:
+    return PurchaseOrder(
+        id=row["id"],
+        number=row["number"],
+        work_unit=row["work_unit"],
+        year=row["year"],
+        seq=row["seq"],
+        order_date=row["order_date"],
+        original_total=row["original_total"],
+        versions=list(versions),
+        acknowledged_at=row["acknowledged_at"],
+        acknowledged_by=row["acknowledged_by"],
+        handed_over_at=row["handed_over_at"],
+        bast_document_id=row["bast_document_id"],
+    )
+
+
+def order_to_row(package_id: UUID, order: PurchaseOrder) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "package_id": package_id,
+        "number": order.number,
+        "work_unit": order.work_unit,
+        "year": order.year,
+        "seq": order.seq,
+        "order_date": order.order_date,
+        "original_total": order.original_total,
+        "current_version": order.current_version,
+        "acknowledged_at": order.acknowledged_at,
+        "acknowledged_by": order.acknowledged_by,
+        "handed_over_at": order.handed_over_at,
+        "bast_document_id": order.bast_document_id,
+    }
+
+
+def package_from_row(
+    row: Mapping[str, Any],
+    rounds: Sequence[NegotiationRound] = (),
+    order: PurchaseOrder | None = None,
+) -> Package:
     vendor = row["vendor"]
     return Package(
         id=row["id"],
         procurement_id=row["procurement_id"],
         competition_id=row["competition_id"],
+        offer_id=row["offer_id"],
         title=row["title"],
         rup_code=row["rup_code"],
         fiscal_year=row["fiscal_year"],
@@ -87,5 +152,66 @@ def package_from_row(row: Mapping[str, Any]) -> Package:
         delivery_deadline=row["delivery_deadline"],
         state=PackageState(row["state"]),
         version=row["version"],
+        created_at=row["created_at"],
         cancel_reason=row["cancel_reason"],
+        rounds=list(rounds),
+        order=order,
     )
+
+
+def package_to_row(package: Package) -> dict[str, Any]:
+    """Every column but ``updated_at`` (the repository's clock)."""
+    return {
+        "id": package.id,
+        "procurement_id": package.procurement_id,
+        "competition_id": package.competition_id,
+        "offer_id": package.offer_id,
+        "title": package.title,
+        "rup_code": package.rup_code,
+        "fiscal_year": package.fiscal_year,
+        "work_unit": package.work_unit,
+        "ppk": {"id": package.ppk.id, "name": package.ppk.name},
+        "official": {"id": package.official.id, "name": package.official.name},
+        "vendor_id": package.vendor.id,
+        "vendor": {
+            "id": str(package.vendor.id),
+            "name": package.vendor.name,
+            "email": package.vendor.email,
+        },
+        "offered_lines": lines_to_json(package.offered_lines),
+        "offered_shipping_cost": package.offered_shipping_cost,
+        "lines": lines_to_json(package.lines),
+        "shipping_cost": package.shipping_cost,
+        "pagu": package.pagu,
+        "delivery_address": package.delivery_address,
+        "delivery_deadline": package.delivery_deadline,
+        "state": package.state.value,
+        "version": package.version,
+        "cancel_reason": package.cancel_reason,
+        "created_at": package.created_at,
+    }
+
+
+EMAIL_COLUMNS = [
+    "package_id",
+    "procurement_id",
+    "message_id",
+    "causation_id",
+    "recipient",
+    "subject",
+    "body",
+    "next_attempt_at",
+    "created_at",
+    "status",
+    "attempts",
+    "last_error",
+    "sent_at",
+]
+
+
+def email_from_row(row: Mapping[str, Any]) -> VendorEmail:
+    return VendorEmail(**{name: row[name] for name in EMAIL_COLUMNS})
+
+
+def email_to_row(email: VendorEmail) -> dict[str, Any]:
+    return {name: getattr(email, name) for name in EMAIL_COLUMNS}

@@ -1,26 +1,14 @@
 """Sending one e-mail through SMTP with aiosmtplib (host, port, TLS mode, credentials)."""
 
-from dataclasses import dataclass
-from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import aiosmtplib
 
+from ordering.application.ports import MailDeliveryError, OutgoingMail
 from ordering.settings import OrderingSettings
 
-
-class MailDeliveryError(Exception):
-    """The SMTP server was unreachable, timed out, or refused the message or recipient."""
-
-
-@dataclass(frozen=True)
-class OutgoingMail:
-    recipient: str
-    subject: str
-    body: str
-    message_id: str
-    date: datetime
+__all__ = ["MailDeliveryError", "OutgoingMail", "SmtpMailer"]
 
 
 class SmtpMailer:

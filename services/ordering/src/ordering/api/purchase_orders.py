@@ -9,16 +9,18 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from epurchasing_shared.auth import Role
+from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.problems import Invalid
 from epurchasing_shared.http.uploads import read_upload
-from ordering.api.common import PackageAction, package_action
+from epurchasing_shared.kernel.actions import ActionRequest
 from ordering.api.schemas import MAX_QUANTITY, MAX_RUPIAH
+from ordering.api.wiring import Wiring, wiring
 from ordering.application import purchase_order
 from ordering.domain.purchase_order import AddendumChange
 
 router = APIRouter(prefix="/packages/{package_id}/purchase-order", tags=["purchase order"])
-PPK = package_action(Role.PPK)
-VENDOR = package_action(Role.VENDOR)
+PPK = action_request(Role.PPK)
+VENDOR = action_request(Role.VENDOR)
 
 
 @router.post("", summary="The PPK issues the signed purchase order, Surat Pesanan (21)")
@@ -28,23 +30,28 @@ async def issue(
     terms: str = Form(min_length=1, max_length=20000),
     order_date: date | None = Form(default=None),
     document: UploadFile = File(description="The signed purchase order (PDF or image)"),
-    action: PackageAction = Depends(PPK),
+    request: ActionRequest = Depends(PPK),
+    wired: Wiring = Depends(wiring),
 ) -> Any:
-    limit = action.runtime.settings.max_document_bytes
-    upload = await read_upload(document, limit, "document")
-    return await action.run(
+    upload = await read_upload(document, wired.max_document_bytes, "document")
+    outcome = await purchase_order.issue_purchase_order(
+        wired.unit_of_work,
+        request,
         package_id,
-        purchase_order.issue_purchase_order,
+        wired.rules,
         signatory=signatory,
         terms=terms,
         order_date=order_date,
         upload=upload,
     )
+    return respond(outcome)
 
 
 @router.post("/acknowledge", summary="The vendor acknowledges the purchase order (22)")
-async def acknowledge(package_id: UUID, action: PackageAction = Depends(VENDOR)) -> Any:
-    return await action.run(package_id, purchase_order.acknowledge_order)
+async def acknowledge(
+    package_id: UUID, request: ActionRequest = Depends(VENDOR), wired: Wiring = Depends(wiring)
+) -> Any:
+    return respond(await purchase_order.acknowledge_order(wired.unit_of_work, request, package_id))
 
 
 QUANTITIES_SHAPE = (
@@ -95,7 +102,8 @@ async def add_addendum(
     signatory: str | None = Form(default=None, min_length=2, max_length=300),
     terms: str | None = Form(default=None, min_length=1, max_length=20000),
     document: UploadFile = File(description="The signed addendum (PDF or image)"),
-    action: PackageAction = Depends(PPK),
+    request: ActionRequest = Depends(PPK),
+    wired: Wiring = Depends(wiring),
 ) -> Any:
     change = AddendumChange(
         quantities=parse_quantities(quantities),
@@ -104,6 +112,8 @@ async def add_addendum(
         signatory=signatory,
         terms=terms,
     )
-    limit = action.runtime.settings.max_document_bytes
-    upload = await read_upload(document, limit, "document")
-    return await action.run(package_id, purchase_order.amend_order, change, reason, upload)
+    upload = await read_upload(document, wired.max_document_bytes, "document")
+    outcome = await purchase_order.amend_order(
+        wired.unit_of_work, request, package_id, wired.rules, change, reason, upload
+    )
+    return respond(outcome)

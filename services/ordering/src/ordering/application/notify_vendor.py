@@ -1,150 +1,131 @@
 """Step 15: deliver the queued vendor e-mails, retrying with back-off, visibly in history.
 
-A background task of the service (ServiceDefinition.background). Each attempt runs in one
-transaction that locks the e-mail row (``SKIP LOCKED``, so replicas never send one twice) and
-records the outcome: a history entry, and on success ``ordering.vendor_notified.v1``.
+A background task of the service. Each attempt runs in one unit of work that claims the
+e-mail (locked, so replicas never send one twice) and records the outcome: a history entry,
+and on success ``ordering.vendor_notified.v1``.
 """
 
 import asyncio
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.contracts.ordering import VendorNotified
-from epurchasing_shared.history import append_history
-from epurchasing_shared.service import Runtime
-from ordering.adapters.mail_outbox import claim_due_email, update_email
-from ordering.adapters.mailer import MailDeliveryError, OutgoingMail, SmtpMailer
-from ordering.adapters.repository import load_package
-from ordering.application.common import emit
-from ordering.settings import OrderingSettings
+from epurchasing_shared.kernel.unit_of_work import Caller
+from ordering.application.loading import AGGREGATE
+from ordering.application.ports import (
+    MailDeliveryError,
+    Mailer,
+    MailPolicy,
+    OrderingUnitOfWork,
+    OutgoingMail,
+)
+from ordering.domain.notification import VendorEmail
+from ordering.domain.package import Package
 
 log = logging.getLogger("ordering.mail")
+UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
 
 
-def backoff_seconds(settings: OrderingSettings, attempts: int) -> float:
+def backoff_seconds(policy: MailPolicy, attempts: int) -> float:
     """Exponential back-off after ``attempts`` failed attempts, capped."""
-    delay = settings.mail_backoff_seconds * (2 ** max(attempts - 1, 0))
-    return float(min(delay, settings.mail_backoff_max_seconds))
+    delay = policy.backoff_seconds * (2 ** max(attempts - 1, 0))
+    return float(min(delay, policy.backoff_max_seconds))
 
 
 async def _history(
-    session: AsyncSession, runtime: Runtime, row: Any, action: str, reason: str
+    uow: OrderingUnitOfWork, package: Package, email: VendorEmail, sent: bool, reason: str
 ) -> None:
-    await append_history(
-        session,
-        runtime.spine.history,
-        procurement_id=row["procurement_id"],
-        aggregate="package",
-        aggregate_id=row["package_id"],
-        at=runtime.clock.now(),
-        action=action,
+    await uow.history(
+        package.vendor_email(sent, reason),
+        procurement_id=email.procurement_id,
+        aggregate=AGGREGATE,
+        aggregate_id=email.package_id,
         actor=None,
-        from_state=None,
-        to_state=None,
-        sop_step="15",
-        reason=reason,
     )
 
 
 async def _failed(
-    session: AsyncSession, runtime: Runtime, settings: OrderingSettings, row: Any, error: str
+    uow: OrderingUnitOfWork, policy: MailPolicy, package: Package, email: VendorEmail, error: str
 ) -> None:
-    attempts = row["attempts"] + 1
-    now = runtime.clock.now()
-    if attempts >= settings.mail_max_attempts or not row["recipient"]:
-        await update_email(
-            session, row["package_id"], status="failed", attempts=attempts, last_error=error
+    attempts = email.attempts + 1
+    if attempts >= policy.max_attempts or not email.recipient:
+        await uow.vendor_emails.save(
+            replace(email, status="failed", attempts=attempts, last_error=error)
         )
-        await _history(
-            session, runtime, row, "vendor_email_failed", f"attempt {attempts}: {error}; giving up"
-        )
+        await _history(uow, package, email, False, f"attempt {attempts}: {error}; giving up")
         return
-    retry_at = now + timedelta(seconds=backoff_seconds(settings, attempts))
-    await update_email(
-        session, row["package_id"], attempts=attempts, last_error=error, next_attempt_at=retry_at
+    retry_at = uow.now() + timedelta(seconds=backoff_seconds(policy, attempts))
+    await uow.vendor_emails.save(
+        replace(email, attempts=attempts, last_error=error, next_attempt_at=retry_at)
     )
-    await _history(
-        session,
-        runtime,
-        row,
-        "vendor_email_failed",
-        f"attempt {attempts}: {error}; next attempt at {retry_at.isoformat()}",
-    )
+    reason = f"attempt {attempts}: {error}; next attempt at {retry_at.isoformat()}"
+    await _history(uow, package, email, False, reason)
 
 
-async def _sent(session: AsyncSession, runtime: Runtime, row: Any) -> None:
-    attempts = row["attempts"] + 1
-    now = runtime.clock.now()
-    await update_email(session, row["package_id"], status="sent", attempts=attempts, sent_at=now)
-    await _history(
-        session,
-        runtime,
-        row,
-        "vendor_email_sent",
-        f"attempt {attempts}: sent to {row['recipient']} as {row['message_id']}",
-    )
-    package = await load_package(session, row["package_id"])
-    assert package is not None
+async def _sent(uow: OrderingUnitOfWork, package: Package, email: VendorEmail) -> None:
+    attempts = email.attempts + 1
+    now = uow.now()
+    await uow.vendor_emails.save(replace(email, status="sent", attempts=attempts, sent_at=now))
+    reason = f"attempt {attempts}: sent to {email.recipient} as {email.message_id}"
+    await _history(uow, package, email, True, reason)
     payload = VendorNotified(
         package_id=package.id,
         vendor_id=package.vendor.id,
-        recipient=row["recipient"],
-        message_id=row["message_id"],
+        recipient=email.recipient,
+        message_id=email.message_id,
         attempts=attempts,
         sent_at=now,
     )
-    await emit(
-        session,
-        runtime,
-        package,
+    await uow.record(
         payload,
-        sop_step="15",
+        procurement_id=package.procurement_id,
+        sop_step=package.vendor_email(True, reason).sop_step,
         actor=None,
-        causation_id=row["causation_id"],
     )
 
 
-async def deliver_one(runtime: Runtime, mailer: SmtpMailer) -> bool:
+async def deliver_one(unit_of_work: UnitOfWorkFactory, mailer: Mailer, policy: MailPolicy) -> bool:
     """Try the next due e-mail; False when none is due."""
-    settings = runtime.settings
-    assert isinstance(settings, OrderingSettings)
-    async with runtime.unit_of_work() as session:
-        row = await claim_due_email(session, runtime.clock.now())
-        if row is None:
+    async with unit_of_work(Caller.system()) as uow:
+        email = await uow.vendor_emails.claim_due(uow.now())
+        if email is None:
             return False
-        if not row["recipient"]:
-            await _failed(session, runtime, settings, row, "the vendor has no registered e-mail")
+        # vendor_notified is caused by the package_processing event that queued the e-mail.
+        uow.caller = Caller.system(email.causation_id)
+        package = await uow.packages.get(email.package_id)
+        assert package is not None  # the e-mail's foreign key
+        if not email.recipient:
+            await _failed(uow, policy, package, email, "the vendor has no registered e-mail")
             return True
         mail = OutgoingMail(
-            recipient=row["recipient"],
-            subject=row["subject"],
-            body=row["body"],
-            message_id=row["message_id"],
-            date=runtime.clock.now(),
+            recipient=email.recipient,
+            subject=email.subject,
+            body=email.body,
+            message_id=email.message_id,
+            date=uow.now(),
         )
         try:
             await mailer.send(mail)
         except MailDeliveryError as error:
-            log.warning("e-mail of package %s not delivered: %s", row["package_id"], error)
-            await _failed(session, runtime, settings, row, str(error))
+            log.warning("e-mail of package %s not delivered: %s", email.package_id, error)
+            await _failed(uow, policy, package, email, str(error))
         else:
-            await _sent(session, runtime, row)
+            await _sent(uow, package, email)
     return True
 
 
-async def run_vendor_mail_sender(runtime: Runtime, mailer: SmtpMailer) -> None:
+async def run_vendor_mail_sender(
+    unit_of_work: UnitOfWorkFactory, mailer: Mailer, policy: MailPolicy
+) -> None:
     """Forever: send what is due, then sleep a poll interval. Survives database outages."""
-    settings = runtime.settings
-    assert isinstance(settings, OrderingSettings)
     while True:
         try:
-            while await deliver_one(runtime, mailer):
+            while await deliver_one(unit_of_work, mailer, policy):
                 pass
         except asyncio.CancelledError:
             raise
         except Exception:  # e.g. the database is away: log, wait, try again
             log.exception("vendor mail sender failed; retrying")
-        await asyncio.sleep(settings.mail_poll_seconds)
+        await asyncio.sleep(policy.poll_seconds)

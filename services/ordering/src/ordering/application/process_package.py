@@ -1,47 +1,28 @@
 """Step 14: the official processes the package; the vendor's e-mail (15) is queued with it."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Callable
+from uuid import UUID
 
 from epurchasing_shared.contracts.ordering import PackageProcessing
-from epurchasing_shared.service import Runtime
-from ordering.adapters.codec import party, vendor_ref
-from ordering.adapters.mail_outbox import record_vendor_email
-from ordering.application.common import Request, emit, load_for, move
-from ordering.domain.notification import PackageSummary, vendor_email
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
+from ordering.application.loading import AGGREGATE, answer, callers_package, role_of
+from ordering.application.payloads import party, vendor_ref
+from ordering.application.ports import OrderingRules, OrderingUnitOfWork
+from ordering.domain.notification import PackageSummary, VendorEmail, vendor_email
 from ordering.domain.package import Package
-from ordering.settings import OrderingSettings
 
 
-def vendor_link(settings: OrderingSettings, package: Package) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/packages/{package.id}"
+def vendor_link(rules: OrderingRules, package: Package) -> str:
+    return f"{rules.public_base_url.rstrip('/')}/packages/{package.id}"
 
 
-def message_id_of(settings: OrderingSettings, package: Package) -> str:
-    domain = settings.mail_sender.rsplit("@", 1)[-1].strip(" >") or "epurchasing.example"
+def message_id_of(rules: OrderingRules, package: Package) -> str:
+    domain = rules.mail_sender.rsplit("@", 1)[-1].strip(" >") or "epurchasing.example"
     return f"<package-{package.id}@{domain}>"
 
 
-async def process_package(session: AsyncSession, runtime: Runtime, request: Request) -> Package:
-    """Move the package to ``processing`` and queue the vendor's e-mail in the same
-    transaction; the background sender delivers it, so SMTP never blocks this step."""
-    settings = runtime.settings
-    assert isinstance(settings, OrderingSettings)
-    package, transition = await load_for(session, request, "process")
-    package = await move(session, runtime, request, package, transition)
-    event_id = await emit(
-        session,
-        runtime,
-        package,
-        PackageProcessing(
-            package_id=package.id,
-            work_unit=package.work_unit,
-            official=party(package.official),
-            vendor=vendor_ref(package.vendor),
-        ),
-        sop_step="14",
-        actor=request.actor,
-        causation_id=request.causation_id,
-    )
+def _email(rules: OrderingRules, package: Package, causation: str, uow: OrderingUnitOfWork):
     summary = PackageSummary(
         title=package.title,
         rup_code=package.rup_code,
@@ -52,19 +33,49 @@ async def process_package(session: AsyncSession, runtime: Runtime, request: Requ
         delivery_address=package.delivery_address,
         delivery_deadline=package.delivery_deadline,
     )
-    subject, body = vendor_email(summary, vendor_link(settings, package))
-    now = runtime.clock.now()
-    # The package id is the dedupe key: at most one e-mail per package, however often retried.
-    await record_vendor_email(
-        session,
+    subject, body = vendor_email(summary, vendor_link(rules, package))
+    return VendorEmail(
         package_id=package.id,
         procurement_id=package.procurement_id,
-        message_id=message_id_of(settings, package),
-        causation_id=event_id,
+        message_id=message_id_of(rules, package),
+        causation_id=causation,
         recipient=package.vendor.email,
         subject=subject,
         body=body,
-        next_attempt_at=now,
-        created_at=now,
+        next_attempt_at=uow.now(),
+        created_at=uow.now(),
     )
-    return package
+
+
+async def process_package(
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork],
+    request: ActionRequest,
+    package_id: UUID,
+    rules: OrderingRules,
+) -> Outcome:
+    """Move the package to ``processing`` and queue the vendor's e-mail in the same
+    transaction; the background sender delivers it, so SMTP never blocks this step."""
+
+    async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
+        change = package.process(role_of(uow))
+        await uow.history(
+            change,
+            procurement_id=package.procurement_id,
+            aggregate=AGGREGATE,
+            aggregate_id=package.id,
+        )
+        event = await uow.record(
+            PackageProcessing(
+                package_id=package.id,
+                work_unit=package.work_unit,
+                official=party(package.official),
+                vendor=vendor_ref(package.vendor),
+            ),
+            procurement_id=package.procurement_id,
+            sop_step=change.sop_step,
+        )
+        # The package id is the dedupe key: at most one e-mail per package.
+        await uow.vendor_emails.queue(_email(rules, package, str(event.id), uow))
+        return await answer(uow, package)
+
+    return await perform(unit_of_work, request, callers_package(package_id), act)

@@ -1,99 +1,117 @@
 """Steps 18–20 and cancellation: vendor approval, sending to the PPK, the PPK's review."""
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from collections.abc import Callable
+from uuid import UUID
 
+from epurchasing_shared.contracts.envelope import EventPayload
 from epurchasing_shared.contracts.ordering import (
     PackageApproved,
     PackageCancelled,
     PackageSentToPpk,
     VendorApproved,
 )
-from epurchasing_shared.service import Runtime
-from ordering.adapters.codec import order_lines, party, vendor_ref
-from ordering.application.common import Request, emit, load_for, move
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
+from ordering.application.loading import AGGREGATE, answer, callers_package, role_of
+from ordering.application.payloads import order_lines, party, vendor_ref
+from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.package import Package
 
+UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
 
-async def vendor_approve(session: AsyncSession, runtime: Runtime, request: Request) -> Package:
+
+async def _step(
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    package_id: UUID,
+    take: Callable[[Package, str], Change],
+    payload_of: Callable[[Package, OrderingUnitOfWork], EventPayload],
+) -> Outcome:
+    """One review step: the package's change, its history entry and its event."""
+
+    async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
+        change = take(package, role_of(uow))
+        await uow.history(
+            change,
+            procurement_id=package.procurement_id,
+            aggregate=AGGREGATE,
+            aggregate_id=package.id,
+        )
+        await uow.record(
+            payload_of(package, uow),
+            procurement_id=package.procurement_id,
+            sop_step=change.sop_step,
+        )
+        return await answer(uow, package)
+
+    return await perform(unit_of_work, request, callers_package(package_id), act)
+
+
+async def vendor_approve(
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, package_id: UUID
+) -> Outcome:
     """The vendor approves the purchase at the agreed (or offered) prices (18)."""
-    package, transition = await load_for(session, request, "approve")
-    package = await move(session, runtime, request, package, transition)
-    payload = VendorApproved(
-        package_id=package.id,
-        vendor=vendor_ref(package.vendor),
-        lines=order_lines(package.lines),
-        shipping_cost=package.shipping_cost,
-        total=package.total,
+    return await _step(
+        unit_of_work,
+        request,
+        package_id,
+        Package.approve,
+        lambda package, _: VendorApproved(
+            package_id=package.id,
+            vendor=vendor_ref(package.vendor),
+            lines=order_lines(package.lines),
+            shipping_cost=package.shipping_cost,
+            total=package.total,
+        ),
     )
-    await emit(
-        session,
-        runtime,
-        package,
-        payload,
-        sop_step="18",
-        actor=request.actor,
-        causation_id=request.causation_id,
-    )
-    return package
 
 
-async def send_to_ppk(session: AsyncSession, runtime: Runtime, request: Request) -> Package:
+async def send_to_ppk(
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, package_id: UUID
+) -> Outcome:
     """The official sends the approved package to the PPK (19)."""
-    package, transition = await load_for(session, request, "send_to_ppk")
-    package = await move(session, runtime, request, package, transition)
-    payload = PackageSentToPpk(package_id=package.id, ppk=party(package.ppk), total=package.total)
-    await emit(
-        session,
-        runtime,
-        package,
-        payload,
-        sop_step="19",
-        actor=request.actor,
-        causation_id=request.causation_id,
+    return await _step(
+        unit_of_work,
+        request,
+        package_id,
+        Package.send_to_ppk,
+        lambda p, _: PackageSentToPpk(package_id=p.id, ppk=party(p.ppk), total=p.total),
     )
-    return package
 
 
-async def ppk_approve(session: AsyncSession, runtime: Runtime, request: Request) -> Package:
+async def ppk_approve(
+    unit_of_work: UnitOfWorkFactory, request: ActionRequest, package_id: UUID
+) -> Outcome:
     """The PPK approves the package: a purchase order can be drafted (20a)."""
-    package, transition = await load_for(session, request, "ppk_approve")
-    package = await move(session, runtime, request, package, transition)
-    payload = PackageApproved(package_id=package.id, ppk=party(package.ppk), total=package.total)
-    await emit(
-        session,
-        runtime,
-        package,
-        payload,
-        sop_step="20a",
-        actor=request.actor,
-        causation_id=request.causation_id,
+    return await _step(
+        unit_of_work,
+        request,
+        package_id,
+        Package.ppk_approve,
+        lambda p, _: PackageApproved(package_id=p.id, ppk=party(p.ppk), total=p.total),
     )
-    return package
 
 
 async def cancel_package(
-    session: AsyncSession, runtime: Runtime, request: Request, action: str, reason: str
-) -> Package:
+    unit_of_work: UnitOfWorkFactory,
+    request: ActionRequest,
+    package_id: UUID,
+    action: str,
+    reason: str,
+) -> Outcome:
     """Cancel with a reason: the PPK rejects it (20b) or the official ends the negotiation (17).
     Competition consumes ``package_cancelled`` so the purchase request can be re-competed."""
-    package, transition = await load_for(session, request, action)
-    package = await move(
-        session, runtime, request, package, transition, reason=reason, cancel_reason=reason
+    return await _step(
+        unit_of_work,
+        request,
+        package_id,
+        lambda package, role: package.cancel(role, action, reason),
+        lambda p, uow: PackageCancelled(
+            package_id=p.id,
+            purchase_request_id=p.procurement_id,
+            competition_id=p.competition_id,
+            reason=reason,
+            cancelled_at=uow.now(),
+        ),
     )
-    payload = PackageCancelled(
-        package_id=package.id,
-        purchase_request_id=package.procurement_id,
-        competition_id=package.competition_id,
-        reason=reason,
-        cancelled_at=runtime.clock.now(),
-    )
-    await emit(
-        session,
-        runtime,
-        package,
-        payload,
-        sop_step=transition.sop_step,
-        actor=request.actor,
-        causation_id=request.causation_id,
-    )
-    return package

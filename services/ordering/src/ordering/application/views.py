@@ -1,20 +1,24 @@
 """What the API shows of a package: its data, rounds, order, e-mail and allowed actions."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.pagination import PageParams, encode_cursor
-from epurchasing_shared.http.problems import Invalid
-from ordering.adapters import orders, repository
-from ordering.adapters.codec import lines_to_json
-from ordering.adapters.mail_outbox import load_email
-from ordering.application.common import Request, load_visible
+from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.pages import PageParams, encode_cursor
+from epurchasing_shared.principal import Principal
+from ordering.application.payloads import lines_to_json, prices_to_json
+from ordering.application.ports import OrderingUnitOfWork
+from ordering.domain.negotiation import NegotiationRound
+from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
-from ordering.domain.states import allowed_actions
+from ordering.domain.purchase_order import PurchaseOrder
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def package_summary(package: Package, principal: Principal) -> dict[str, Any]:
@@ -38,92 +42,95 @@ def package_summary(package: Package, principal: Principal) -> dict[str, Any]:
         "delivery_address": package.delivery_address,
         "delivery_deadline": package.delivery_deadline.isoformat(),
         "cancel_reason": package.cancel_reason,
-        "allowed_actions": allowed_actions(package.state, principal.role.value),
+        "allowed_actions": package.allowed_actions(principal.role.value),
     }
 
 
-def _round(row: Any) -> dict[str, Any]:
+def _round(r: NegotiationRound) -> dict[str, Any]:
     return {
-        "round": row["round"],
-        "status": row["status"],
-        "proposed_prices": row["proposed_prices"],
-        "proposed_shipping_cost": row["proposed_shipping_cost"],
-        "proposed_by": row["proposed_by"],
-        "proposed_at": row["proposed_at"].isoformat(),
-        "note": row["note"],
-        "counter_prices": row["counter_prices"],
-        "counter_shipping_cost": row["counter_shipping_cost"],
-        "answered_by": row["answered_by"],
-        "answered_at": row["answered_at"].isoformat() if row["answered_at"] else None,
-        "reason": row["answer_reason"],
+        "round": r.number,
+        "status": r.status.value,
+        "proposed_prices": prices_to_json(r.proposal.prices),
+        "proposed_shipping_cost": r.proposal.shipping_cost,
+        "proposed_by": r.proposed_by,
+        "proposed_at": _iso(r.proposed_at),
+        "note": r.note,
+        "counter_prices": prices_to_json(r.counter.prices) if r.counter else None,
+        "counter_shipping_cost": r.counter.shipping_cost if r.counter else None,
+        "answered_by": r.answered_by,
+        "answered_at": _iso(r.answered_at),
+        "reason": r.answer_reason,
     }
 
 
-async def _order(session: AsyncSession, package: Package) -> dict[str, Any] | None:
-    order = await orders.load_order(session, package.id)
+def _order(order: PurchaseOrder | None) -> dict[str, Any] | None:
     if order is None:
         return None
-    versions = await orders.load_versions(session, order["id"])
     return {
-        "id": str(order["id"]),
-        "number": order["number"],
-        "order_date": order["order_date"].isoformat(),
-        "original_total": order["original_total"],
-        "version": order["current_version"],
-        "acknowledged_at": order["acknowledged_at"].isoformat()
-        if order["acknowledged_at"]
-        else None,
+        "id": str(order.id),
+        "number": order.number,
+        "order_date": order.order_date.isoformat(),
+        "original_total": order.original_total,
+        "version": order.current_version,
+        "acknowledged_at": _iso(order.acknowledged_at),
         # BAST (26), recorded from delivery.goods_handed_over.v1: no addendum after it.
-        "handed_over_at": order["handed_over_at"].isoformat() if order["handed_over_at"] else None,
+        "handed_over_at": _iso(order.handed_over_at),
         "versions": [
             {
-                "version": v["version"],
-                "lines": v["lines"],
-                "shipping_cost": v["shipping_cost"],
-                "total": v["total"],
-                "delivery_deadline": v["delivery_deadline"].isoformat(),
-                "signatory": v["signatory"],
-                "terms": v["terms"],
-                "reason": v["reason"],
-                "document_id": str(v["document_id"]),
-                "created_at": v["created_at"].isoformat(),
+                "version": v.version,
+                "lines": lines_to_json(v.terms.lines),
+                "shipping_cost": v.terms.shipping_cost,
+                "total": v.terms.total,
+                "delivery_deadline": v.terms.delivery_deadline.isoformat(),
+                "signatory": v.terms.signatory,
+                "terms": v.terms.terms,
+                "reason": v.reason,
+                "document_id": str(v.document_id),
+                "created_at": v.created_at.isoformat(),
             }
-            for v in versions
+            for v in order.versions
         ],
     }
 
 
-async def _email(session: AsyncSession, package: Package) -> dict[str, Any] | None:
-    email = await load_email(session, package.id)
+def _email(email: VendorEmail | None) -> dict[str, Any] | None:
     if email is None:
         return None
     return {
-        "status": email["status"],
-        "recipient": email["recipient"],
-        "attempts": email["attempts"],
-        "last_error": email["last_error"],
-        "message_id": email["message_id"],
-        "sent_at": email["sent_at"].isoformat() if email["sent_at"] else None,
+        "status": email.status,
+        "recipient": email.recipient,
+        "attempts": email.attempts,
+        "last_error": email.last_error,
+        "message_id": email.message_id,
+        "sent_at": _iso(email.sent_at),
     }
 
 
-async def package_detail(session: AsyncSession, package: Package, principal: Principal) -> dict:
+async def package_detail(
+    uow: OrderingUnitOfWork, package: Package, principal: Principal
+) -> dict[str, Any]:
     """The full view of one package for the caller."""
     view = package_summary(package, principal)
-    view["negotiation"] = [_round(r) for r in await repository.round_rows(session, package.id)]
-    view["purchase_order"] = await _order(session, package)
-    view["vendor_email"] = await _email(session, package)
+    view["negotiation"] = [_round(r) for r in package.rounds]
+    view["purchase_order"] = _order(package.order)
+    view["vendor_email"] = _email(await uow.vendor_emails.of_package(package.id))
     return view
 
 
-async def get_package(session: AsyncSession, request: Request) -> dict:
-    return await package_detail(session, await load_visible(session, request), request.principal)
+async def get_package(
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork], principal: Principal, package_id: UUID
+) -> dict[str, Any]:
+    async with unit_of_work(Caller(principal)) as uow:
+        package = await uow.packages.get(package_id)
+        if package is None or not package.visible_to(principal):
+            raise NotFound(f"package {package_id} not found")
+        return await package_detail(uow, package, principal)
 
 
 def cursor_position(cursor: list[Any]) -> tuple[datetime, UUID]:
     """(created_at, id) from a cursor this service gave out; anything else -- wrong length,
     non-strings, a date without offset, not a UUID -- is a 422 naming ``cursor``."""
-    invalid = Invalid("the cursor is not one this service gave out", field="cursor")
+    invalid = RuleViolation.one("cursor", "the cursor is not one this service gave out")
     if len(cursor) != 2 or not all(isinstance(value, str) for value in cursor):
         raise invalid
     try:
@@ -136,18 +143,17 @@ def cursor_position(cursor: list[Any]) -> tuple[datetime, UUID]:
 
 
 async def list_visible_packages(
-    session: AsyncSession, principal: Principal, state: str | None, page: PageParams
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork],
+    principal: Principal,
+    state: str | None,
+    page: PageParams,
 ) -> dict[str, Any]:
     """A page of the packages the caller may see, with the cursor of the next page."""
     after = None if page.cursor is None else cursor_position(page.cursor)
-    found = await repository.list_packages(
-        session, principal, state=state, limit=page.limit + 1, after=after
-    )
-    items, more = found[: page.limit], len(found) > page.limit
-    cursor = None
-    if more:
-        last = items[-1]
-        cursor = encode_cursor(
-            (await repository.created_at_of(session, last.id)).isoformat(), last.id
+    async with unit_of_work(Caller(principal)) as uow:
+        found = await uow.packages.list_visible(
+            principal, state=state, limit=page.limit + 1, after=after
         )
+    items, more = found[: page.limit], len(found) > page.limit
+    cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id) if more else None
     return {"items": [package_summary(p, principal) for p in items], "next_cursor": cursor}

@@ -7,9 +7,10 @@ Rp0. A vendor's counter-prices may not exceed the prices that stood before the r
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from ordering.domain.errors import RuleBroken
+from epurchasing_shared.kernel.errors import RuleViolation
 from ordering.domain.pricing import Line
 
 MIN_UNIT_PRICE = 1
@@ -37,10 +38,18 @@ class RoundStatus(StrEnum):
 
 @dataclass(frozen=True)
 class NegotiationRound:
+    """One round: the official's proposal and, once answered, the vendor's answer."""
+
     number: int
     proposal: PriceSet
     status: RoundStatus
     counter: PriceSet | None = None
+    proposed_by: str = ""
+    proposed_at: datetime | None = None
+    note: str | None = None
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+    answer_reason: str | None = None
 
 
 def standing_prices(offered: PriceSet, rounds: Sequence[NegotiationRound]) -> PriceSet:
@@ -52,36 +61,40 @@ def _check_covers_lines(lines: Sequence[Line], prices: PriceSet, field: str) -> 
     expected = {line.line_no for line in lines}
     given = set(prices.prices)
     if unknown := sorted(given - expected):
-        raise RuleBroken(f"the package has no line(s) {unknown}", field)
+        raise RuleViolation.one(field, f"the package has no line(s) {unknown}")
     if missing := sorted(expected - given):
-        raise RuleBroken(f"a price is needed for every line; missing line(s) {missing}", field)
+        raise RuleViolation.one(
+            field, f"a price is needed for every line; missing line(s) {missing}"
+        )
 
 
 def _check_floors(prices: PriceSet, field: str) -> None:
     for line_no, price in sorted(prices.prices.items()):
         if price < MIN_UNIT_PRICE:
-            raise RuleBroken(
-                f"line {line_no}: unit price Rp{price} is below the minimum of Rp{MIN_UNIT_PRICE}",
+            raise RuleViolation.one(
                 field,
+                f"line {line_no}: unit price Rp{price} is below the minimum of Rp{MIN_UNIT_PRICE}",
             )
     if prices.shipping_cost < MIN_SHIPPING:
-        raise RuleBroken(f"shipping cost Rp{prices.shipping_cost} is below Rp0", "shipping_cost")
+        raise RuleViolation.one(
+            "shipping_cost", f"shipping cost Rp{prices.shipping_cost} is below Rp0"
+        )
 
 
 def _check_not_above(prices: PriceSet, ceiling: PriceSet, field: str, what: str) -> None:
     for line_no, price in sorted(prices.prices.items()):
         limit = ceiling.prices[line_no]
         if price > limit:
-            raise RuleBroken(
+            raise RuleViolation.one(
+                field,
                 f"line {line_no}: {what} unit price Rp{price} is above the previous price "
                 f"Rp{limit}; prices may only go down",
-                field,
             )
     if prices.shipping_cost > ceiling.shipping_cost:
-        raise RuleBroken(
+        raise RuleViolation.one(
+            "shipping_cost",
             f"{what} shipping cost Rp{prices.shipping_cost} is above the previous shipping cost "
             f"Rp{ceiling.shipping_cost}; prices may only go down",
-            "shipping_cost",
         )
 
 
@@ -103,5 +116,7 @@ def check_counter(lines: Sequence[Line], before_round: PriceSet, counter: PriceS
 def counter_to_accept(rounds: Sequence[NegotiationRound]) -> PriceSet:
     """The vendor's last counter-prices, which the official may accept."""
     if not rounds or rounds[-1].status != RoundStatus.REJECTED or rounds[-1].counter is None:
-        raise RuleBroken("the vendor's last rejection carries no counter-prices to accept")
+        raise RuleViolation.one(
+            "counter_prices", "the vendor's last rejection carries no counter-prices to accept"
+        )
     return rounds[-1].counter

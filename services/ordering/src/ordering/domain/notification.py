@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
 from ordering.domain.pricing import Line, total
 
@@ -48,3 +49,22 @@ def vendor_email(summary: PackageSummary, link: str) -> tuple[str, str]:
         f"Tautan / link: {link}\n"
     )
     return subject, body
+
+
+@dataclass
+class VendorEmail:
+    """The package's e-mail to its vendor in the mail outbox (one per package)."""
+
+    package_id: UUID
+    procurement_id: UUID
+    message_id: str
+    causation_id: str | None
+    recipient: str | None
+    subject: str
+    body: str
+    next_attempt_at: datetime
+    created_at: datetime
+    status: str = "pending"  # pending, sent, failed
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: datetime | None = None

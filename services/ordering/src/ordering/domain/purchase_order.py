@@ -2,9 +2,10 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
-from ordering.domain.errors import RuleBroken
+from epurchasing_shared.kernel.errors import RuleViolation
 from ordering.domain.pricing import Line, total, with_quantities
 
 ORDER_NUMBER_FIELDS = frozenset({"work_unit", "year", "seq"})
@@ -36,6 +37,44 @@ class OrderTerms:
 
 
 @dataclass(frozen=True)
+class OrderVersion:
+    """One signed version: the order (1) or an addendum (2, 3, ...), with its document."""
+
+    version: int
+    terms: OrderTerms
+    document_id: UUID
+    created_by: str
+    created_at: datetime
+    reason: str | None = None
+
+
+@dataclass
+class PurchaseOrder:
+    """The *Surat Pesanan* of a package: its number and every version, the last one current."""
+
+    id: UUID
+    number: str
+    work_unit: str
+    year: int
+    seq: int
+    order_date: date
+    original_total: int
+    versions: list[OrderVersion]
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    handed_over_at: datetime | None = None  # BAST (26): no addendum after it
+    bast_document_id: UUID | None = None
+
+    @property
+    def current_version(self) -> int:
+        return self.versions[-1].version
+
+    @property
+    def terms(self) -> OrderTerms:
+        return self.versions[-1].terms
+
+
+@dataclass(frozen=True)
 class AddendumChange:
     """What an addendum changes; ``None`` keeps the current value."""
 
@@ -49,10 +88,10 @@ class AddendumChange:
 def _check_quantities(lines: Sequence[Line], quantities: Mapping[int, int]) -> None:
     known = {line.line_no for line in lines}
     if unknown := sorted(set(quantities) - known):
-        raise RuleBroken(f"the order has no line(s) {unknown}", "quantities")
+        raise RuleViolation.one("quantities", f"the order has no line(s) {unknown}")
     for line_no, quantity in sorted(quantities.items()):
         if quantity < 1:
-            raise RuleBroken(f"line {line_no}: quantity {quantity} is below 1", "quantities")
+            raise RuleViolation.one("quantities", f"line {line_no}: quantity {quantity} is below 1")
 
 
 def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
@@ -60,7 +99,7 @@ def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
     quantities = change.quantities or {}
     _check_quantities(current.lines, quantities)
     if change.shipping_cost is not None and change.shipping_cost < 0:
-        raise RuleBroken("shipping cost may not be negative", "shipping_cost")
+        raise RuleViolation.one("shipping_cost", "shipping cost may not be negative")
     amended = OrderTerms(
         lines=tuple(with_quantities(current.lines, quantities)),
         shipping_cost=current.shipping_cost
@@ -71,7 +110,7 @@ def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
         terms=change.terms or current.terms,
     )
     if amended == current:
-        raise RuleBroken("the addendum changes nothing")
+        raise RuleViolation.one("body", "the addendum changes nothing")
     return amended
 
 
@@ -81,12 +120,12 @@ def check_addendum_value(
     """New total ≤ pagu, and the value added over the ORIGINAL order total ≤ the allowed
     percentage (Perpres 16/2018 art. 54(2): 10 %), in integer arithmetic."""
     if new_total > pagu:
-        raise RuleBroken(f"the new total Rp{new_total} is above the pagu Rp{pagu}", "total")
+        raise RuleViolation.one("total", f"the new total Rp{new_total} is above the pagu Rp{pagu}")
     added = new_total - original_total
     if added * 100 > original_total * max_increase_percent:
         limit = original_total * max_increase_percent // 100
-        raise RuleBroken(
+        raise RuleViolation.one(
+            "total",
             f"the addendum adds Rp{added} to the original total Rp{original_total}; "
             f"at most {max_increase_percent} % (Rp{limit}) may be added",
-            "total",
         )

@@ -1,12 +1,12 @@
-"""The package's state machine as data: action -> from states, to state, SOP step, actor role.
+"""The package's state machine, as one table: action, from states, to state, SOP step, role.
 
-The API derives ``allowed_actions`` (GET responses, 409 bodies) from this one table.
+``allowed_actions`` (GET responses, 409 bodies) and the SOP step of every history entry and
+event come from this table (:data:`PACKAGE`), never from a literal elsewhere.
 """
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from ordering.domain.errors import ActionNotAllowed, WrongActor
+from epurchasing_shared.kernel.states import SYSTEM, StateMachine, transition
 
 
 class PackageState(StrEnum):
@@ -25,73 +25,40 @@ class PackageState(StrEnum):
     CLOSED = "closed"  # 27: delivery completed the package
 
 
-class Actor(StrEnum):
-    """The SOP actor of a transition (token role names)."""
-
-    OFFICIAL = "procurement_official"
-    VENDOR = "vendor"
-    PPK = "ppk"
-    # The service itself, applying another service's event (no token has this role, so
-    # these transitions never appear in a caller's allowed_actions).
-    SYSTEM = "system"
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    from_states: frozenset[PackageState]
-    to_state: PackageState | None  # None: the state does not change (an addendum)
-    sop_step: str
-    actor: Actor
-
-
 S = PackageState
-NEGOTIABLE = frozenset({S.PROCESSING, S.NEGOTIATION_REJECTED})
-ORDER_LIVE = frozenset({S.ORDER_ISSUED, S.ORDER_ACKNOWLEDGED})
+OFFICIAL, VENDOR, PPK = "procurement_official", "vendor", "ppk"
+NEGOTIABLE = {S.PROCESSING, S.NEGOTIATION_REJECTED}
+ORDER_LIVE = {S.ORDER_ISSUED, S.ORDER_ACKNOWLEDGED}
+NEVER: set[str] = set()  # rows only recorded in history, never taken from a state
 
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition("process", frozenset({S.RECEIVED}), S.PROCESSING, "14", Actor.OFFICIAL),
-        Transition("propose", NEGOTIABLE, S.NEGOTIATING, "17", Actor.OFFICIAL),
-        Transition("accept_proposal", frozenset({S.NEGOTIATING}), S.AGREED, "17a", Actor.VENDOR),
-        Transition(
-            "reject_proposal",
-            frozenset({S.NEGOTIATING}),
-            S.NEGOTIATION_REJECTED,
-            "17b",
-            Actor.VENDOR,
-        ),
-        Transition(
-            "accept_counter", frozenset({S.NEGOTIATION_REJECTED}), S.AGREED, "17a", Actor.OFFICIAL
-        ),
-        Transition("cancel", NEGOTIABLE | {S.NEGOTIATING}, S.CANCELLED, "17", Actor.OFFICIAL),
+PACKAGE = StateMachine(
+    "package",
+    [
+        # The package arrives from competition (13); the vendor's e-mail (15) is sent or fails
+        # without moving the package. SYSTEM: the service itself, never a caller's role.
+        transition("receive_package", NEVER, S.RECEIVED, "13", SYSTEM),
+        transition("vendor_email_sent", NEVER, None, "15", SYSTEM),
+        transition("vendor_email_failed", NEVER, None, "15", SYSTEM),
+        transition("process", {S.RECEIVED}, S.PROCESSING, "14", OFFICIAL),
+        transition("propose", NEGOTIABLE, S.NEGOTIATING, "17", OFFICIAL),
+        transition("accept_proposal", {S.NEGOTIATING}, S.AGREED, "17a", VENDOR),
+        transition("reject_proposal", {S.NEGOTIATING}, S.NEGOTIATION_REJECTED, "17b", VENDOR),
+        transition("accept_counter", {S.NEGOTIATION_REJECTED}, S.AGREED, "17a", OFFICIAL),
+        transition("cancel", NEGOTIABLE | {S.NEGOTIATING}, S.CANCELLED, "17", OFFICIAL),
         # Without negotiation the vendor may approve the offered prices directly.
-        Transition(
-            "approve", frozenset({S.PROCESSING, S.AGREED}), S.VENDOR_APPROVED, "18", Actor.VENDOR
-        ),
-        Transition(
-            "send_to_ppk", frozenset({S.VENDOR_APPROVED}), S.AWAITING_PPK, "19", Actor.OFFICIAL
-        ),
-        Transition("ppk_approve", frozenset({S.AWAITING_PPK}), S.PPK_APPROVED, "20a", Actor.PPK),
-        Transition("ppk_reject", frozenset({S.AWAITING_PPK}), S.CANCELLED, "20b", Actor.PPK),
-        Transition(
-            "issue_purchase_order", frozenset({S.PPK_APPROVED}), S.ORDER_ISSUED, "21", Actor.PPK
-        ),
-        Transition(
-            "acknowledge_order",
-            frozenset({S.ORDER_ISSUED}),
-            S.ORDER_ACKNOWLEDGED,
-            "22",
-            Actor.VENDOR,
-        ),
-        Transition("amend_order", ORDER_LIVE, None, "24a", Actor.PPK),
+        transition("approve", {S.PROCESSING, S.AGREED}, S.VENDOR_APPROVED, "18", VENDOR),
+        transition("send_to_ppk", {S.VENDOR_APPROVED}, S.AWAITING_PPK, "19", OFFICIAL),
+        transition("ppk_approve", {S.AWAITING_PPK}, S.PPK_APPROVED, "20a", PPK),
+        transition("ppk_reject", {S.AWAITING_PPK}, S.CANCELLED, "20b", PPK),
+        transition("issue_purchase_order", {S.PPK_APPROVED}, S.ORDER_ISSUED, "21", PPK),
+        transition("acknowledge_order", {S.ORDER_ISSUED}, S.ORDER_ACKNOWLEDGED, "22", VENDOR),
+        transition("amend_order", ORDER_LIVE, None, "24a", PPK),
         # delivery.goods_handed_over.v1: the BAST ends the time for addenda (24a).
-        Transition("record_handover", ORDER_LIVE, S.HANDED_OVER, "26", Actor.SYSTEM),
+        transition("record_handover", ORDER_LIVE, S.HANDED_OVER, "26", SYSTEM),
         # delivery.package_completed.v1: a completion implies the handover happened.
-        Transition("close", ORDER_LIVE | {S.HANDED_OVER}, S.CLOSED, "27", Actor.SYSTEM),
-    )
-}
+        transition("close", ORDER_LIVE | {S.HANDED_OVER}, S.CLOSED, "27", SYSTEM),
+    ],
+)
 
 # States in which a delivery fact has already been applied: its redelivery changes nothing.
 ALREADY_APPLIED: dict[str, frozenset[PackageState]] = {
@@ -100,34 +67,6 @@ ALREADY_APPLIED: dict[str, frozenset[PackageState]] = {
 }
 
 
-def allowed_actions(state: PackageState, role: str | None = None) -> list[str]:
+def allowed_actions(state: str, role: str | None = None) -> list[str]:
     """Actions possible in ``state``; only those of ``role`` when it is given."""
-    return sorted(
-        t.action
-        for t in TRANSITIONS.values()
-        if state in t.from_states and (role is None or t.actor == role)
-    )
-
-
-def check_transition(state: PackageState, action: str, role: str) -> Transition:
-    """The transition of ``action`` from ``state`` by ``role``, or a domain error."""
-    transition = TRANSITIONS[action]
-    if transition.actor != role:
-        raise WrongActor(action, role, transition.actor.value)
-    if state not in transition.from_states:
-        raise ActionNotAllowed(action, state.value, allowed_actions(state, role))
-    return transition
-
-
-def next_state(state: PackageState, transition: Transition) -> PackageState:
-    """Where the package goes; an action without a ``to_state`` keeps the state."""
-    return transition.to_state or state
-
-
-def follow_delivery(state: PackageState, action: str) -> Transition | None:
-    """The transition a delivery event asks for (``record_handover`` or ``close``); None when
-    the package is already there (a redelivered or replayed event); ActionNotAllowed when the
-    package cannot have reached that point (e.g. it was cancelled)."""
-    if state in ALREADY_APPLIED[action]:
-        return None
-    return check_transition(state, action, Actor.SYSTEM)
+    return PACKAGE.allowed_actions(state, role)

@@ -1,0 +1,63 @@
+"""What the use cases need from storage: the fulfilments' repository, in the unit of work.
+
+The SQL implementation is in ``adapters/``, the in-memory one in the unit tests' fakes.
+Read methods return rows as mappings of the fulfilment's columns (the read model).
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from delivery.domain.fulfilment import Fulfilment
+from delivery.domain.shipping import ShippingEntry
+from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
+from epurchasing_shared.principal import Principal
+
+Row = Mapping[str, Any]
+
+
+class FulfilmentRepository(Protocol):
+    async def get_for_update(self, procurement_id: UUID) -> Fulfilment | None:
+        """The fulfilment, locked until the end of the unit of work (changes are serialised)."""
+
+    async def add(self, fulfilment: Fulfilment) -> None: ...
+
+    async def save(self, fulfilment: Fulfilment) -> None: ...
+
+    async def add_shipment_entry(
+        self, procurement_id: UUID, entry_no: int, entry: ShippingEntry, **record: Any
+    ) -> None:
+        """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
+
+    async def add_payment(self, **values: Any) -> None:
+        """Append one payment row (the columns of the ``payments`` table)."""
+
+    async def add_receipt_of_goods(self, **values: Any) -> None:
+        """Keep the BAP or BAST row (the columns of the ``receipts_of_goods`` table)."""
+
+    async def find_visible(self, principal: Principal, procurement_id: UUID) -> Row | None:
+        """The fulfilment's row if the caller may see it (their work unit's, their vendor's,
+        or any for auditors and admins)."""
+
+    async def list_visible(
+        self,
+        principal: Principal,
+        *,
+        state: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
+    ) -> list[Row]:
+        """One page of the rows the caller may see, by (created_at, procurement_id)."""
+
+    async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
+        """The ``shipments``, ``payments`` and ``receipts`` (BAP/BAST) rows, in order."""
+
+
+class DeliveryUnitOfWork(UnitOfWork):
+    """The unit of work of delivery's use cases: the kernel's, with the fulfilments."""
+
+    fulfilments: FulfilmentRepository
+
+
+UnitOfWorkFactory = Callable[[Caller], DeliveryUnitOfWork]

@@ -1,0 +1,104 @@
+"""What every actor's step on a fulfilment shares: loading the caller's fulfilment, writing
+the history entry and the event of its change, keeping documents, and the answer."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+from uuid import UUID
+
+from delivery.application.ports import DeliveryUnitOfWork
+from delivery.application.views import fulfilment_detail
+from delivery.domain.fulfilment import Fulfilment
+from epurchasing_shared.contracts.delivery import DocumentReference
+from epurchasing_shared.contracts.envelope import EventPayload
+from epurchasing_shared.documents import DocumentRef, Upload
+from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.unit_of_work import Outcome
+from epurchasing_shared.principal import Principal
+
+AGGREGATE = "fulfilment"
+
+
+def principal_of(uow: DeliveryUnitOfWork) -> Principal:
+    assert uow.caller.principal is not None, "an actor's step has a caller"
+    return uow.caller.principal
+
+
+def callers_fulfilment(
+    procurement_id: UUID,
+) -> Callable[[DeliveryUnitOfWork], Awaitable[Fulfilment]]:
+    """``load`` for :func:`perform`: the fulfilment, locked, if the caller is a party to it
+    (its vendor, or a PPK of its work unit); NotFound otherwise, never revealing others'."""
+
+    async def load(uow: DeliveryUnitOfWork) -> Fulfilment:
+        found = await uow.fulfilments.get_for_update(procurement_id)
+        if found is None or not found.is_party(principal_of(uow)):
+            raise NotFound(f"fulfilment {procurement_id} not found")
+        return found
+
+    return load
+
+
+async def note(
+    uow: DeliveryUnitOfWork,
+    fulfilment: Fulfilment,
+    change: Change,
+    *,
+    reason: str | None = None,
+    documents: Sequence[DocumentRef] = (),
+) -> None:
+    """The history entry of one change (its SOP step comes from the table)."""
+    await uow.history(
+        change,
+        procurement_id=fulfilment.procurement_id,
+        aggregate=AGGREGATE,
+        aggregate_id=fulfilment.procurement_id,
+        reason=reason,
+        documents=documents,
+    )
+
+
+async def publish(
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, change: Change, payload: EventPayload
+) -> None:
+    """The outgoing event of one change, in the outbox of the same transaction."""
+    await uow.record(payload, procurement_id=fulfilment.procurement_id, sop_step=change.sop_step)
+
+
+async def keep_document(
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, upload: Upload, kind: str
+) -> DocumentRef:
+    """Keep an uploaded document of this fulfilment (file and row, same transaction)."""
+    return await uow.save_document(
+        upload,
+        kind=kind,
+        owner_kind=AGGREGATE,
+        owner_id=fulfilment.procurement_id,
+        procurement_id=fulfilment.procurement_id,
+    )
+
+
+def reference(ref: DocumentRef) -> DocumentReference:
+    """The event's view of a stored document (no uploader: that is in the history)."""
+    return DocumentReference(
+        id=ref.id,
+        kind=ref.kind,
+        filename=ref.filename,
+        media_type=ref.media_type,
+        size=ref.size,
+        sha256=ref.sha256,
+    )
+
+
+def facts(**values: Any) -> str:
+    """A short reason text from facts, e.g. ``amount=500000, paid_so_far=500000``."""
+    return ", ".join(f"{k}={v}" for k, v in values.items() if v is not None)
+
+
+async def answer(
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, *, created: bool = False
+) -> Outcome:
+    """Save the fulfilment and answer with its detail as the caller sees it."""
+    await uow.fulfilments.save(fulfilment)
+    detail = await fulfilment_detail(uow, principal_of(uow), fulfilment.procurement_id)
+    return Outcome(detail.model_dump(mode="json"), created=created)

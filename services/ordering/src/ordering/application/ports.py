@@ -1,0 +1,98 @@
+"""What the use cases need from the outside, as interfaces: the repositories of the unit of
+work (SQL in ``adapters/``, in memory in the tests), the mailer, and settings as values."""
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Protocol
+from uuid import UUID
+
+from epurchasing_shared.kernel.unit_of_work import UnitOfWork
+from epurchasing_shared.principal import Principal
+from ordering.domain.notification import VendorEmail
+from ordering.domain.package import Package
+
+
+class Packages(Protocol):
+    async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
+        """The whole aggregate (rounds and order included); ``for_update`` locks it."""
+
+    async def add_if_new(self, package: Package) -> bool:
+        """Keep a received package unless one with its id exists; True when kept."""
+
+    async def save(self, package: Package) -> None:
+        """Write the aggregate back: the package, its rounds, its order and versions."""
+
+    async def list_visible(
+        self,
+        principal: Principal,
+        *,
+        state: str | None,
+        limit: int,
+        after: tuple[datetime, UUID] | None,
+    ) -> list[Package]:
+        """A page of the packages ``principal`` may see, oldest first, after the cursor
+        (created_at, id); summaries: rounds and order are not loaded."""
+
+
+class OrderNumbers(Protocol):
+    async def next_seq(self, work_unit: str, year: int) -> int:
+        """The next order sequence number of (work unit, year), distinct under concurrency."""
+
+
+class VendorEmails(Protocol):
+    async def queue(self, email: VendorEmail) -> bool:
+        """Queue the package's e-mail; False when the package already has one."""
+
+    async def claim_due(self, now: datetime) -> VendorEmail | None:
+        """One pending e-mail due now, locked so no other sender takes it."""
+
+    async def save(self, email: VendorEmail) -> None: ...
+
+    async def of_package(self, package_id: UUID) -> VendorEmail | None: ...
+
+
+class OrderingUnitOfWork(UnitOfWork):
+    """The ordering service's unit of work: the kernel's, with its repositories."""
+
+    packages: Packages
+    order_numbers: OrderNumbers
+    vendor_emails: VendorEmails
+
+
+@dataclass(frozen=True)
+class OrderingRules:
+    """The settings the use cases apply, as plain values (built in the composition root)."""
+
+    order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
+    addendum_max_increase_percent: int = 10
+    zone: tzinfo | None = None  # where the order date is read (``settings.zone``)
+    public_base_url: str = "http://localhost"
+    mail_sender: str = "e-purchasing <no-reply@epurchasing.example>"
+
+
+@dataclass(frozen=True)
+class MailPolicy:
+    """How the vendor's e-mail is retried (step 15)."""
+
+    max_attempts: int = 8
+    backoff_seconds: float = 30.0
+    backoff_max_seconds: float = 3600.0
+    poll_seconds: float = 2.0
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    recipient: str
+    subject: str
+    body: str
+    message_id: str
+    date: datetime
+
+
+class MailDeliveryError(Exception):
+    """The SMTP server was unreachable, timed out, or refused the message or recipient."""
+
+
+class Mailer(Protocol):
+    async def send(self, mail: OutgoingMail) -> str:
+        """Send ``mail``; raises :class:`MailDeliveryError`."""

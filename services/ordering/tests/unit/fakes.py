@@ -1,0 +1,162 @@
+"""The ordering unit of work in memory: repositories on the MemoryStore's tables, keeping
+COPIES of aggregates so a rolled-back change never leaks."""
+
+import copy
+from datetime import date, datetime
+from uuid import UUID, uuid4
+
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
+from epurchasing_shared.contracts.competition import PackageGenerated
+from epurchasing_shared.kernel.actions import ActionRequest
+from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.principal import Principal, Role
+from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
+from ordering.application.ports import OrderingRules, OrderingUnitOfWork
+from ordering.domain.notification import VendorEmail
+from ordering.domain.package import Package
+
+WORK_UNIT = "dinkes"
+VENDOR_ID = UUID("0b5d2c7e-3f0e-4c1a-9d55-1f1f8a1c2b3d")
+RULES = OrderingRules(public_base_url="https://e.example", mail_sender="x <no-reply@e.example>")
+
+
+class MemoryPackages:
+    def __init__(self, rows: dict) -> None:
+        self.rows = rows
+
+    async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
+        return copy.deepcopy(self.rows.get(package_id))
+
+    async def add_if_new(self, package: Package) -> bool:
+        if package.id in self.rows:
+            return False
+        self.rows[package.id] = copy.deepcopy(package)
+        return True
+
+    async def save(self, package: Package) -> None:
+        self.rows[package.id] = copy.deepcopy(package)
+
+    async def list_visible(self, principal, *, state, limit, after) -> list[Package]:
+        found = sorted(
+            (p for p in self.rows.values() if p.visible_to(principal)),
+            key=lambda p: (p.created_at, p.id),
+        )
+        found = [p for p in found if state is None or p.state == state]
+        if after:
+            found = [p for p in found if (p.created_at, p.id) > after]
+        return copy.deepcopy(found[:limit])
+
+
+class MemoryOrderNumbers:
+    def __init__(self, rows: dict) -> None:
+        self.rows = rows
+
+    async def next_seq(self, work_unit: str, year: int) -> int:
+        self.rows[(work_unit, year)] = self.rows.get((work_unit, year), 0) + 1
+        return self.rows[(work_unit, year)]
+
+
+class MemoryVendorEmails:
+    def __init__(self, rows: dict) -> None:
+        self.rows = rows
+
+    async def queue(self, email: VendorEmail) -> bool:
+        if email.package_id in self.rows:
+            return False
+        self.rows[email.package_id] = copy.deepcopy(email)
+        return True
+
+    async def claim_due(self, now: datetime) -> VendorEmail | None:
+        due = [e for e in self.rows.values() if e.status == "pending" and e.next_attempt_at <= now]
+        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
+
+    async def save(self, email: VendorEmail) -> None:
+        self.rows[email.package_id] = copy.deepcopy(email)
+
+    async def of_package(self, package_id: UUID) -> VendorEmail | None:
+        return copy.deepcopy(self.rows.get(package_id))
+
+
+class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):
+    def _open(self) -> None:
+        self.packages = MemoryPackages(self.store.table("packages"))
+        self.order_numbers = MemoryOrderNumbers(self.store.table("order_number_counters"))
+        self.vendor_emails = MemoryVendorEmails(self.store.table("vendor_emails"))
+
+
+class World:
+    """One in-memory "database" and the callers who act on it."""
+
+    def __init__(self) -> None:
+        self.store = MemoryStore()
+        self.clock = FixedClock()
+
+    def unit_of_work(self, caller: Caller) -> MemoryOrderingUnitOfWork:
+        return MemoryOrderingUnitOfWork(
+            self.store, service="ordering", clock=self.clock, caller=caller
+        )
+
+    def package(self, package_id: UUID) -> Package:
+        return self.store.table("packages")[package_id]
+
+    def put(self, package: Package) -> None:
+        self.store.table("packages")[package.id] = copy.deepcopy(package)
+
+
+def principal(role: Role, **kw) -> Principal:
+    defaults = {
+        Role.PROCUREMENT_OFFICIAL: dict(sub="official-1", work_unit=WORK_UNIT),
+        Role.PPK: dict(sub="ppk-1", work_unit=WORK_UNIT),
+        Role.VENDOR: dict(sub="vendor-user", vendor_id=VENDOR_ID),
+    }.get(role, dict(sub=f"{role.value}-1"))
+    return Principal(role=role, name=role.value, **(defaults | kw))
+
+
+def asking(role: Role, if_match: int | None = None, **kw) -> ActionRequest:
+    return ActionRequest(Caller(principal(role, **kw), "request-1"), if_match=if_match)
+
+
+OFFICIAL, VENDOR, PPK = Role.PROCUREMENT_OFFICIAL, Role.VENDOR, Role.PPK
+
+
+def generated(package_id: UUID | None = None, lines: bool = True) -> PackageGenerated:
+    """competition.package_generated.v1 of two lines: 10 laptops and 2 printers."""
+    order_lines = [
+        OrderLine(
+            line_no=1,
+            description="Laptop",
+            quantity=10,
+            unit="unit",
+            unit_price=10_000_000,
+            line_total=100_000_000,
+        ),
+        OrderLine(
+            line_no=2,
+            description="Printer",
+            quantity=2,
+            unit="unit",
+            unit_price=3_000_000,
+            line_total=6_000_000,
+        ),
+    ]
+    return PackageGenerated(
+        package_id=package_id or uuid4(),
+        purchase_request_id=uuid4(),
+        competition_id=uuid4(),
+        offer_id=uuid4(),
+        title="Pengadaan laptop",
+        rup_code="RUP-1",
+        fiscal_year=2026,
+        work_unit=WORK_UNIT,
+        ppk=Party(id="ppk-1", name="Budi"),
+        official=Party(id="official-1", name="Sari"),
+        vendor=VendorRef(id=VENDOR_ID, name="PT Sumber", email="sales@sumber.example"),
+        lines=order_lines if lines else [],
+        shipping_cost=500_000,
+        subtotal=106_000_000,
+        total=106_500_000,
+        pagu=130_000_000,
+        delivery_address="Jl. Merdeka 1",
+        delivery_deadline=date(2026, 3, 1),
+    )
