@@ -1,23 +1,25 @@
-"""Composition root of the competition service: FastAPI app, consumers, outbox relay."""
+"""Composition root of the competition service: FastAPI app, consumers, outbox relay, the
+automatic evaluation; the SQL unit of work and the settings' rules are built here."""
 
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from competition.adapters import procurement_repository as repo
 from competition.adapters.tables import spine
+from competition.adapters.unit_of_work import SessionRepositories, rules_of, unit_of_work_factory
 from competition.api import catalogue, competitions, offers, purchase_requests, request_documents
-from competition.api.common import install_domain_errors
-from competition.application.auto_evaluation import auto_evaluation_tasks
-from competition.application.purchase_requests import may_see_request
-from competition.application.views import visible_history
-from competition.consumers import consumers
+from competition.application import queries
+from competition.application.auto_evaluation import run_auto_evaluation
+from competition.consumers import consumer_specs
 from competition.settings import CompetitionSettings
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock, SystemClock
 from epurchasing_shared.contracts import competition as contracts
-from epurchasing_shared.service import ServiceDefinition, create_service_app
+from epurchasing_shared.messaging.consumer import ConsumerSpec
+from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
 
 PUBLISHES = (
     contracts.PurchaseRequestSubmitted,
@@ -36,8 +38,23 @@ async def can_see_procurement(
     session: AsyncSession, principal: Principal, procurement_id: UUID
 ) -> bool:
     """The procurement is the purchase request: whoever may see the request sees its history."""
-    request = await repo.load_request(session, procurement_id)
-    return request is not None and may_see_request(principal, request)
+    repositories = SessionRepositories(session)
+    return await queries.can_see_procurement(repositories.requests, principal, procurement_id)
+
+
+def consumers(runtime: Runtime) -> Sequence[ConsumerSpec]:
+    return consumer_specs(unit_of_work_factory(runtime))
+
+
+def auto_evaluation_tasks(
+    runtime: Runtime,
+) -> Sequence[Callable[[], Coroutine[Any, Any, None]]]:
+    """The background task of ``ServiceDefinition.background`` (none when the setting is 0)."""
+    interval = float(getattr(runtime.settings, "auto_evaluate_seconds", 0))
+    if interval <= 0:
+        return ()
+    factory, rules = unit_of_work_factory(runtime), rules_of(runtime.settings)
+    return (lambda: run_auto_evaluation(factory, rules, interval),)
 
 
 def definition(clock: Clock | None = None) -> ServiceDefinition:
@@ -48,7 +65,14 @@ def definition(clock: Clock | None = None) -> ServiceDefinition:
         session: AsyncSession, principal: Principal, procurement_id: UUID
     ) -> set[UUID] | None:
         # Offers still sealed to the caller are left out of the procurement's history.
-        return await visible_history(session, principal, procurement_id, clock.now())
+        repositories = SessionRepositories(session)
+        return await queries.visible_history(
+            repositories.competitions,
+            repositories.catalogue,
+            principal,
+            procurement_id,
+            clock.now(),
+        )
 
     return ServiceDefinition(
         name="competition",
@@ -74,6 +98,4 @@ def definition(clock: Clock | None = None) -> ServiceDefinition:
 
 def create_app(settings: CompetitionSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings, clock = settings or CompetitionSettings(), clock or SystemClock()
-    app = create_service_app(definition(clock), settings, spine, clock)
-    install_domain_errors(app)
-    return app
+    return create_service_app(definition(clock), settings, spine, clock)

@@ -4,6 +4,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+from competition.adapters.unit_of_work import rules_of, unit_of_work_factory
 from competition.app import create_app
 from competition.application.auto_evaluation import evaluate_due_competitions
 from epurchasing_shared.clock import FixedClock
@@ -102,7 +103,8 @@ async def test_replicas_and_the_official_at_once_evaluate_a_competition_once(
         buyers, won, _ = await open_two(client, clock, tokens)
         clock.advance(days=3)
         official = client.post(f"/competitions/{won['id']}/evaluate", headers=buyers.official)
-        replicas = [evaluate_due_competitions(runtime) for _ in range(3)]
+        uow, rules = unit_of_work_factory(runtime), rules_of(runtime.settings)
+        replicas = [evaluate_due_competitions(uow, rules) for _ in range(3)]
         response, *rounds = await asyncio.gather(official, *replicas)
 
         by_system = sum(won["id"] in {str(c) for c in done} for done in rounds)

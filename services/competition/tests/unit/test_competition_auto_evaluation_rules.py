@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 
 from competition.api.request_documents import digest_headers, etag_matches
-from competition.application.auto_evaluation import auto_evaluation_tasks
+from competition.app import auto_evaluation_tasks
 from competition.domain.competition import Competition, CompetitionItem, open_competition
 from competition.domain.errors import ActionNotAllowed, RoleNotAllowed
 from competition.settings import CompetitionSettings
@@ -37,8 +37,9 @@ class TestSystemEvaluation:
     def test_the_system_evaluates_once_the_deadline_has_passed(self):
         competition = opened()
         assert competition.allowed_actions("system", NOW + timedelta(days=1)) == ["evaluate"]
-        before = competition.move("evaluate", "system", NOW + timedelta(days=1), "evaluated:failed")
-        assert (before, competition.state) == ("open", "evaluated:failed")
+        change = competition.move("evaluate", "system", NOW + timedelta(days=1), "evaluated:failed")
+        assert (change.from_state, competition.state) == ("open", "evaluated:failed")
+        assert change.sop_step == "11"
 
     def test_the_system_may_not_evaluate_before_the_deadline(self):
         with pytest.raises(ActionNotAllowed) as refused:

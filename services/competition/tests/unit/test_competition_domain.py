@@ -52,7 +52,7 @@ class TestPurchaseRequestStateMachine:
         pr.submit(request, pr.Official("o", "Sari"))
         assert pr.accept(request).to_state == "accepted"
         pr.start_competition(request)
-        change = pr.reopen(request, "failed", "11")
+        change = pr.reopen(request, "failed")
         assert (change.from_state, change.to_state, request.state) == (
             "in_competition",
             "accepted",

@@ -4,7 +4,7 @@ import pytest
 
 from competition.domain import purchase_request as pr
 from competition.domain.errors import ActionNotAllowed, RoleNotAllowed
-from competition.domain.state_machine import SYSTEM
+from epurchasing_shared.kernel.states import SYSTEM
 
 from .factories import a_request
 

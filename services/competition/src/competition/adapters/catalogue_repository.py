@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from competition.adapters.tables import blacklist_entries, categories, offers, products, vendors
 from competition.domain.blacklist import BlacklistEntry
 from competition.domain.offers import CatalogueProduct, Offer, OfferLine, OfferTerms
+from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
 
 
 def product_from_row(row: Any) -> CatalogueProduct:
@@ -32,20 +33,21 @@ async def ensure_category(session: AsyncSession, code: str, now: datetime) -> No
     )
 
 
-async def vendor_by_email(session: AsyncSession, email: str) -> Any:
+async def vendor_by_email(session: AsyncSession, email: str) -> dict[str, Any] | None:
     query = select(vendors).where(func.lower(vendors.c.email) == email.lower())
-    return (await session.execute(query)).mappings().first()
+    row = (await session.execute(query)).mappings().first()
+    return dict(row) if row else None
 
 
-async def vendor_by_id(session: AsyncSession, vendor_id: UUID) -> Any:
-    return (
-        (await session.execute(select(vendors).where(vendors.c.id == vendor_id))).mappings().first()
-    )
+async def vendor_by_id(session: AsyncSession, vendor_id: UUID) -> dict[str, Any] | None:
+    query = select(vendors).where(vendors.c.id == vendor_id)
+    row = (await session.execute(query)).mappings().first()
+    return dict(row) if row else None
 
 
 async def vendors_by_ids(session: AsyncSession, ids: Iterable[UUID]) -> dict[UUID, Any]:
     rows = (await session.execute(select(vendors).where(vendors.c.id.in_(list(ids))))).mappings()
-    return {row["id"]: row for row in rows}
+    return {row["id"]: dict(row) for row in rows}
 
 
 async def add_vendor(session: AsyncSession, values: dict[str, Any]) -> None:
@@ -177,3 +179,114 @@ async def blacklist_of(
     for row in (await session.execute(query)).mappings():
         found[row["vendor_id"]].append(entry_from_row(row))
     return found
+
+
+class SqlCatalogue:
+    """Vendors, products, offers and the blacklist copy of one unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def vendor_by_email(self, email: str) -> dict[str, Any] | None:
+        return await vendor_by_email(self.session, email)
+
+    async def vendor_by_id(self, vendor_id: UUID) -> dict[str, Any] | None:
+        return await vendor_by_id(self.session, vendor_id)
+
+    async def vendors_by_ids(self, ids: Iterable[UUID]) -> dict[UUID, Any]:
+        return await vendors_by_ids(self.session, ids)
+
+    async def add_vendor(self, values: dict[str, Any]) -> None:
+        await add_vendor(self.session, values)
+
+    async def ensure_category(self, code: str, now: datetime) -> None:
+        await ensure_category(self.session, code, now)
+
+    async def add_product(self, values: dict[str, Any]) -> None:
+        await add_product(self.session, values)
+
+    async def products_by_ids(self, ids: Iterable[UUID]) -> dict[UUID, CatalogueProduct]:
+        return await products_by_ids(self.session, ids)
+
+    async def products_in_category(self, category: str) -> list[CatalogueProduct]:
+        return await products_in_category(self.session, category)
+
+    async def vendors_page(self, limit: int, after: UUID | None) -> list[dict[str, Any]]:
+        query = select(vendors).order_by(vendors.c.id).limit(limit)
+        if after is not None:
+            query = query.where(vendors.c.id > after)
+        return [dict(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def products_page(
+        self, category: str | None, limit: int, after: UUID | None
+    ) -> list[dict[str, Any]]:
+        query = select(products).order_by(products.c.id).limit(limit)
+        if category:
+            query = query.where(products.c.category == category)
+        if after is not None:
+            query = query.where(products.c.id > after)
+        return [dict(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def offer_of_vendor(
+        self, competition_id: UUID, vendor_id: UUID, for_update: bool = False
+    ) -> Offer | None:
+        return await offer_of_vendor(self.session, competition_id, vendor_id, for_update)
+
+    async def live_offers(self, competition_id: UUID) -> list[Offer]:
+        return await live_offers(self.session, competition_id)
+
+    async def count_live_offers(self, competition_id: UUID) -> int:
+        return await count_live_offers(self.session, competition_id)
+
+    async def offer_ids_of(self, competition_ids: Iterable[UUID]) -> set[UUID]:
+        return await offer_ids_of(self.session, competition_ids)
+
+    async def save_offer(self, offer: Offer, price: int, exists: bool) -> None:
+        await save_offer(self.session, offer, price, exists)
+
+    async def withdraw_offer(self, offer_id: UUID, at: datetime) -> None:
+        await withdraw_offer_row(self.session, offer_id, at)
+
+    async def blacklist_of(self, vendor_ids: Iterable[UUID]) -> dict[UUID, list[BlacklistEntry]]:
+        return await blacklist_of(self.session, vendor_ids)
+
+    async def record_blacklisting(self, entry: VendorBlacklisted) -> None:
+        """Keep the entry; fill in only a row a lift created first (idempotent by entry id)."""
+        values = {
+            "vendor_id": entry.vendor_id,
+            "vendor_name": entry.vendor_name,
+            "reason": entry.reason,
+            "decree_reference": entry.decree_reference,
+            "starts_on": entry.starts_on,
+            "ends_on": entry.ends_on,
+            "recorded_at": entry.recorded_at,
+        }
+        statement = pg_insert(blacklist_entries).values(entry_id=entry.entry_id, **values)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[blacklist_entries.c.entry_id],
+                set_=values,
+                where=blacklist_entries.c.starts_on.is_(None),
+            )
+        )
+
+    async def record_lift(self, lift: VendorBlacklistLifted) -> None:
+        """The entry stops barring the vendor from ``lifted_at`` on; the first lift counts."""
+        table = blacklist_entries
+        statement = pg_insert(table).values(
+            entry_id=lift.entry_id,
+            vendor_id=lift.vendor_id,
+            lifted_at=lift.lifted_at,
+            lift_reason=lift.reason,
+        )
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[table.c.entry_id],
+                set_={
+                    "lifted_at": func.coalesce(table.c.lifted_at, statement.excluded.lifted_at),
+                    "lift_reason": func.coalesce(
+                        table.c.lift_reason, statement.excluded.lift_reason
+                    ),
+                },
+            )
+        )

@@ -1,10 +1,11 @@
 """Loading and saving purchase requests and competitions (rows ↔ domain objects)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters.tables import competitions, purchase_requests, spine
@@ -198,3 +199,106 @@ async def save_competition(
     await session.execute(
         update(competitions).where(competitions.c.id == competition.id).values(**values)
     )
+
+
+class SqlPurchaseRequests:
+    """The purchase requests of one unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, request_id: UUID, for_update: bool = False) -> PurchaseRequest | None:
+        return await load_request(self.session, request_id, for_update)
+
+    async def add(self, request: PurchaseRequest, now: datetime) -> None:
+        await add_request(self.session, request, now)
+
+    async def save(self, request: PurchaseRequest, now: datetime) -> None:
+        await save_request(self.session, request, now)
+
+    async def page(
+        self,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        state: str | None = None,
+        buyer: tuple[str | None, str] | None = None,
+    ) -> list[tuple[PurchaseRequest, datetime]]:
+        """Oldest first after the cursor; ``buyer`` (work unit, official id) narrows to the
+        requests of the work unit or addressed to the official (None: all of them)."""
+        table = purchase_requests
+        query = select(table).order_by(table.c.created_at, table.c.id).limit(limit)
+        if buyer is not None:
+            query = query.where((table.c.work_unit == buyer[0]) | (table.c.official_id == buyer[1]))
+        if state:
+            query = query.where(table.c.state == state)
+        if after is not None:
+            query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
+        rows = (await self.session.execute(query)).mappings().all()
+        return [(request_from_row(row), row["created_at"]) for row in rows]
+
+
+class SqlCompetitions:
+    """The competitions of one unit of work's session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, competition_id: UUID, for_update: bool = False) -> Competition | None:
+        return await load_competition(self.session, competition_id, for_update)
+
+    async def add(self, competition: Competition, now: datetime) -> None:
+        await add_competition(self.session, competition, now)
+
+    async def save(
+        self,
+        competition: Competition,
+        now: datetime,
+        ranking: list[dict[str, Any]] | None = None,
+    ) -> None:
+        await save_competition(self.session, competition, now, ranking)
+
+    async def of_package(self, package_id: UUID) -> Competition | None:
+        return await competition_of_package(self.session, package_id)
+
+    async def of_request(self, request_id: UUID) -> list[Competition]:
+        return await competitions_of_request(self.session, request_id)
+
+    async def ranking(self, competition_id: UUID) -> list[dict[str, Any]]:
+        return await load_ranking(self.session, competition_id)
+
+    async def page(
+        self,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        work_unit: str | None = None,
+        vendor_id: UUID | None = None,
+    ) -> list[tuple[Competition, datetime]]:
+        """Newest first before the cursor, of a work unit or open to a vendor if named."""
+        table = competitions
+        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+        if work_unit is not None:
+            query = query.where(table.c.work_unit == work_unit)
+        if vendor_id is not None:
+            query = query.where(table.c.eligible_vendor_ids.contains([str(vendor_id)]))
+        if after is not None:
+            query = query.where(tuple_(table.c.created_at, table.c.id) < tuple_(*after))
+        rows = (await self.session.execute(query)).mappings().all()
+        return [(competition_from_row(row), row["created_at"]) for row in rows]
+
+    async def claim_due(self, now: datetime, skip: Sequence[UUID] = ()) -> Competition | None:
+        """Lock one open competition past its deadline that no one else holds (SKIP LOCKED:
+        replicas never wait for, nor evaluate, a competition another one holds)."""
+        query = (
+            select(competitions)
+            .where(competitions.c.state == "open", competitions.c.offer_deadline <= now)
+            .order_by(competitions.c.offer_deadline, competitions.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if skip:
+            query = query.where(competitions.c.id.not_in(list(skip)))
+        found = (await self.session.execute(query)).mappings().first()
+        return competition_from_row(found) if found else None
+
+    async def history_aggregate_ids(self, procurement_id: UUID) -> set[UUID]:
+        return await history_aggregate_ids(self.session, procurement_id)

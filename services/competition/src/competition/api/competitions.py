@@ -4,23 +4,19 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from competition.api.common import anyone, idempotent, official_only
+from competition.api.common import reader, rules, unit_of_work
 from competition.api.cursors import created_cursor
 from competition.application import competitions as use
-from competition.application import results
-from competition.application.views import (
-    competition_view,
-    list_competitions,
-    public_result,
-)
+from competition.application import queries, results
+from competition.application.ports import Rules, UnitOfWorkFactory
 from competition.domain.limits import MAX_QUANTITY, MAX_RUPIAH
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
+from epurchasing_shared.auth import Role
+from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.pagination import PageParams, encode_cursor, page_params
-from epurchasing_shared.service import Runtime, get_runtime
+from epurchasing_shared.kernel.actions import ActionRequest
 
 router = APIRouter(tags=["competitions (steps 6–13)"])
 
@@ -53,126 +49,88 @@ class OpenIn(Strict):
     offer_deadline: AwareDatetime
 
 
-@router.post("/competitions", status_code=201, summary="Draft a competition (steps 6–7)")
-async def create(
-    body: CreateIn,
-    principal: Principal = Depends(official_only),
-    key: IdempotencyKey = Depends(idempotency_key),
-    runtime: Runtime = Depends(get_runtime),
-):
-    async def work(session):
-        competition = await use.create_competition(
-            runtime,
-            session,
-            principal,
-            body.purchase_request_id,
-            body.kind,
-            body.product_id,
-            body.category,
-        )
-        return await competition_view(runtime, session, principal, competition)
+OFFICIAL = Depends(action_request(Role.PROCUREMENT_OFFICIAL))
+ANYONE = Depends(reader(*Role))
+UOW = Depends(unit_of_work)
 
-    return await idempotent(runtime, principal, key, work)
+
+@router.post("/competitions", status_code=201, summary="Draft a competition (steps 6–7)")
+async def create(body: CreateIn, action: ActionRequest = OFFICIAL, uow: UnitOfWorkFactory = UOW):
+    outcome = await use.create_competition(
+        uow, action, body.purchase_request_id, body.kind, body.product_id, body.category
+    )
+    return respond(outcome)
 
 
 @router.patch("/competitions/{competition_id}", summary="Competition data (step 8)")
 async def edit(
     competition_id: UUID,
     body: PatchIn,
-    principal: Principal = Depends(official_only),
-    if_match: int | None = Header(default=None, alias="If-Match"),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = OFFICIAL,
+    uow: UnitOfWorkFactory = UOW,
 ):
     items = [item.model_dump() for item in body.items] if body.items is not None else None
     changes = use.competition_changes(items, body.pagu, body.delivery_deadline)
-    async with runtime.unit_of_work() as session:
-        competition = await use.edit_competition(
-            runtime, session, principal, competition_id, changes, if_match
-        )
-        return await competition_view(runtime, session, principal, competition)
+    return respond(await use.edit_competition(uow, action, competition_id, changes))
 
 
 @router.post("/competitions/{competition_id}/open", summary="Set the offer deadline (step 9)")
 async def open_for_offers(
     competition_id: UUID,
     body: OpenIn,
-    principal: Principal = Depends(official_only),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = OFFICIAL,
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ):
-    async with runtime.unit_of_work() as session:
-        competition = await use.open_competition(
-            runtime, session, principal, competition_id, body.offer_deadline
-        )
-        return await competition_view(runtime, session, principal, competition)
+    outcome = await use.open_competition(uow, action, competition_id, body.offer_deadline, settings)
+    return respond(outcome)
 
 
 @router.post("/competitions/{competition_id}/evaluate", summary="Evaluate (step 11)")
 async def evaluate(
     competition_id: UUID,
-    principal: Principal = Depends(official_only),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = OFFICIAL,
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ):
-    async with runtime.unit_of_work() as session:
-        competition = await results.evaluate_competition(
-            runtime, session, principal, competition_id
-        )
-        return await competition_view(runtime, session, principal, competition)
+    return respond(await results.evaluate_competition(uow, action, competition_id, settings))
 
 
 @router.post("/competitions/{competition_id}/publish", summary="Publish the result (step 12)")
 async def publish(
-    competition_id: UUID,
-    principal: Principal = Depends(official_only),
-    runtime: Runtime = Depends(get_runtime),
+    competition_id: UUID, action: ActionRequest = OFFICIAL, uow: UnitOfWorkFactory = UOW
 ):
-    async with runtime.unit_of_work() as session:
-        competition = await results.publish_competition(runtime, session, principal, competition_id)
-        return await competition_view(runtime, session, principal, competition)
+    return respond(await results.publish_competition(uow, action, competition_id))
 
 
 @router.post(
     "/competitions/{competition_id}/generate-package", summary="Generate the package (step 13)"
 )
 async def generate_package(
-    competition_id: UUID,
-    principal: Principal = Depends(official_only),
-    runtime: Runtime = Depends(get_runtime),
+    competition_id: UUID, action: ActionRequest = OFFICIAL, uow: UnitOfWorkFactory = UOW
 ):
-    async with runtime.unit_of_work() as session:
-        competition, package = await results.generate_package(
-            runtime, session, principal, competition_id
-        )
-        view = await competition_view(runtime, session, principal, competition)
-        return view | {"package": package.model_dump(mode="json")}
+    return respond(await results.generate_package(uow, action, competition_id))
 
 
 @router.get("/competitions/{competition_id}", summary="One competition")
 async def get_one(
-    competition_id: UUID,
-    principal: Principal = Depends(anyone),
-    runtime: Runtime = Depends(get_runtime),
+    competition_id: UUID, action: ActionRequest = ANYONE, uow: UnitOfWorkFactory = UOW
 ):
-    async with runtime.sessions() as session:
-        competition = await use.visible_competition(session, principal, competition_id)
-        return await competition_view(runtime, session, principal, competition)
+    return await queries.get_competition(uow, action, competition_id)
 
 
 @router.get("/competitions", summary="Competitions the caller may see (newest first, paged)")
 async def list_all(
     page: PageParams = Depends(page_params),
-    principal: Principal = Depends(anyone),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = ANYONE,
+    uow: UnitOfWorkFactory = UOW,
 ):
     after = created_cursor(page.cursor)
-    async with runtime.sessions() as session:
-        found = await list_competitions(session, principal, page.limit, after)
-        items = [await competition_view(runtime, session, principal, c) for c, _ in found]
-    last = found[-1] if len(found) == page.limit else None
-    cursor = encode_cursor(last[1].isoformat(), last[0].id) if last else None
+    items, last = await queries.list_competitions(uow, action, page.limit, after)
+    cursor = encode_cursor(last[0].isoformat(), last[1]) if last else None
     return {"items": items, "next_cursor": cursor}
 
 
 @router.get("/public/competitions/{competition_id}", tags=["public"], summary="Published result")
-async def public(competition_id: UUID, runtime: Runtime = Depends(get_runtime)):
-    async with runtime.sessions() as session:
-        return await public_result(session, competition_id)
+async def public(competition_id: UUID, uow: UnitOfWorkFactory = UOW):
+    return await queries.public_result(uow, competition_id)

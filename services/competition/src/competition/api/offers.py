@@ -10,14 +10,15 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from competition.api.common import anyone, idempotent, vendor_only
+from competition.api.common import reader, rules, unit_of_work
 from competition.application import offers as use
-from competition.application.views import leaderboard, offer_view
+from competition.application import queries
+from competition.application.ports import Rules, UnitOfWorkFactory
 from competition.domain.limits import MAX_RUPIAH
 from competition.domain.offers import OfferLine, OfferTerms
-from epurchasing_shared.auth import Principal
-from epurchasing_shared.http.idempotency import IdempotencyKey, idempotency_key
-from epurchasing_shared.service import Runtime, get_runtime
+from epurchasing_shared.auth import Role
+from epurchasing_shared.http.actions import action_request, respond
+from epurchasing_shared.kernel.actions import ActionRequest
 
 router = APIRouter(prefix="/competitions/{competition_id}", tags=["offers (step 10)"])
 
@@ -47,53 +48,51 @@ class OfferIn(BaseModel):
         )
 
 
+VENDOR = Depends(action_request(Role.VENDOR))
+UOW = Depends(unit_of_work)
+
+
 @router.post("/offers", status_code=201, summary="Submit the vendor's offer")
 async def submit(
     competition_id: UUID,
     body: OfferIn,
-    principal: Principal = Depends(vendor_only),
-    key: IdempotencyKey = Depends(idempotency_key),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = VENDOR,
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ):
-    async def work(session):
-        offer, price = await use.submit_offer(
-            runtime, session, principal, competition_id, body.terms(), revise=False
-        )
-        return offer_view(offer, price)
-
-    return await idempotent(runtime, principal, key, work)
+    return respond(await use.submit_offer(uow, action, competition_id, body.terms(), settings))
 
 
 @router.put("/offers/mine", summary="Revise the vendor's offer (the latest counts)")
 async def revise(
     competition_id: UUID,
     body: OfferIn,
-    principal: Principal = Depends(vendor_only),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = VENDOR,
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ):
-    async with runtime.unit_of_work() as session:
-        offer, price = await use.submit_offer(
-            runtime, session, principal, competition_id, body.terms(), revise=True
-        )
-        return offer_view(offer, price)
+    # If-Match names the offer's revision last read.
+    return respond(await use.revise_offer(uow, action, competition_id, body.terms(), settings))
 
 
 @router.delete("/offers/mine", status_code=204, summary="Withdraw the vendor's offer")
 async def withdraw(
     competition_id: UUID,
-    principal: Principal = Depends(vendor_only),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = VENDOR,
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ) -> Response:
-    async with runtime.unit_of_work() as session:
-        await use.withdraw_offer(runtime, session, principal, competition_id)
+    # If-Match names the offer's revision last read.
+    await use.withdraw_offer(uow, action, competition_id, settings)
     return Response(status_code=204)
 
 
 @router.get("/leaderboard", summary="Ranked offers; sealed until the deadline")
 async def get_leaderboard(
     competition_id: UUID,
-    principal: Principal = Depends(anyone),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = Depends(reader(*Role)),
+    uow: UnitOfWorkFactory = UOW,
+    settings: Rules = Depends(rules),
 ):
     """The competition's ranked offers (vendor, evaluated price, rank).
 
@@ -110,5 +109,4 @@ async def get_leaderboard(
     After the deadline the PPK and the official see the full ranking; a vendor sees the
     ranks, vendor names and evaluated prices only.
     """
-    async with runtime.sessions() as session:
-        return await leaderboard(runtime, session, principal, competition_id)
+    return await queries.leaderboard(uow, action, competition_id, settings)

@@ -8,14 +8,16 @@ import base64
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import FileResponse, Response
 
-from competition.api.common import request_readers
+from competition.api.common import reader, request_readers, unit_of_work
 from competition.application import purchase_requests as use
-from epurchasing_shared.auth import Principal
+from competition.application.ports import UnitOfWorkFactory
 from epurchasing_shared.documents import ALLOWED_MEDIA_TYPES, DocumentRef
-from epurchasing_shared.service import Runtime, get_runtime
+from epurchasing_shared.http.problems import Unavailable
+from epurchasing_shared.kernel.actions import ActionRequest
+from epurchasing_shared.service import get_runtime
 
 router = APIRouter(prefix="/purchase-requests", tags=["purchase requests (steps 1–4)"])
 
@@ -41,11 +43,10 @@ def etag_matches(if_none_match: str | None, document: DocumentRef) -> bool:
 @router.get("/{request_id}/documents", summary="The request's documents (step 2)")
 async def list_request_documents(
     request_id: UUID,
-    principal: Principal = Depends(request_readers),
-    runtime: Runtime = Depends(get_runtime),
+    action: ActionRequest = Depends(reader(*request_readers)),
+    uow: UnitOfWorkFactory = Depends(unit_of_work),
 ) -> dict[str, Any]:
-    async with runtime.sessions() as session:
-        documents = await use.request_documents(runtime, session, principal, request_id)
+    documents = await use.request_documents(uow, action, request_id)
     return {
         "items": [
             document.as_dict()
@@ -68,16 +69,17 @@ async def list_request_documents(
     },
 )
 async def download_request_document(
+    http: Request,
     request_id: UUID,
     document_id: UUID,
-    principal: Principal = Depends(request_readers),
+    action: ActionRequest = Depends(reader(*request_readers)),
     if_none_match: str | None = Header(default=None, alias="If-None-Match"),
-    runtime: Runtime = Depends(get_runtime),
+    uow: UnitOfWorkFactory = Depends(unit_of_work),
 ) -> Response:
-    async with runtime.sessions() as session:
-        document, path = await use.request_document(
-            runtime, session, principal, request_id, document_id
-        )
+    document = await use.request_document(uow, action, request_id, document_id)
+    path = get_runtime(http).documents.path_of(document.sha256)
+    if not path.is_file():  # the store lost a file the database still names
+        raise Unavailable(f"the content of document {document_id} is not available")
     headers = digest_headers(document)
     if etag_matches(if_none_match, document):
         return Response(status_code=304, headers=headers)

@@ -1,58 +1,66 @@
-"""Use cases of the vendors' offers (SOP step 10): sealed, revisable, withdrawable."""
+"""Use cases of the vendors' offers (SOP step 10): sealed, revisable, withdrawable.
 
+``If-Match`` on submitting names the competition's version; on revising or withdrawing, the
+offer's ``revision`` (what the vendor last saw of its own offer)."""
+
+from dataclasses import dataclass
 from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from competition.adapters import catalogue_repository as catalogue
-from competition.adapters import procurement_repository as repo
-from competition.application.common import emit, record_change
 from competition.application.competitions import visible_competition
-from competition.application.purchase_requests import zone_of
+from competition.application.ports import CompetitionUnitOfWork, Rules, UnitOfWorkFactory
+from competition.application.purchase_requests import caller_of
+from competition.application.views import offer_view
 from competition.domain.blacklist import is_blacklisted
-from competition.domain.competition import Competition, check_offers_open
+from competition.domain.competition import Competition, check_offers_open, offer_change
 from competition.domain.errors import VendorBarred
 from competition.domain.offers import Offer, OfferTerms, check_offer
-from competition.domain.purchase_request import Change
-from epurchasing_shared.auth import Principal
 from epurchasing_shared.contracts.competition import OfferSubmitted
-from epurchasing_shared.http.problems import Conflict, NotFound
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.errors import Conflict, NotFound
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.unit_of_work import Outcome
 
 AGGREGATE = "offer"
+SUBMITTED, WITHDRAWN = "submitted", "withdrawn"
 
 
-async def _competition_for_vendor(
-    runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
+@dataclass
+class VendorOffer:
+    """The vendor's offer in a competition; its version is the offer's revision."""
+
+    competition: Competition
+    offer: Offer
+
+    @property
+    def version(self) -> int:
+        return self.offer.revision
+
+
+async def competition_for_vendor(
+    uow: CompetitionUnitOfWork, competition_id: UUID, action: str, rules: Rules
 ) -> Competition:
-    """The competition, after refusing a blacklisted vendor (403) and a non-eligible one (404)."""
-    assert principal.vendor_id is not None
-    # Locked: an offer and the evaluation never interleave.
-    competition = await repo.load_competition(session, competition_id, for_update=True)
-    if competition is None:
+    """The competition, locked (an offer and the evaluation never interleave), after
+    refusing a blacklisted vendor (403), a non-eligible one (404) and a closed competition."""
+    vendor_id = caller_of(uow).vendor_id
+    assert vendor_id is not None
+    if await uow.competitions.get(competition_id, for_update=True) is None:
         raise NotFound(f"competition {competition_id} not found")
-    entries = await catalogue.blacklist_of(session, [principal.vendor_id])
-    if is_blacklisted(entries.get(principal.vendor_id, []), runtime.clock.now(), zone_of(runtime)):
+    entries = await uow.catalogue.blacklist_of([vendor_id])
+    if is_blacklisted(entries.get(vendor_id, []), uow.now(), rules.zone):
         raise VendorBarred("the vendor is on the blacklist (daftar hitam) and may not offer")
-    return await visible_competition(session, principal, competition_id)
+    competition = await visible_competition(uow, competition_id)
+    check_offers_open(competition, action, uow.now())
+    return competition
 
 
 async def _record_offer(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
-    competition: Competition,
-    offer: Offer,
-    change: Change,
+    uow: CompetitionUnitOfWork, competition: Competition, offer: Offer, change: Change
 ) -> None:
-    await record_change(
-        runtime,
-        session,
+    await uow.history(
+        change,
         procurement_id=competition.purchase_request_id,
         aggregate=AGGREGATE,
         aggregate_id=offer.id,
-        change=change,
-        principal=principal,
     )
     if change.action == "withdraw_offer":
         return
@@ -64,63 +72,100 @@ async def _record_offer(
         submitted_at=offer.submitted_at,
         revision=offer.revision,
     )
-    await emit(
-        runtime,
-        session,
-        payload,
-        procurement_id=competition.purchase_request_id,
-        principal=principal,
-        sop_step="10",
+    await uow.record(
+        payload, procurement_id=competition.purchase_request_id, sop_step=change.sop_step
     )
 
 
-async def submit_offer(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
-    competition_id: UUID,
+async def _save_terms(
+    uow: CompetitionUnitOfWork,
+    competition: Competition,
     terms: OfferTerms,
-    revise: bool,
-) -> tuple[Offer, int]:
-    """Submit (``revise=False``) or revise the vendor's offer; the latest revision counts."""
-    action = "revise_offer" if revise else "submit_offer"
-    competition = await _competition_for_vendor(runtime, session, principal, competition_id)
-    now = runtime.clock.now()
-    check_offers_open(competition, action, now)
-    assert principal.vendor_id is not None
-    current = await catalogue.offer_of_vendor(session, competition.id, principal.vendor_id, True)
-    live = current is not None and not current.withdrawn
-    if revise and not live:
-        raise NotFound("no offer of this vendor to revise")
-    if not revise and live:
-        raise Conflict("this vendor has an offer already: revise it with PUT offers/mine")
-    products = await catalogue.products_by_ids(session, [line.product_id for line in terms.lines])
-    price = check_offer(competition, principal.vendor_id, terms, products)
+    current: Offer | None,
+    action: str,
+) -> Outcome:
+    """Check and keep the terms as the vendor's latest revision."""
+    vendor_id = caller_of(uow).vendor_id
+    assert vendor_id is not None
+    products = await uow.catalogue.products_by_ids([line.product_id for line in terms.lines])
+    price = check_offer(competition, vendor_id, terms, products)
     offer = Offer(
         id=current.id if current else uuid4(),
         competition_id=competition.id,
-        vendor_id=principal.vendor_id,
+        vendor_id=vendor_id,
         terms=terms,
         revision=current.revision + 1 if current else 1,
-        submitted_at=now,
+        submitted_at=uow.now(),
     )
-    await catalogue.save_offer(session, offer, price, exists=current is not None)
-    before = "submitted" if live else "withdrawn" if current else ""
-    change = Change(action, before, "submitted", "10")
-    await _record_offer(runtime, session, principal, competition, offer, change)
-    return offer, price
+    await uow.catalogue.save_offer(offer, price, exists=current is not None)
+    live = current is not None and not current.withdrawn
+    before = SUBMITTED if live else WITHDRAWN if current else None
+    await _record_offer(uow, competition, offer, offer_change(action, before, SUBMITTED))
+    return Outcome(offer_view(offer, price), created=action == "submit_offer")
+
+
+async def submit_offer(
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
+    competition_id: UUID,
+    terms: OfferTerms,
+    rules: Rules,
+) -> Outcome:
+    """Submit the vendor's offer (again after a withdrawal: a new revision)."""
+
+    async def load(uow: CompetitionUnitOfWork) -> Competition:
+        return await competition_for_vendor(uow, competition_id, "submit_offer", rules)
+
+    async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
+        vendor_id = caller_of(uow).vendor_id
+        assert vendor_id is not None
+        current = await uow.catalogue.offer_of_vendor(competition.id, vendor_id, True)
+        if current is not None and not current.withdrawn:
+            raise Conflict("this vendor has an offer already: revise it with PUT offers/mine")
+        return await _save_terms(uow, competition, terms, current, "submit_offer")
+
+    return await perform(unit_of_work, action, load, act)
+
+
+def _live_offer(competition_id: UUID, action: str, rules: Rules, verb: str):  # type: ignore[no-untyped-def]
+    async def load(uow: CompetitionUnitOfWork) -> VendorOffer:
+        competition = await competition_for_vendor(uow, competition_id, action, rules)
+        vendor_id = caller_of(uow).vendor_id
+        assert vendor_id is not None
+        current = await uow.catalogue.offer_of_vendor(competition.id, vendor_id, True)
+        if current is None or current.withdrawn:
+            raise NotFound(f"no offer of this vendor to {verb}")
+        return VendorOffer(competition, current)
+
+    return load
+
+
+async def revise_offer(
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
+    competition_id: UUID,
+    terms: OfferTerms,
+    rules: Rules,
+) -> Outcome:
+    """Revise the vendor's offer; the latest revision counts."""
+
+    async def act(uow: CompetitionUnitOfWork, mine: VendorOffer) -> Outcome:
+        return await _save_terms(uow, mine.competition, terms, mine.offer, "revise_offer")
+
+    load = _live_offer(competition_id, "revise_offer", rules, "revise")
+    return await perform(unit_of_work, action, load, act)
 
 
 async def withdraw_offer(
-    runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
-) -> None:
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, competition_id: UUID, rules: Rules
+) -> Outcome:
     """The vendor takes its offer back before the deadline."""
-    competition = await _competition_for_vendor(runtime, session, principal, competition_id)
-    check_offers_open(competition, "withdraw_offer", runtime.clock.now())
-    assert principal.vendor_id is not None
-    current = await catalogue.offer_of_vendor(session, competition.id, principal.vendor_id, True)
-    if current is None or current.withdrawn:
-        raise NotFound("no offer of this vendor to withdraw")
-    await catalogue.withdraw_offer_row(session, current.id, runtime.clock.now())
-    change = Change("withdraw_offer", "submitted", "withdrawn", "10")
-    await _record_offer(runtime, session, principal, competition, current, change)
+
+    async def act(uow: CompetitionUnitOfWork, mine: VendorOffer) -> Outcome:
+        await uow.catalogue.withdraw_offer(mine.offer.id, uow.now())
+        change = offer_change("withdraw_offer", SUBMITTED, WITHDRAWN)
+        await _record_offer(uow, mine.competition, mine.offer, change)
+        return Outcome(None)
+
+    load = _live_offer(competition_id, "withdraw_offer", rules, "withdraw")
+    return await perform(unit_of_work, action, load, act)

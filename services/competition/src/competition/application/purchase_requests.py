@@ -1,181 +1,178 @@
 """Use cases of the purchase request (SOP steps 1–4)."""
 
-from datetime import tzinfo
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from competition.adapters import procurement_repository as repo
-from competition.application.common import (
-    check_version,
-    emit,
-    is_buyer_of,
-    party_of,
-    record_change,
-)
+from competition.application.access import may_see_request, party_of, plain
+from competition.application.ports import CompetitionUnitOfWork, Rules, UnitOfWorkFactory
+from competition.application.views import request_view
 from competition.domain import purchase_request as pr
-from competition.domain.purchase_request import Change, Official, PurchaseRequest
-from epurchasing_shared.auth import Principal, Role
+from competition.domain.errors import Forbidden
+from competition.domain.purchase_request import Official, PurchaseRequest
 from epurchasing_shared.contracts.common import Party
 from epurchasing_shared.contracts.competition import (
     PurchaseRequestAccepted,
     PurchaseRequestReturned,
     PurchaseRequestSubmitted,
 )
-from epurchasing_shared.contracts.envelope import Actor
 from epurchasing_shared.documents import DocumentRef, Upload
-from epurchasing_shared.http.problems import Forbidden, NotFound, Unavailable
-from epurchasing_shared.persistence import list_documents, load_document_row, save_document
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.actions import ActionRequest, create, perform
+from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.unit_of_work import CALLER, Outcome
+from epurchasing_shared.principal import Principal
 
 AGGREGATE = "purchase_request"
 
 
-def zone_of(runtime: Runtime) -> tzinfo:
-    return runtime.settings.zone
+def caller_of(uow: CompetitionUnitOfWork) -> Principal:
+    """The acting principal of an actor's action (never the system)."""
+    assert uow.caller.principal is not None
+    return uow.caller.principal
 
 
-def may_see_request(principal: Principal, request: PurchaseRequest) -> bool:
-    """PPK or official of the work unit, the official it is addressed to, admin, auditor."""
-    if principal.reads_everything or is_buyer_of(principal, request.work_unit):
-        return True
-    addressed = request.official is not None and request.official.id == principal.sub
-    return principal.role is Role.PROCUREMENT_OFFICIAL and addressed
+def role_of(uow: CompetitionUnitOfWork) -> str:
+    """The acting role: the state machine refuses an action of another role (403)."""
+    return str(caller_of(uow).role)
 
 
 async def visible_request(
-    session: AsyncSession, principal: Principal, request_id: UUID, for_update: bool = False
+    uow: CompetitionUnitOfWork, request_id: UUID, for_update: bool = False
 ) -> PurchaseRequest:
-    """The request, or 404 when it does not exist or is not the caller's to see."""
-    request = await repo.load_request(session, request_id, for_update)
-    if request is None or not may_see_request(principal, request):
+    """The request, or NotFound when it does not exist or is not the caller's to see."""
+    request = await uow.requests.get(request_id, for_update)
+    principal = uow.caller.principal
+    if request is None or (principal is not None and not may_see_request(principal, request)):
         raise NotFound(f"purchase request {request_id} not found")
     return request
 
 
 async def save_request_change(
-    runtime: Runtime,
-    session: AsyncSession,
+    uow: CompetitionUnitOfWork,
     request: PurchaseRequest,
     change: Change,
-    principal: Principal | None,
-    documents: list[dict[str, Any]] | None = None,
-    actor: Actor | None = None,
+    documents: tuple[DocumentRef, ...] = (),
+    actor: Any = CALLER,
 ) -> None:
     """Save the purchase request and append its change to the procurement's history."""
-    await repo.save_request(session, request, runtime.clock.now())
-    await record_change(
-        runtime,
-        session,
+    await uow.requests.save(request, uow.now())
+    await uow.history(
+        change,
         procurement_id=request.id,
         aggregate=AGGREGATE,
         aggregate_id=request.id,
-        change=change,
-        principal=principal,
         documents=documents,
         actor=actor,
     )
 
 
+def today(uow: CompetitionUnitOfWork, rules: Rules) -> Any:
+    return uow.now().astimezone(rules.zone).date()
+
+
 async def draft_request(
-    runtime: Runtime, session: AsyncSession, principal: Principal, data: dict[str, Any]
-) -> PurchaseRequest:
-    """Step 1–2: the PPK writes the request as a draft of their work unit."""
-    assert principal.work_unit is not None  # a PPK token always carries it
-    request = PurchaseRequest(
-        id=uuid4(),
-        work_unit=principal.work_unit,
-        ppk_id=principal.sub,
-        ppk_name=principal.name,
-        **data,
-    )
-    pr.check_draft_data(request, runtime.clock.now().astimezone(zone_of(runtime)).date())
-    await repo.add_request(session, request, runtime.clock.now())
-    change = Change("draft", "", pr.DRAFT, "1")
-    await record_change(
-        runtime,
-        session,
-        procurement_id=request.id,
-        aggregate=AGGREGATE,
-        aggregate_id=request.id,
-        change=change,
-        principal=principal,
-    )
-    return request
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, data: dict[str, Any], rules: Rules
+) -> Outcome:
+    """Steps 1–2: the PPK writes the request as a draft of their work unit."""
+
+    async def act(uow: CompetitionUnitOfWork) -> Outcome:
+        principal = caller_of(uow)
+        assert principal.work_unit is not None  # a PPK token always carries it
+        request = PurchaseRequest(
+            id=uuid4(),
+            work_unit=principal.work_unit,
+            ppk_id=principal.sub,
+            ppk_name=principal.name,
+            **data,
+        )
+        pr.check_draft_data(request, today(uow, rules))
+        await uow.requests.add(request, uow.now())
+        await uow.history(
+            pr.drafted(request),
+            procurement_id=request.id,
+            aggregate=AGGREGATE,
+            aggregate_id=request.id,
+        )
+        return Outcome(await request_view(uow, principal, request), created=True)
+
+    return await create(unit_of_work, action, act)
+
+
+def _load(request_id: UUID):  # type: ignore[no-untyped-def]
+    async def load(uow: CompetitionUnitOfWork) -> PurchaseRequest:
+        return await visible_request(uow, request_id, for_update=True)
+
+    return load
+
+
+async def _answer(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+    return Outcome(await request_view(uow, caller_of(uow), request))
 
 
 async def edit_request(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
     request_id: UUID,
     changes: dict[str, Any],
-    if_match: int | None,
-) -> PurchaseRequest:
+    rules: Rules,
+) -> Outcome:
     """Step 2: change the draft's data."""
-    request = await visible_request(session, principal, request_id, for_update=True)
-    check_version(if_match, request.version)
-    today = runtime.clock.now().astimezone(zone_of(runtime)).date()
-    change = pr.edit_draft(request, changes, today)
-    await save_request_change(runtime, session, request, change, principal)
-    return request
+
+    async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        change = pr.edit_draft(request, changes, today(uow, rules), role_of(uow))
+        await save_request_change(uow, request, change)
+        return await _answer(uow, request)
+
+    return await perform(unit_of_work, action, _load(request_id), act)
 
 
 async def attach_request_document(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
     request_id: UUID,
     kind: str,
     upload: Upload,
-) -> tuple[PurchaseRequest, dict[str, object]]:
+) -> Outcome:
     """Step 2: the nota dinas or the specification, stored with its SHA-256."""
-    request = await visible_request(session, principal, request_id, for_update=True)
-    change = pr.attach_document(request, kind)
-    ref = await save_document(
-        session,
-        runtime.spine.documents,
-        runtime.documents,
-        upload,
-        kind=kind,
-        owner_kind=AGGREGATE,
-        owner_id=request.id,
-        procurement_id=request.id,
-        uploaded_by=principal.sub,
-        at=runtime.clock.now(),
-    )
-    await save_request_change(runtime, session, request, change, principal, [ref.as_dict()])
-    return request, ref.as_dict()
+
+    async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        change = pr.attach_document(request, kind, role_of(uow))
+        ref = await uow.save_document(
+            upload, kind=kind, owner_kind=AGGREGATE, owner_id=request.id, procurement_id=request.id
+        )
+        await save_request_change(uow, request, change, (ref,))
+        return Outcome(plain({"document": ref.as_dict(), "version": request.version}), True)
+
+    return await perform(unit_of_work, action, _load(request_id), act)
 
 
 async def submit_request(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
     request_id: UUID,
     official: Official | None,
-) -> PurchaseRequest:
+) -> Outcome:
     """Step 3: send the request to the named procurement official."""
-    request = await visible_request(session, principal, request_id, for_update=True)
-    change = pr.submit(request, official)
-    await save_request_change(runtime, session, request, change, principal)
-    assert request.official is not None
-    payload = PurchaseRequestSubmitted(
-        purchase_request_id=request.id,
-        title=request.title,
-        rup_code=request.rup_code,
-        fiscal_year=request.fiscal_year,
-        pagu=request.pagu,
-        work_unit=request.work_unit,
-        ppk=party_of(principal),
-        official=Party(id=request.official.id, name=request.official.name),
-    )
-    await emit(
-        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="3"
-    )
-    return request
+
+    async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        change = pr.submit(request, official, role_of(uow))
+        await save_request_change(uow, request, change)
+        assert request.official is not None
+        payload = PurchaseRequestSubmitted(
+            purchase_request_id=request.id,
+            title=request.title,
+            rup_code=request.rup_code,
+            fiscal_year=request.fiscal_year,
+            pagu=request.pagu,
+            work_unit=request.work_unit,
+            ppk=party_of(caller_of(uow)),
+            official=Party(id=request.official.id, name=request.official.name),
+        )
+        await uow.record(payload, procurement_id=request.id, sop_step=change.sop_step)
+        return await _answer(uow, request)
+
+    return await perform(unit_of_work, action, _load(request_id), act)
 
 
 def _check_addressee(principal: Principal, request: PurchaseRequest) -> None:
@@ -184,62 +181,83 @@ def _check_addressee(principal: Principal, request: PurchaseRequest) -> None:
 
 
 async def accept_request(
-    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID
-) -> PurchaseRequest:
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, request_id: UUID
+) -> Outcome:
     """Step 4: the addressed official receives the request."""
-    request = await visible_request(session, principal, request_id, for_update=True)
-    _check_addressee(principal, request)
-    change = pr.accept(request)
-    await save_request_change(runtime, session, request, change, principal)
-    payload = PurchaseRequestAccepted(purchase_request_id=request.id, official=party_of(principal))
-    await emit(
-        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
-    )
-    return request
+
+    async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        principal = caller_of(uow)
+        _check_addressee(principal, request)
+        change = pr.accept(request, role_of(uow))
+        await save_request_change(uow, request, change)
+        payload = PurchaseRequestAccepted(
+            purchase_request_id=request.id, official=party_of(principal)
+        )
+        await uow.record(payload, procurement_id=request.id, sop_step=change.sop_step)
+        return await _answer(uow, request)
+
+    return await perform(unit_of_work, action, _load(request_id), act)
 
 
 async def return_request(
-    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID, reason: str
-) -> PurchaseRequest:
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, request_id: UUID, reason: str
+) -> Outcome:
     """Step 4: the addressed official returns the request to the PPK, saying why."""
-    request = await visible_request(session, principal, request_id, for_update=True)
-    _check_addressee(principal, request)
-    change = pr.return_to_ppk(request, reason)
-    await save_request_change(runtime, session, request, change, principal)
-    payload = PurchaseRequestReturned(
-        purchase_request_id=request.id, official=party_of(principal), reason=reason
-    )
-    await emit(
-        runtime, session, payload, procurement_id=request.id, principal=principal, sop_step="4"
-    )
-    return request
+
+    async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        principal = caller_of(uow)
+        _check_addressee(principal, request)
+        change = pr.return_to_ppk(request, reason, role_of(uow))
+        await save_request_change(uow, request, change)
+        payload = PurchaseRequestReturned(
+            purchase_request_id=request.id, official=party_of(principal), reason=reason
+        )
+        await uow.record(payload, procurement_id=request.id, sop_step=change.sop_step)
+        return await _answer(uow, request)
+
+    return await perform(unit_of_work, action, _load(request_id), act)
+
+
+async def get_request(
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, request_id: UUID
+) -> dict[str, Any]:
+    async with unit_of_work(action.caller) as uow:
+        request = await visible_request(uow, request_id)
+        return await request_view(uow, caller_of(uow), request)
+
+
+async def list_requests(
+    unit_of_work: UnitOfWorkFactory,
+    action: ActionRequest,
+    limit: int,
+    after: tuple[datetime, UUID] | None,
+    state: str | None,
+) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
+    """The requests the caller may see, oldest first; the last (created_at, id) if full."""
+    async with unit_of_work(action.caller) as uow:
+        principal = caller_of(uow)
+        buyer = None if principal.reads_everything else (principal.work_unit, principal.sub)
+        found = await uow.requests.page(limit, after, state, buyer)
+        items = [await request_view(uow, principal, request) for request, _ in found]
+    last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
+    return items, last
 
 
 async def request_documents(
-    runtime: Runtime, session: AsyncSession, principal: Principal, request_id: UUID
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, request_id: UUID
 ) -> list[DocumentRef]:
-    """The documents of a request the caller may see (404 otherwise), oldest first."""
-    request = await visible_request(session, principal, request_id)
-    return await list_documents(session, runtime.spine.documents, request.id)
+    """The documents of a request the caller may see (NotFound otherwise), oldest first."""
+    async with unit_of_work(action.caller) as uow:
+        request = await visible_request(uow, request_id)
+        return await uow.documents_of(request.id)
 
 
 async def request_document(
-    runtime: Runtime,
-    session: AsyncSession,
-    principal: Principal,
-    request_id: UUID,
-    document_id: UUID,
-) -> tuple[DocumentRef, Path]:
-    """One document of a visible request and where its content is stored.
-
-    A document of another owner is 404 here, so an id never leads past the request's rules.
-    """
-    request = await visible_request(session, principal, request_id)
-    row = await load_document_row(session, runtime.spine.documents, document_id)
-    if row["owner_kind"] != AGGREGATE or row["owner_id"] != request.id:
-        raise NotFound(f"document {document_id} not found")
-    ref = DocumentRef(**{name: row[name] for name in DocumentRef.__dataclass_fields__})
-    path = runtime.documents.path_of(ref.sha256)
-    if not path.is_file():  # the store lost a file the database still names
-        raise Unavailable(f"the content of document {document_id} is not available")
-    return ref, path
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, request_id: UUID, document_id: UUID
+) -> DocumentRef:
+    """One document of a visible request: a document of another owner is NotFound here, so
+    an id never leads past the request's rules."""
+    for document in await request_documents(unit_of_work, action, request_id):
+        if document.id == document_id:
+            return document
+    raise NotFound(f"document {document_id} not found")

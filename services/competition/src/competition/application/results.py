@@ -3,38 +3,33 @@
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from competition.adapters import catalogue_repository as catalogue
-from competition.adapters import procurement_repository as repo
-from competition.application.common import SERVICE, emit, party_of
-from competition.application.competitions import log_competition, visible_competition
-from competition.application.purchase_requests import save_request_change, zone_of
+from competition.application.access import SYSTEM_ACTOR, party_of
+from competition.application.competitions import answer, load_competition, log_competition
+from competition.application.ports import CompetitionUnitOfWork, Rules, UnitOfWorkFactory
+from competition.application.purchase_requests import caller_of, save_request_change
 from competition.domain import competition as cp
 from competition.domain import purchase_request as pr
 from competition.domain.blacklist import is_blacklisted
-from competition.domain.competition import COMPETITION_MACHINE, Competition
+from competition.domain.competition import Competition
 from competition.domain.evaluation import SCORING_FUNCTIONS, EvaluatedOffer, Evaluation, evaluate
 from competition.domain.offers import evaluated_price
-from competition.domain.purchase_request import Change
-from competition.domain.state_machine import SYSTEM
-from epurchasing_shared.auth import Principal
 from epurchasing_shared.contracts import competition as contracts
 from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
 from epurchasing_shared.contracts.envelope import Actor, EventPayload
-from epurchasing_shared.http.problems import NotFound
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.states import SYSTEM
+from epurchasing_shared.kernel.unit_of_work import CALLER, Outcome
 
 
 async def evaluated_offers(
-    runtime: Runtime, session: AsyncSession, competition: Competition
+    uow: CompetitionUnitOfWork, competition: Competition, rules: Rules
 ) -> list[EvaluatedOffer]:
     """The live offers with their evaluated price and the vendor's blacklist status now."""
-    offers = await catalogue.live_offers(session, competition.id)
+    offers = await uow.catalogue.live_offers(competition.id)
     vendor_ids = {offer.vendor_id for offer in offers}
-    vendors = await catalogue.vendors_by_ids(session, vendor_ids)
-    entries = await catalogue.blacklist_of(session, vendor_ids)
-    now, zone = runtime.clock.now(), zone_of(runtime)
+    vendors = await uow.catalogue.vendors_by_ids(vendor_ids)
+    entries = await uow.catalogue.blacklist_of(vendor_ids)
+    now = uow.now()
     return [
         EvaluatedOffer(
             offer_id=offer.id,
@@ -42,7 +37,7 @@ async def evaluated_offers(
             vendor_name=vendors[offer.vendor_id]["name"],
             evaluated_price=evaluated_price(competition, offer.terms),
             submitted_at=offer.submitted_at,
-            blacklisted=is_blacklisted(entries.get(offer.vendor_id, []), now, zone),
+            blacklisted=is_blacklisted(entries.get(offer.vendor_id, []), now, rules.zone),
         )
         for offer in offers
     ]
@@ -62,57 +57,44 @@ def ranking_rows(result: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-SYSTEM_ACTOR = Actor(id=SERVICE, role=SYSTEM)  # who the history names for the service itself
-
-
-async def evaluate_competition(
-    runtime: Runtime, session: AsyncSession, principal: Principal | None, competition_id: UUID
+async def evaluate_in(
+    uow: CompetitionUnitOfWork, competition: Competition, rules: Rules
 ) -> Competition:
-    """Step 11: rank the valid offers; succeeded, or failed with a reason (request reopened).
-
-    The one evaluation use case: the official's ``POST …/evaluate`` and the automatic
-    evaluation at the deadline (``principal`` None: the service acting as ``system``). The row
-    lock and the state machine make a second evaluation of the same competition a conflict.
-    """
-    competition = await _locked_for_evaluation(session, principal, competition_id)
-    role, actor = (str(principal.role), None) if principal else (SYSTEM, SYSTEM_ACTOR)
-    now = runtime.clock.now()
-    COMPETITION_MACHINE.check("evaluate", competition.state, role)
-    offers = await evaluated_offers(runtime, session, competition)
-    settings = runtime.settings
-    score = SCORING_FUNCTIONS[getattr(settings, "scoring", "lowest_evaluated_price")]
-    result = evaluate(offers, getattr(settings, "min_offers", 1), score)
+    """Step 11 on a locked competition: rank the valid offers; succeeded, or failed with a
+    reason (the request reopened). The official's ``POST …/evaluate`` and the automatic
+    evaluation at the deadline (no principal: the service acting as ``system``) both run it;
+    the row lock and the state machine make a second evaluation a conflict."""
+    principal = uow.caller.principal
+    role = str(principal.role) if principal else SYSTEM
+    actor: Actor | object | None = CALLER if principal else SYSTEM_ACTOR
+    cp.COMPETITION_MACHINE.check("evaluate", competition.state, role)
+    offers = await evaluated_offers(uow, competition, rules)
+    result = evaluate(offers, rules.min_offers, SCORING_FUNCTIONS[rules.scoring])
     target = cp.SUCCEEDED if result.outcome == "succeeded" else cp.FAILED
-    before = competition.move("evaluate", role, now, target)
+    change = competition.move("evaluate", role, uow.now(), target, result.failure_reason)
     competition.outcome, competition.failure_reason = result.outcome, result.failure_reason
     ranking = ranking_rows(result)
-    change = Change("evaluate", before, target, "11", result.failure_reason)
-    await log_competition(runtime, session, competition, change, principal, ranking, actor)
+    await log_competition(uow, competition, change, ranking, actor)
     if result.outcome == "failed":
         reason = f"competition {competition.id} failed: {result.failure_reason}"
-        request_id = competition.purchase_request_id
-        await reopen_request(runtime, session, request_id, reason, "11", principal, actor)
-    await emit(
-        runtime,
-        session,
+        await reopen_request(uow, competition.purchase_request_id, reason, actor)
+    await uow.record(
         _evaluation_event(competition, result, ranking),
         procurement_id=competition.purchase_request_id,
-        principal=principal,
-        sop_step="11",
+        sop_step=change.sop_step,
     )
     return competition
 
 
-async def _locked_for_evaluation(
-    session: AsyncSession, principal: Principal | None, competition_id: UUID
-) -> Competition:
-    """The competition, row-locked until commit; the system sees all, a caller its own."""
-    if principal is not None:
-        return await visible_competition(session, principal, competition_id, for_update=True)
-    found = await repo.load_competition(session, competition_id, for_update=True)
-    if found is None:
-        raise NotFound(f"competition {competition_id} not found")
-    return found
+async def evaluate_competition(
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, competition_id: UUID, rules: Rules
+) -> Outcome:
+    """Step 11 by the official (``POST …/evaluate``)."""
+
+    async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
+        return await answer(uow, await evaluate_in(uow, competition, rules))
+
+    return await perform(unit_of_work, action, load_competition(competition_id), act)
 
 
 def _evaluation_event(
@@ -133,84 +115,72 @@ def _evaluation_event(
 
 
 async def reopen_request(
-    runtime: Runtime,
-    session: AsyncSession,
+    uow: CompetitionUnitOfWork,
     request_id: UUID,
     reason: str,
-    sop_step: str,
-    principal: Principal | None,
-    actor: Actor | None = None,
+    actor: Any = CALLER,
+    cancelled: bool = False,
 ) -> bool:
     """Back to ``accepted`` so that a new competition can run; False if it was not competing."""
-    request = await repo.load_request(session, request_id, for_update=True)
+    request = await uow.requests.get(request_id, for_update=True)
     if request is None or request.state != pr.IN_COMPETITION:
         return False
-    change = pr.reopen(request, reason, sop_step)
-    await save_request_change(runtime, session, request, change, principal, actor=actor)
+    change = pr.reopen(request, reason, cancelled)
+    await save_request_change(uow, request, change, actor=actor)
     return True
 
 
 async def publish_competition(
-    runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
-) -> Competition:
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, competition_id: UUID
+) -> Outcome:
     """Step 12: the result becomes public (winner, ranked evaluated prices, vendor names)."""
-    competition = await visible_competition(session, principal, competition_id, for_update=True)
-    before = competition.move("publish", str(principal.role), runtime.clock.now())
-    await log_competition(
-        runtime, session, competition, Change("publish", before, cp.PUBLISHED, "12"), principal
-    )
-    ranking = await repo.load_ranking(session, competition.id)
-    payload = contracts.CompetitionPublished(
-        competition_id=competition.id,
-        outcome=competition.outcome or "failed",
-        failure_reason=competition.failure_reason,
-        leaderboard=[contracts.RankedOffer.model_validate(row) for row in ranking],
-    )
-    await emit(
-        runtime,
-        session,
-        payload,
-        procurement_id=competition.purchase_request_id,
-        principal=principal,
-        sop_step="12",
-    )
-    return competition
+
+    async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
+        change = competition.move("publish", str(caller_of(uow).role), uow.now())
+        await log_competition(uow, competition, change)
+        ranking = await uow.competitions.ranking(competition.id)
+        payload = contracts.CompetitionPublished(
+            competition_id=competition.id,
+            outcome=competition.outcome or "failed",
+            failure_reason=competition.failure_reason,
+            leaderboard=[contracts.RankedOffer.model_validate(row) for row in ranking],
+        )
+        await uow.record(
+            payload, procurement_id=competition.purchase_request_id, sop_step=change.sop_step
+        )
+        return await answer(uow, competition)
+
+    return await perform(unit_of_work, action, load_competition(competition_id), act)
 
 
 async def generate_package(
-    runtime: Runtime, session: AsyncSession, principal: Principal, competition_id: UUID
-) -> tuple[Competition, contracts.PackageGenerated]:
+    unit_of_work: UnitOfWorkFactory, action: ActionRequest, competition_id: UUID
+) -> Outcome:
     """Step 13: the purchase request data of the winning offer, handed to ordering."""
-    competition = await visible_competition(session, principal, competition_id, for_update=True)
-    before = competition.move("generate_package", str(principal.role), runtime.clock.now())
-    competition.package_id = uuid4()
-    payload = await _package_data(session, competition, principal)
-    await log_competition(
-        runtime,
-        session,
-        competition,
-        Change("generate_package", before, cp.PACKAGE_GENERATED, "13"),
-        principal,
-    )
-    await emit(
-        runtime,
-        session,
-        payload,
-        procurement_id=competition.purchase_request_id,
-        principal=principal,
-        sop_step="13",
-    )
-    return competition, payload
+
+    async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
+        change = competition.move("generate_package", str(caller_of(uow).role), uow.now())
+        competition.package_id = uuid4()
+        payload = await _package_data(uow, competition)
+        await log_competition(uow, competition, change)
+        await uow.record(
+            payload, procurement_id=competition.purchase_request_id, sop_step=change.sop_step
+        )
+        view = (await answer(uow, competition)).body
+        return Outcome(view | {"package": payload.model_dump(mode="json")})
+
+    return await perform(unit_of_work, action, load_competition(competition_id), act)
 
 
 async def _package_data(
-    session: AsyncSession, competition: Competition, principal: Principal
+    uow: CompetitionUnitOfWork, competition: Competition
 ) -> contracts.PackageGenerated:
-    request = await repo.load_request(session, competition.purchase_request_id)
-    winner = (await repo.load_ranking(session, competition.id))[0]
-    vendor = await catalogue.vendor_by_id(session, UUID(winner["vendor_id"]))
-    offer = await catalogue.offer_of_vendor(session, competition.id, vendor["id"])
-    assert request is not None and offer is not None
+    request = await uow.requests.get(competition.purchase_request_id)
+    winner = (await uow.competitions.ranking(competition.id))[0]
+    vendor = await uow.catalogue.vendor_by_id(UUID(winner["vendor_id"]))
+    assert request is not None and vendor is not None
+    offer = await uow.catalogue.offer_of_vendor(competition.id, vendor["id"])
+    assert offer is not None and competition.package_id is not None
     prices = {line.line_no: line for line in offer.terms.lines}
     lines = [
         OrderLine(
@@ -235,7 +205,7 @@ async def _package_data(
         fiscal_year=request.fiscal_year,
         work_unit=request.work_unit,
         ppk=Party(id=request.ppk_id, name=request.ppk_name),
-        official=party_of(principal),
+        official=party_of(caller_of(uow)),
         vendor=VendorRef(id=vendor["id"], name=vendor["name"], email=vendor["email"]),
         lines=lines,
         shipping_cost=offer.terms.shipping_cost,

@@ -1,97 +1,74 @@
-"""Consumers of the competition service: the blacklist copy, cancelled and completed packages."""
+"""Consumers of the competition service: the blacklist copy, cancelled and completed packages.
 
-from sqlalchemy.ext.asyncio import AsyncSession
+Each handler runs in the consumer's unit of work (the inbox row commits with its effect) and
+calls one application function."""
 
-from competition.adapters import procurement_repository as repo
-from competition.application.blacklist import record_blacklisting, record_lift
-from competition.application.fulfilment import CompletionRefused, fulfil_request
-from competition.application.results import reopen_request
+from collections.abc import Callable
+
+from competition.application import fulfilment as use
+from competition.application.ports import CompetitionUnitOfWork
 from epurchasing_shared.contracts.delivery import PackageCompleted
-from epurchasing_shared.contracts.envelope import Actor, CloudEvent, EventPayload
+from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.contracts.ordering import PackageCancelled
 from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
-from epurchasing_shared.messaging.consumer import ConsumerSpec, PermanentEventError
-from epurchasing_shared.service import Runtime
+from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.messaging.consumer import ConsumerSpec
+
+SERVICE = "competition"
 
 
 async def on_vendor_blacklisted(
-    session: AsyncSession, event: CloudEvent, payload: EventPayload
+    uow: CompetitionUnitOfWork, event: CloudEvent, payload: EventPayload
 ) -> None:
     assert isinstance(payload, VendorBlacklisted)
-    await record_blacklisting(session, payload)
+    await use.record_blacklisting(uow, payload)
 
 
 async def on_blacklist_lifted(
-    session: AsyncSession, event: CloudEvent, payload: EventPayload
+    uow: CompetitionUnitOfWork, event: CloudEvent, payload: EventPayload
 ) -> None:
     assert isinstance(payload, VendorBlacklistLifted)
-    await record_lift(session, payload)
+    await use.record_lift(uow, payload)
 
 
-def package_cancelled_handler(runtime: Runtime):
+async def on_package_cancelled(
+    uow: CompetitionUnitOfWork, event: CloudEvent, payload: EventPayload
+) -> None:
     """Step 20b: the PPK rejected the package; the request may be competed again."""
-
-    async def on_package_cancelled(
-        session: AsyncSession, event: CloudEvent, payload: EventPayload
-    ) -> None:
-        assert isinstance(payload, PackageCancelled)
-        competition = await repo.load_competition(session, payload.competition_id)
-        if competition is None or competition.package_id != payload.package_id:
-            raise PermanentEventError(f"no package {payload.package_id} of this service")
-        if competition.purchase_request_id != payload.purchase_request_id:
-            raise PermanentEventError("the package belongs to another purchase request")
-        actor = (
-            Actor(id=event.actorid, role=event.actorrole)
-            if event.actorid and event.actorrole
-            else None
-        )
-        # Not competing any more (an older event redelivered): nothing left to do.
-        await reopen_request(
-            runtime,
-            session,
-            payload.purchase_request_id,
-            f"package {payload.package_id} cancelled: {payload.reason}",
-            "20",
-            None,
-            actor,
-        )
-
-    return on_package_cancelled
+    assert isinstance(payload, PackageCancelled)
+    await use.reopen_after_cancellation(uow, event, payload)
 
 
-def package_completed_handler(runtime: Runtime):
+async def on_package_completed(
+    uow: CompetitionUnitOfWork, event: CloudEvent, payload: EventPayload
+) -> None:
     """Step 27: delivery completed the package; the purchase request is fulfilled."""
-
-    async def on_package_completed(
-        session: AsyncSession, event: CloudEvent, payload: EventPayload
-    ) -> None:
-        assert isinstance(payload, PackageCompleted)
-        try:
-            await fulfil_request(runtime, session, event, payload)
-        except CompletionRefused as error:
-            raise PermanentEventError(str(error)) from error
-
-    return on_package_completed
+    assert isinstance(payload, PackageCompleted)
+    await use.fulfil_request(uow, event, payload)
 
 
-def consumers(runtime: Runtime) -> list[ConsumerSpec]:
+def consumer_specs(unit_of_work: Callable[[Caller], CompetitionUnitOfWork]) -> list[ConsumerSpec]:
+    """The service's consumers on a unit of work factory (SQL in the app, in-memory in tests)."""
     return [
         ConsumerSpec(
-            "competition",
+            SERVICE,
             "on_blacklist",
             {
                 VendorBlacklisted.event_type: on_vendor_blacklisted,
                 VendorBlacklistLifted.event_type: on_blacklist_lifted,
             },
+            unit_of_work,
         ),
         ConsumerSpec(
-            "competition",
+            SERVICE,
             "on_package_cancelled",
-            {PackageCancelled.event_type: package_cancelled_handler(runtime)},
+            {PackageCancelled.event_type: on_package_cancelled},
+            unit_of_work,
         ),
         ConsumerSpec(
-            "competition",
+            SERVICE,
             "on_package_completed",
-            {PackageCompleted.event_type: package_completed_handler(runtime)},
+            {PackageCompleted.event_type: on_package_completed},
+            unit_of_work,
         ),
     ]

@@ -10,7 +10,7 @@ from typing import Literal
 from uuid import UUID
 
 from competition.domain.errors import ActionNotAllowed, RuleViolation
-from competition.domain.state_machine import SYSTEM, StateMachine, transition
+from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
 
 OFFICIAL, VENDOR = "procurement_official", "vendor"
 DRAFT, OPEN = "draft", "open"
@@ -20,7 +20,10 @@ PUBLISHED, PACKAGE_GENERATED = "published", "package_generated"
 Kind = Literal["product", "specification"]
 
 COMPETITION_MACHINE = StateMachine(
+    "competition",
     [
+        # Drafting creates the competition (7): no state leaves to it.
+        transition("create", [], DRAFT, "7", OFFICIAL),
         transition("edit", [DRAFT], DRAFT, "8", OFFICIAL),
         transition("open", [DRAFT], OPEN, "9", OFFICIAL),
         transition("submit_offer", [OPEN], OPEN, "10", VENDOR),
@@ -30,7 +33,7 @@ COMPETITION_MACHINE = StateMachine(
         transition("evaluate", [OPEN], (SUCCEEDED, FAILED), "11", OFFICIAL, SYSTEM),
         transition("publish", [SUCCEEDED, FAILED], PUBLISHED, "12", OFFICIAL),
         transition("generate_package", [PUBLISHED], PACKAGE_GENERATED, "13", OFFICIAL),
-    ]
+    ],
 )
 OFFER_ACTIONS = ("submit_offer", "revise_offer", "withdraw_offer")
 
@@ -81,16 +84,33 @@ class Competition:
             actions.discard("generate_package")
         return sorted(actions)
 
-    def move(self, action: str, role: str, now: datetime, chosen: str | None = None) -> str:
-        """Apply a state-changing action (not an offer's); returns the state before it."""
+    def move(
+        self,
+        action: str,
+        role: str,
+        now: datetime,
+        chosen: str | None = None,
+        reason: str | None = None,
+    ) -> Change:
+        """Apply a state-changing action (not an offer's); returns the table's change."""
         COMPETITION_MACHINE.check(action, self.state, role)
         allowed = self.allowed_actions(role, now)
         if action not in allowed:
             raise ActionNotAllowed(action, self.state, allowed, _why_not(self, action, now))
-        before = self.state
-        self.state = COMPETITION_MACHINE.target(action, before, role, chosen)
+        change = COMPETITION_MACHINE.change(action, self.state, role, to=chosen, reason=reason)
+        self.state = change.to_state
         self.version += 1
-        return before
+        return change
+
+
+def created(competition: Competition) -> Change:
+    """The change that creates a draft competition (7), as the history records it."""
+    return Change("create", None, competition.state, COMPETITION_MACHINE["create"].sop_step)
+
+
+def offer_change(action: str, from_state: str | None, to_state: str) -> Change:
+    """An offer's own change (10): the offer's states, the competition table's SOP step."""
+    return Change(action, from_state, to_state, COMPETITION_MACHINE[action].sop_step)
 
 
 def _why_not(competition: Competition, action: str, now: datetime) -> str:
@@ -122,8 +142,8 @@ def check_competition_data(competition: Competition) -> None:
 
 def open_competition(
     competition: Competition, offer_deadline: datetime, eligible: list[UUID], now: datetime
-) -> str:
-    """Set the offer deadline and the eligible vendors (step 9); returns the previous state."""
+) -> Change:
+    """Set the offer deadline and the eligible vendors (step 9); returns the change."""
     if offer_deadline <= now:
         raise RuleViolation.one("offer_deadline", "the offer deadline must be in the future")
     if offer_deadline.date() > competition.delivery_deadline:
@@ -131,10 +151,10 @@ def open_competition(
             "offer_deadline", "the offer deadline is after the delivery deadline"
         )
     check_competition_data(competition)
-    before = competition.move("open", OFFICIAL, now)
+    change = competition.move("open", OFFICIAL, now)
     competition.offer_deadline = offer_deadline
     competition.eligible_vendor_ids = sorted(eligible, key=str)
-    return before
+    return change
 
 
 def check_offers_open(competition: Competition, action: str, now: datetime) -> None:

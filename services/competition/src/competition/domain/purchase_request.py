@@ -10,7 +10,7 @@ from datetime import date
 from uuid import UUID
 
 from competition.domain.errors import RuleViolation
-from competition.domain.state_machine import SYSTEM, StateMachine, transition
+from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
 
 PPK, OFFICIAL = "ppk", "procurement_official"
 
@@ -18,18 +18,23 @@ DRAFT, SUBMITTED, ACCEPTED, IN_COMPETITION = "draft", "submitted", "accepted", "
 FULFILLED = "fulfilled"
 
 PURCHASE_REQUEST_MACHINE = StateMachine(
+    "purchase request",
     [
+        # Drafting creates the request: no state leaves to it, only its SOP step is read.
+        transition("draft", [], DRAFT, "1", PPK),
         transition("edit", [DRAFT], DRAFT, "2", PPK),
         transition("attach_document", [DRAFT], DRAFT, "2", PPK),
         transition("submit", [DRAFT], SUBMITTED, "3", PPK),
         transition("accept", [SUBMITTED], ACCEPTED, "4", OFFICIAL),
         transition("return", [SUBMITTED], DRAFT, "4", OFFICIAL),
         transition("start_competition", [ACCEPTED], IN_COMPETITION, "6", OFFICIAL),
-        # A failed competition or a cancelled package lets the request be competed again.
+        # A failed competition (11a) or a package the PPK cancelled (20b) lets the request be
+        # competed again.
         transition("reopen", [IN_COMPETITION], ACCEPTED, "11", SYSTEM),
+        transition("reopen_after_cancellation", [IN_COMPETITION], ACCEPTED, "20", SYSTEM),
         # delivery.package_completed.v1: the request's package was delivered, paid, completed.
         transition("fulfil", [IN_COMPETITION], FULFILLED, "27", SYSTEM),
-    ]
+    ],
 )
 
 NOTA_DINAS, SPECIFICATION = "nota_dinas", "specification"
@@ -49,17 +54,6 @@ class RequestItem:
 class Official:
     id: str
     name: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """One state change, as the history keeps it."""
-
-    action: str
-    from_state: str
-    to_state: str
-    sop_step: str
-    reason: str | None = None
 
 
 @dataclass
@@ -86,11 +80,15 @@ class PurchaseRequest:
         return PURCHASE_REQUEST_MACHINE.allowed_actions(self.state, role)
 
     def _move(self, action: str, role: str, reason: str | None = None) -> Change:
-        before = self.state
-        check = PURCHASE_REQUEST_MACHINE.check(action, before, role)
-        self.state = check.target
+        change = PURCHASE_REQUEST_MACHINE.change(action, self.state, role, reason=reason)
+        self.state = change.to_state
         self.version += 1
-        return Change(action, before, self.state, check.sop_step, reason)
+        return change
+
+
+def drafted(request: PurchaseRequest) -> Change:
+    """The change that creates a draft (steps 1–2), as the history records it."""
+    return Change("draft", None, request.state, PURCHASE_REQUEST_MACHINE["draft"].sop_step)
 
 
 def check_draft_data(request: PurchaseRequest, today: date) -> None:
@@ -109,28 +107,30 @@ def check_draft_data(request: PurchaseRequest, today: date) -> None:
         raise RuleViolation(errors)
 
 
-def edit_draft(request: PurchaseRequest, changes: dict[str, object], today: date) -> Change:
+def edit_draft(
+    request: PurchaseRequest, changes: dict[str, object], today: date, role: str = PPK
+) -> Change:
     """Change a draft's data (step 2); the whole result must still be a valid draft."""
-    PURCHASE_REQUEST_MACHINE.check("edit", request.state, PPK)
+    PURCHASE_REQUEST_MACHINE.check("edit", request.state, role)
     updated = replace(request, **changes)  # type: ignore[arg-type]
     check_draft_data(updated, today)
     for name, value in changes.items():
         setattr(request, name, value)
-    return request._move("edit", PPK)
+    return request._move("edit", role)
 
 
-def attach_document(request: PurchaseRequest, kind: str) -> Change:
+def attach_document(request: PurchaseRequest, kind: str, role: str = PPK) -> Change:
     """A nota dinas or specification document joins the draft (step 2)."""
     if kind not in DOCUMENT_KINDS:
         raise RuleViolation.one("kind", f"kind must be one of {', '.join(DOCUMENT_KINDS)}")
-    change = request._move("attach_document", PPK)
+    change = request._move("attach_document", role)
     request.document_kinds.add(kind)
     return change
 
 
-def submit(request: PurchaseRequest, official: Official | None) -> Change:
+def submit(request: PurchaseRequest, official: Official | None, role: str = PPK) -> Change:
     """Send the request to a named procurement official (step 3); the nota dinas is required."""
-    PURCHASE_REQUEST_MACHINE.check("submit", request.state, PPK)
+    PURCHASE_REQUEST_MACHINE.check("submit", request.state, role)
     named = official or request.official
     errors: list[tuple[str, str]] = []
     if named is None:
@@ -140,30 +140,29 @@ def submit(request: PurchaseRequest, official: Official | None) -> Change:
     if errors:
         raise RuleViolation(errors)
     request.official = named
-    return request._move("submit", PPK)
+    return request._move("submit", role)
 
 
-def accept(request: PurchaseRequest) -> Change:
+def accept(request: PurchaseRequest, role: str = OFFICIAL) -> Change:
     """The official receives the request (step 4)."""
-    return request._move("accept", OFFICIAL)
+    return request._move("accept", role)
 
 
-def return_to_ppk(request: PurchaseRequest, reason: str) -> Change:
+def return_to_ppk(request: PurchaseRequest, reason: str, role: str = OFFICIAL) -> Change:
     """The official sends the request back to the PPK as a draft, with a reason (step 4)."""
     if not reason.strip():
         raise RuleViolation.one("reason", "say why the request is returned")
-    return request._move("return", OFFICIAL, reason)
+    return request._move("return", role, reason)
 
 
-def start_competition(request: PurchaseRequest) -> Change:
+def start_competition(request: PurchaseRequest, role: str = OFFICIAL) -> Change:
     """A competition of this request starts (step 6): only one runs at a time."""
-    return request._move("start_competition", OFFICIAL)
+    return request._move("start_competition", role)
 
 
-def reopen(request: PurchaseRequest, reason: str, sop_step: str) -> Change:
-    """Back to ``accepted`` after a failed competition or a cancelled package."""
-    change = request._move("reopen", SYSTEM, reason)
-    return replace(change, sop_step=sop_step)
+def reopen(request: PurchaseRequest, reason: str, cancelled: bool = False) -> Change:
+    """Back to ``accepted`` after a failed competition (11) or a cancelled package (20)."""
+    return request._move("reopen_after_cancellation" if cancelled else "reopen", SYSTEM, reason)
 
 
 def fulfil(request: PurchaseRequest, reason: str) -> Change | None:
