@@ -2,7 +2,9 @@
 
 - ``epurchasing mint-token --role ppk --sub ppk-1 --work-unit dinkes`` prints a development JWT;
 - ``epurchasing dlq list|show|replay|purge --queue competition.on_blacklist`` handles dead
-  letters (replay goes to that queue only; purge asks first unless ``--yes``).
+  letters (replay goes to that queue only; purge asks first unless ``--yes``);
+- ``epurchasing timeline <procurement>``, ``epurchasing report late --from --to``,
+  ``epurchasing verify-history --service S``: accountability (docs/time-standards.md).
 
 Each service has its own entry point (``python -m competition serve|migrate``).
 """
@@ -11,15 +13,16 @@ import argparse
 import asyncio
 import contextlib
 import json
-import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
 from epurchasing_shared.auth import Role, mint_token
+from epurchasing_shared.logs import configure_logging
 from epurchasing_shared.messaging.topology import Topology
 from epurchasing_shared.settings import ServiceSettings
 
@@ -161,11 +164,42 @@ def main(argv: Sequence[str] | None = None) -> None:
     dlq.add_argument("--yes", action="store_true", help="purge without asking")
     dlq.set_defaults(run=lambda args: asyncio.run(_dead_letters(args)))
 
+    _add_accountability_commands(commands)
+
     args = parser.parse_args(argv)
     try:
         args.run(args)
     except ValueError as error:
         sys.exit(f"epurchasing: {error}")
+
+
+def _add_accountability_commands(commands: Any) -> None:
+    """timeline, report late, verify-history (docs/time-standards.md)."""
+    from epurchasing_shared import accountability as acc
+
+    timeline = commands.add_parser(
+        "timeline", help="one procurement's steps across the four services, in time order"
+    )
+    timeline.add_argument("procurement_id")
+    acc.add_base_url_options(timeline)
+    timeline.set_defaults(run=acc.run_timeline)
+
+    report = commands.add_parser("report", help="accountability reports (CSV)")
+    report.add_argument("kind", choices=["late"])
+    report.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (turn started)")
+    report.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD, inclusive")
+    report.add_argument("--work-unit")
+    acc.add_base_url_options(report)
+    report.set_defaults(run=acc.run_report_late)
+
+    verify = commands.add_parser(
+        "verify-history", help="check a service's hash-chained history; exit 1 if it broke"
+    )
+    verify.add_argument("--service", required=True, choices=acc.SERVICES)
+    verify.add_argument("--database-url", help="default: the service's own setting")
+    verify.set_defaults(
+        run=lambda args: sys.exit(acc.verify_history(args.service, args.database_url))
+    )
 
 
 def service_main(
@@ -187,12 +221,8 @@ def service_main(
     parser = argparse.ArgumentParser(prog=name)
     parser.add_argument("command", choices=["serve", "migrate", "migrate-and-serve"])
     args = parser.parse_args(argv)
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter(f"{name}: %(message)s"))
-    startup_log = logging.getLogger("epurchasing.startup")
-    startup_log.addHandler(handler)
-    startup_log.propagate = False
     settings = settings_factory()
+    configure_logging(name, json=settings.log_format == "json", level=settings.log_level)
     serving = args.command in ("serve", "migrate-and-serve")
     if serving and (refusal := settings_refusal(settings)) is not None:
         sys.exit(f"{name}: refusing to start: {refusal}")
@@ -211,5 +241,12 @@ def service_main(
         # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
         with contextlib.suppress(KeyboardInterrupt):
             uvicorn.run(
-                app_factory, factory=True, host="0.0.0.0", port=settings.port, log_level="info"
+                app_factory,
+                factory=True,
+                host=settings.bind_host,
+                port=settings.port,
+                log_config=None,  # configure_logging's handler, not uvicorn's own
+                log_level=settings.log_level.lower(),
+                server_header=False,
+                date_header=True,
             )

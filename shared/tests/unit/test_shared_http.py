@@ -151,3 +151,32 @@ class TestDocuments:
             await read_upload(upload(content, media_type), max_bytes=1000)
         assert isinstance(as_problem(refused.value), Invalid)
         assert refused.value.errors[0]["field"] == "file"
+
+
+class TestLanguage:
+    async def test_bahasa_indonesia_when_the_caller_asks_for_it(self, client):
+        headers = {"Accept-Language": "id-ID,id;q=0.9,en;q=0.8"}
+        response = await client.post("/things", json={"pagu": 0}, headers=headers)
+        body = response.json()
+        assert body["title"] == "Isian Tidak Dapat Diproses"
+        assert body["detail"] == "permintaan tidak valid"
+        assert body["errors"] == [{"field": "pagu", "message": "terlalu kecil"}]
+        assert body["type"] == "https://epurchasing.example/problems/invalid"  # stable
+        assert response.headers["content-language"] == "id"
+
+    async def test_english_otherwise(self, client):
+        response = await client.post("/things", json={"pagu": 0})
+        body = response.json()
+        assert body["title"] == "Unprocessable Content"
+        assert body["errors"][0]["message"] == "Input should be greater than 0"
+        assert "message_id" not in body["errors"][0]
+
+    async def test_a_refusal_speaks_the_rule_in_both_languages(self):
+        refusal = RuleViolation.one(
+            "unit_price", "above the catalogue price", "melebihi harga katalog"
+        )
+        problem = as_problem(refusal)
+        assert problem.body(language="id")["errors"] == [
+            {"field": "unit_price", "message": "melebihi harga katalog"}
+        ]
+        assert problem.body()["detail"] == "above the catalogue price"

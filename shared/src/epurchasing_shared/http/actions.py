@@ -9,6 +9,7 @@ from uuid import uuid4
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
+from epurchasing_shared import log_context
 from epurchasing_shared.auth import Principal, current_principal, require_roles
 from epurchasing_shared.http.problems import Invalid
 from epurchasing_shared.kernel.actions import ActionRequest
@@ -46,7 +47,7 @@ async def request_fingerprint(request: Request) -> str:
 
 def causation_of(request: Request) -> str:
     """The HTTP request is the cause of the events it leads to (``X-Request-ID`` if given)."""
-    return request.headers.get("X-Request-ID", "")[:100] or f"request:{uuid4()}"
+    return log_context.current().get("request_id") or f"request:{uuid4()}"
 
 
 def action_request(*roles: Role) -> Callable[..., Any]:
@@ -89,6 +90,8 @@ def action_request(*roles: Role) -> Callable[..., Any]:
 def respond(outcome: Outcome) -> JSONResponse:
     """The outcome of a use case as its response: 201 + ``Location`` for a creation, 200 for
     an action; ``Idempotent-Replayed`` on a replay; the ``ETag`` of a versioned body."""
+    if isinstance(outcome.body, dict) and outcome.body.get("procurement_id"):
+        log_context.bind(procurement_id=outcome.body["procurement_id"])
     headers: dict[str, str] = {}
     if outcome.location:
         headers["Location"] = outcome.location

@@ -14,6 +14,9 @@ A pure ASGI middleware (not Starlette's ``BaseHTTPMiddleware``, which buffers an
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from uuid import uuid4
+
+from epurchasing_shared import log_context
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -70,7 +73,11 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        send = _with_safe_headers(scope, send)
+        request_id = _request_id(scope)
+        with log_context.scope(request_id=request_id):
+            await self._guard(scope, receive, _with_safe_headers(scope, send, request_id))
+
+    async def _guard(self, scope: Scope, receive: Receive, send: Send) -> None:
         if carries_nul(scope.get("query_string", b"")) or "\x00" in scope.get("path", ""):
             await _problem(send, 422, "invalid", "the request carries a NUL character", "query")
             return
@@ -151,7 +158,17 @@ def _bounded(receive: Receive, limit: int) -> Receive:
     return bounded
 
 
-def _with_safe_headers(scope: Scope, send: Send) -> Send:
+def _request_id(scope: Scope) -> str:
+    """The caller's ``X-Request-ID`` when it is sane, else a new one (logged and echoed)."""
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"x-request-id" and 0 < len(value) <= 100 and value.isascii():
+            text = value.decode()
+            if text.isprintable():
+                return text
+    return f"request:{uuid4()}"
+
+
+def _with_safe_headers(scope: Scope, send: Send, request_id: str) -> Send:
     docs = scope.get("path", "").startswith(DOCS_PATHS)
 
     async def sending(message: Message) -> None:
@@ -162,6 +179,7 @@ def _with_safe_headers(scope: Scope, send: Send) -> Send:
                 (b"x-frame-options", b"DENY"),
                 (b"referrer-policy", b"no-referrer"),
                 (b"content-security-policy", DOCS_CSP if docs else API_CSP),
+                (b"x-request-id", request_id.encode()),
             ]
             message["headers"] = headers
         await send(message)

@@ -32,16 +32,21 @@ class ProblemError(Exception):
         self.detail = detail
         self.extensions = extensions
 
-    def body(self, instance: str | None = None) -> dict[str, Any]:
-        body = {
+    detail_id: str | None = None  # the detail in Bahasa Indonesia, where known
+
+    def body(self, instance: str | None = None, language: str = "en") -> dict[str, Any]:
+        indonesian = language == "id"
+        body: dict[str, Any] = {
             "type": f"https://epurchasing.example/problems/{self.slug}",
-            "title": self.title,
+            "title": TITLES_ID.get(self.status, self.title) if indonesian else self.title,
             "status": self.status,
-            "detail": self.detail,
+            "detail": (self.detail_id or self.detail) if indonesian else self.detail,
         }
         if instance:
             body["instance"] = instance
         body.update(self.extensions)
+        if "errors" in body:
+            body["errors"] = [_error_in(e, indonesian) for e in body["errors"]]
         return body
 
 
@@ -141,6 +146,12 @@ outage = OutageLog()
 
 def as_problem(refusal: refusals.Refused) -> ProblemError:
     """The one mapping of a domain or use-case refusal to its HTTP problem."""
+    problem = _problem_of(refusal)
+    problem.detail_id = refusal.detail_id
+    return problem
+
+
+def _problem_of(refusal: refusals.Refused) -> ProblemError:
     if isinstance(refusal, refusals.ActionNotAllowed):
         return StateConflict(
             refusal.detail,
@@ -162,10 +173,20 @@ def as_problem(refusal: refusals.Refused) -> ProblemError:
     return Invalid(refusal.detail)
 
 
+def language_of(request: Request) -> str:
+    """``id`` when the caller prefers Bahasa Indonesia (``Accept-Language: id`` or ``id-ID``
+    ranked first), else ``en``. Field names and ``type`` URIs never change."""
+    header = request.headers.get("accept-language", "")
+    first = header.split(",")[0].split(";")[0].strip().lower()
+    return "id" if first == "id" or first.startswith("id-") or first == "in" else "en"
+
+
 def problem_response(problem: ProblemError, request: Request) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if problem.status == 401 else {}
+    headers["Content-Language"] = language_of(request)
+    headers["Vary"] = "Accept-Language"
     return JSONResponse(
-        problem.body(str(request.url.path)),
+        problem.body(str(request.url.path), language_of(request)),
         status_code=problem.status,
         media_type=PROBLEM_JSON,
         headers=headers,
@@ -188,6 +209,66 @@ def _cause_name(error: BaseException) -> str:
     orig = getattr(error, "orig", None)
     cause = getattr(orig, "__cause__", None) or orig or error
     return type(cause).__name__
+
+
+# Titles in Bahasa Indonesia; the English ones are the HTTP reason phrases.
+TITLES_ID = {
+    400: "Permintaan Tidak Valid",
+    401: "Belum Masuk",
+    403: "Tidak Berwenang",
+    404: "Tidak Ditemukan",
+    405: "Metode Tidak Diizinkan",
+    409: "Konflik",
+    412: "Prasyarat Gagal",
+    413: "Isi Terlalu Besar",
+    415: "Jenis Isi Tidak Didukung",
+    422: "Isian Tidak Dapat Diproses",
+    429: "Terlalu Banyak Permintaan",
+    500: "Kesalahan Server",
+    503: "Layanan Tidak Tersedia",
+}
+
+# Pydantic's error types, in Bahasa Indonesia (the English message is kept otherwise).
+VALIDATION_ID = {
+    "missing": "wajib diisi",
+    "string_too_short": "terlalu pendek",
+    "string_too_long": "terlalu panjang",
+    "string_type": "harus berupa teks",
+    "int_type": "harus berupa bilangan bulat",
+    "int_parsing": "harus berupa bilangan bulat",
+    "bool_type": "harus berupa benar/salah",
+    "date_type": "harus berupa tanggal (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "harus berupa tanggal (YYYY-MM-DD)",
+    "datetime_type": "harus berupa waktu ISO 8601",
+    "uuid_parsing": "harus berupa UUID",
+    "greater_than": "terlalu kecil",
+    "greater_than_equal": "terlalu kecil",
+    "less_than": "terlalu besar",
+    "less_than_equal": "terlalu besar",
+    "too_short": "terlalu sedikit",
+    "too_long": "terlalu banyak",
+    "extra_forbidden": "tidak dikenal",
+    "enum": "bukan salah satu pilihan yang diizinkan",
+    "literal_error": "bukan salah satu pilihan yang diizinkan",
+    "json_invalid": "bukan JSON yang valid",
+    "value_error": "nilai tidak valid",
+}
+
+
+def _validation_error(error: Any) -> dict[str, str]:
+    found = {"field": _field(error["loc"]), "message": error["msg"]}
+    indonesian = VALIDATION_ID.get(error.get("type", ""))
+    if indonesian:
+        found["message_id"] = indonesian
+    return found
+
+
+def _error_in(error: dict[str, Any], indonesian: bool) -> dict[str, Any]:
+    """A field error in the caller's language, without the translation key."""
+    shown = {k: v for k, v in error.items() if k != "message_id"}
+    if indonesian and error.get("message_id"):
+        shown["message"] = error["message_id"]
+    return shown
 
 
 def _field(loc: Sequence[Any]) -> str:
@@ -218,8 +299,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     async def on_validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        errors = [{"field": _field(e["loc"]), "message": e["msg"]} for e in error.errors()]
+        errors = [_validation_error(e) for e in error.errors()]
         problem = Invalid("the request is not valid", errors=errors)
+        problem.detail_id = "permintaan tidak valid"
         return problem_response(problem, request)
 
     async def on_http(request: Request, error: Exception) -> JSONResponse:

@@ -8,11 +8,13 @@ from collections.abc import Iterable, Sequence
 
 
 class Refused(Exception):
-    """Base of every refusal a caller can be told about."""
+    """Base of every refusal a caller can be told about; ``detail_id`` is the same in Bahasa
+    Indonesia (the SOP's words), shown to a caller who asks for ``Accept-Language: id``."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, detail_id: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.detail_id = detail_id
 
 
 class DomainError(Refused):
@@ -22,13 +24,27 @@ class DomainError(Refused):
 class RuleViolation(DomainError):
     """Input that breaks a rule whatever the state (422), one message per field."""
 
-    def __init__(self, errors: Sequence[tuple[str, str]], detail: str | None = None) -> None:
-        self.errors = [{"field": field, "message": message} for field, message in errors]
-        super().__init__(detail or "; ".join(f"{f}: {m}" for f, m in errors))
+    def __init__(
+        self,
+        errors: Sequence[tuple[str, str] | tuple[str, str, str]],
+        detail: str | None = None,
+        detail_id: str | None = None,
+    ) -> None:
+        """``errors``: ``(field, message)`` or ``(field, message, message in Indonesian)``."""
+        self.errors: list[dict[str, str]] = []
+        for field, message, *indonesian in errors:
+            found = {"field": field, "message": message}
+            if indonesian:
+                found["message_id"] = indonesian[0]
+            self.errors.append(found)
+        joined = "; ".join(f"{e['field']}: {e['message']}" for e in self.errors)
+        super().__init__(detail or joined, detail_id)
 
     @classmethod
-    def one(cls, field: str, message: str) -> "RuleViolation":
-        return cls([(field, message)], detail=message)
+    def one(cls, field: str, message: str, message_id: str | None = None) -> "RuleViolation":
+        if message_id is None:
+            return cls([(field, message)], detail=message)
+        return cls([(field, message, message_id)], detail=message, detail_id=message_id)
 
 
 class ActionNotAllowed(DomainError):
@@ -40,8 +56,12 @@ class ActionNotAllowed(DomainError):
         current_state: str,
         allowed_actions: Iterable[str],
         detail: str | None = None,
+        detail_id: str | None = None,
     ) -> None:
-        super().__init__(detail or f"{action} is not allowed in the {current_state!r} state")
+        super().__init__(
+            detail or f"{action} is not allowed in the {current_state!r} state",
+            detail_id or f"tindakan {action} tidak diperbolehkan pada status {current_state}",
+        )
         self.action = action
         self.current_state = current_state
         self.allowed_actions = sorted(allowed_actions)
@@ -64,7 +84,10 @@ class StaleVersion(Refused):
     """``If-Match`` named a version the resource has moved past (412)."""
 
     def __init__(self, expected: int, actual: int, what: str = "the resource") -> None:
-        super().__init__(f"{what} is at version {actual}, not {expected}")
+        super().__init__(
+            f"{what} is at version {actual}, not {expected}",
+            f"data sudah berubah (versi {actual}, bukan {expected}); muat ulang lalu coba lagi",
+        )
         self.expected = expected
         self.actual = actual
 
