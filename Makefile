@@ -6,14 +6,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SERVICES := competition ordering delivery rating
 
-.PHONY: install run test lint format demo clean
+.PHONY: install run test lint format demo clean deploy-check compose-check hadolint k8s-check k8s-generate lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) demo/pyproject.toml
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt contracts/pyproject.toml shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) demo/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e demo
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e contracts -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e demo
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,8 +31,33 @@ test: install
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy shared/src $(foreach s,$(SERVICES),services/$(s)/src/$(s)/domain)
+	$(BIN)/mypy contracts/src shared/src $(foreach s,$(SERVICES),services/$(s)/src/$(s)/domain)
 	$(BIN)/lint-imports --no-cache
+	$(MAKE) --no-print-directory deploy-check
+
+# What ships for operators, checked offline: docker-compose.yml through the Compose binary,
+# deploy/Dockerfile through hadolint, every deploy/k8s overlay against the Kubernetes and CRD
+# schemas (docs/scale-out.md says what each verifies).
+deploy-check: compose-check hadolint k8s-check
+
+compose-check: install
+	$(BIN)/python scripts/compose_check.py
+
+hadolint: install
+	$(BIN)/hadolint deploy/Dockerfile
+	@echo "hadolint: deploy/Dockerfile clean"
+
+k8s-check: install
+	$(BIN)/python scripts/k8s_validate.py
+
+# Regenerate what is derived: the k8s services and RabbitMQ topology, the image's lock file.
+k8s-generate: install
+	$(BIN)/python scripts/k8s_generate.py
+
+lock: install
+	cd deploy && ../$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-trusted-host --no-emit-find-links --annotation-style=line \
+		--output-file constraints.txt constraints.in
 
 format: install
 	$(BIN)/ruff format .

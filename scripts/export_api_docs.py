@@ -1,4 +1,5 @@
-"""Write the generated OpenAPI and AsyncAPI documents of every service under docs/api/.
+"""Write the generated OpenAPI and AsyncAPI documents of every service under docs/api/, and the
+AsyncAPI catalogue of every event (docs/api/events.asyncapi.json).
 
     python scripts/export_api_docs.py          # regenerate
     python scripts/export_api_docs.py --check  # exit 1 if a committed document is stale
@@ -9,17 +10,28 @@ A test runs the check, so the committed documents always match the code.
 import importlib
 import json
 import sys
+import tomllib
 from pathlib import Path
 
-from epurchasing_shared.asyncapi import build_asyncapi
+from epurchasing_shared.asyncapi import build_asyncapi, build_catalogue
 from epurchasing_shared.messaging.topology import Topology
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("competition", "ordering", "delivery", "rating")
 
 
+def _text(document: dict) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def contracts_version() -> str:
+    with (ROOT / "contracts" / "pyproject.toml").open("rb") as file:
+        return str(tomllib.load(file)["project"]["version"])
+
+
 def documents() -> dict[Path, str]:
-    found = {}
+    catalogue = build_catalogue(version=contracts_version(), topology=Topology())
+    found = {ROOT / "docs" / "api" / "events.asyncapi.json": _text(catalogue)}
     for service in SERVICES:
         app_module = importlib.import_module(f"{service}.app")
         app = app_module.create_app()
@@ -32,8 +44,7 @@ def documents() -> dict[Path, str]:
             publishes=list(definition.publishes),
         )
         for kind, document in (("openapi", app.openapi()), ("asyncapi", asyncapi)):
-            text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-            found[ROOT / "docs" / "api" / f"{service}.{kind}.json"] = text
+            found[ROOT / "docs" / "api" / f"{service}.{kind}.json"] = _text(document)
     return found
 
 

@@ -5,6 +5,8 @@ it creates and migrates its own database, then serves its API, consumers and out
 When nothing listens on the ordering service's SMTP host and port (127.0.0.1:1025 unless
 ``ORDERING_SMTP_HOST``/``ORDERING_SMTP_PORT`` say otherwise), a development mail catcher
 (``scripts/mail_catcher.py``) is started there too, so the vendor's e-mail shows in the log.
+The services run with ``DEVELOPMENT_MODE=true`` (unless set otherwise), which allows the
+development JWT secret that a deployment refuses.
 """
 
 import asyncio
@@ -42,6 +44,12 @@ def commands(services: list[str]) -> list[tuple[str, list[str]]]:
     return found
 
 
+def local_environment() -> dict[str, str]:
+    """The services' environment: this one, in development mode (the development JWT secret
+    is allowed) unless DEVELOPMENT_MODE says otherwise."""
+    return {"DEVELOPMENT_MODE": "true", **os.environ, "PYTHONUNBUFFERED": "1"}
+
+
 async def pipe(name: str, stream: asyncio.StreamReader) -> None:
     colour = COLOURS.get(name, "0") if sys.stdout.isatty() else None
     label = f"\033[{colour}m{name:<11}\033[0m" if colour else f"{name:<11}"
@@ -56,7 +64,7 @@ async def main(services: list[str]) -> int:
             *command,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env=local_environment(),
         )
         processes.append((name, process))
     pipes = [asyncio.create_task(pipe(name, p.stdout)) for name, p in processes]  # type: ignore[arg-type]

@@ -71,29 +71,162 @@ class TestCompose:
         documented = set(example_env()) | set(compose["services"][service].get("environment", {}))
         missing = env_names(service) - documented
         assert not missing, f"{service}: not in deploy/.env.example: {sorted(missing)}"
-        assert "deploy/.env.example" in json.dumps(compose["services"][service]["env_file"])
 
-    def test_the_database_urls_name_databases_that_the_init_script_creates(self):
+    @pytest.mark.parametrize("service", SERVICES)
+    def test_a_service_reads_the_operators_env_never_the_example(self, compose, service):
+        env_file = json.dumps(compose["services"][service]["env_file"])
+        assert ".env" in env_file and "example" not in env_file
+
+    def test_the_example_holds_no_usable_secret(self):
+        env = example_env()
+        for name in (
+            "JWT_SECRET",
+            "POSTGRES_PASSWORD",
+            "RABBITMQ_ADMIN_PASSWORD",
+            "GRAFANA_ADMIN_PASSWORD",
+        ):
+            assert env[name] == "", name
+        assert env["DEVELOPMENT_MODE"] == "false"
+        assert "dev-secret" not in (ROOT / "docker-compose.yml").read_text()
+
+    def test_compose_requires_every_secret_it_interpolates(self):
+        text = (ROOT / "docker-compose.yml").read_text()
+        secrets = [
+            n
+            for n in example_env()
+            if re.fullmatch(r"POSTGRES_PASSWORD|\w+_DB_PASSWORD|RABBITMQ_\w+", n)
+        ]
+        secrets = [n for n in secrets if n.endswith("PASSWORD")]
+        assert len(secrets) == 11
+        for name in secrets:
+            uses = re.findall(r"\$\{" + name + r"(:\?|:-|\})", text)
+            assert uses and all(use == ":?" for use in uses), name
+
+    def test_only_the_proxy_and_the_operators_uis_are_published(self, compose):
+        published = {
+            name: [str(p) for p in service.get("ports", [])]
+            for name, service in compose["services"].items()
+            if service.get("ports")
+        }
+        assert set(published) == {"proxy", "rabbitmq", "mailpit", "grafana", "jaeger"}
+        assert published["rabbitmq"] == ["127.0.0.1:${RABBITMQ_MANAGEMENT_PORT:-15672}:15672"]
+        assert published["mailpit"] == ["127.0.0.1:${MAILPIT_UI_PORT:-8025}:8025"]
+        assert published["grafana"] == ["127.0.0.1:${GRAFANA_PORT:-3000}:3000"]
+        assert published["jaeger"] == ["127.0.0.1:${JAEGER_UI_PORT:-16686}:16686"]
+        container_ports = {p.rsplit(":", 1)[1] for ports in published.values() for p in ports}
+        assert container_ports == {"80", "15672", "8025", "3000", "16686"}
+
+    def test_rabbitmq_has_a_volume_a_fixed_hostname_and_loads_its_definitions(self, compose):
+        rabbitmq = compose["services"]["rabbitmq"]
+        assert rabbitmq["hostname"] == "rabbitmq"
+        assert "rabbitmq-data:/var/lib/rabbitmq" in rabbitmq["volumes"]
+        assert "rabbitmq-data" in compose["volumes"]
+        conf = (ROOT / "deploy/rabbitmq/rabbitmq.conf").read_text()
+        assert "definitions.local.path = /tmp/epurchasing-definitions" in conf
+        entrypoint = (ROOT / "deploy/rabbitmq/entrypoint.sh").read_text()
+        for part in ("definitions.json", "policies.json", "30-users.json", "docker-entrypoint.sh"):
+            assert part in entrypoint
+        for name in ("ADMIN", "COMPETITION", "ORDERING", "DELIVERY", "RATING", "SUBSCRIBER"):
+            assert f"RABBITMQ_{name}_PASSWORD" in rabbitmq["environment"]
+
+    @pytest.mark.parametrize("service", SERVICES)
+    def test_each_service_has_its_own_broker_user_and_database_owner(self, compose, service):
+        environment = compose["services"][service]["environment"]
+        assert environment["AMQP_URL"].startswith(f"amqp://{service}:${{RABBITMQ_")
+        url = environment[f"{service.upper()}_DATABASE_URL"]
+        assert url.startswith(f"postgresql+asyncpg://{service}:${{{service.upper()}_DB_PASSWORD")
+        assert url.endswith(f"@postgres:5432/epurchasing_{service}")
+
+    @pytest.mark.parametrize("service", SERVICES)
+    def test_migrations_run_once_before_the_service_which_only_serves(self, compose, service):
+        migrate = compose["services"][f"{service}-migrate"]
+        assert migrate["command"] == ["python", "-m", service, "migrate"]
+        assert migrate["restart"] == "no"
+        assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+        depends = compose["services"][service]["depends_on"]
+        assert depends[f"{service}-migrate"]["condition"] == "service_completed_successfully"
+        assert compose["services"][service]["command"] == ["python", "-m", service, "serve"]
+
+    def test_the_proxy_routes_one_path_prefix_to_each_service(self):
+        caddyfile = (ROOT / "deploy/caddy/Caddyfile").read_text()
+        for service, port in zip(SERVICES, (8001, 8002, 8003, 8004), strict=True):
+            assert f"handle_path /{service}/* {{\n\t\treverse_proxy {service}:{port}" in caddyfile
+
+    def test_the_database_urls_name_databases_that_the_init_script_creates(self, compose):
         created = set(
             re.findall(r"CREATE DATABASE (\w+);", (ROOT / "deploy/postgres/init.sql").read_text())
         )
         for service in SERVICES:
-            url = example_env()[f"{service.upper()}_DATABASE_URL"]
+            url = compose["services"][service]["environment"][f"{service.upper()}_DATABASE_URL"]
             assert url.rsplit("/", 1)[1] in created
             assert "@postgres:" in url  # the compose service name, not localhost
+            owners = (ROOT / "deploy/postgres/owners.sh").read_text()
+            assert service in owners
 
 
 class TestDockerfile:
-    def test_the_container_command_is_the_entry_point_the_local_runner_uses(self):
+    def test_the_container_serves_and_the_local_runner_migrates_and_serves(self):
         dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
-        assert 'python -m \\"$SERVICE\\" migrate-and-serve' in dockerfile
+        assert 'python -m \\"$SERVICE\\" serve' in dockerfile
         runner = (ROOT / "scripts" / "run_local.py").read_text()
         assert '"migrate-and-serve"' in runner
+
+    def test_it_is_multi_stage_and_runs_as_a_non_root_user(self):
+        dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+        stages = re.findall(r"^FROM \S+ AS (\w+)$", dockerfile, flags=re.M)
+        assert stages == ["build", "runtime"]
+        runtime = dockerfile.split("AS runtime", 1)[1]
+        assert "COPY --from=build /opt/venv /opt/venv" in runtime
+        users = re.findall(r"^USER (\S+)$", runtime, flags=re.M)
+        assert users and users[-1] not in ("root", "0")
+
+    def test_it_installs_the_locked_dependencies_with_their_hashes(self):
+        dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+        assert "--require-hashes --no-deps -r deploy/constraints.txt" in dockerfile
+
+    def test_the_build_context_leaves_out_secrets_and_local_state(self):
+        ignored = (ROOT / ".dockerignore").read_text().splitlines()
+        for pattern in (".env", "**/.git", "**/.venv", "var/"):
+            assert pattern in ignored
 
     def test_it_installs_only_pinned_requirements(self):
         for line in (ROOT / "requirements.txt").read_text().splitlines():
             if line and not line.startswith("#"):
                 assert re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[0-9][\w.]*", line), line
+
+
+class TestConstraints:
+    """deploy/constraints.txt: every runtime package, transitive ones included, with hashes."""
+
+    def pins(self) -> dict[str, list[str]]:
+        text = (ROOT / "deploy" / "constraints.txt").read_text()
+        found: dict[str, list[str]] = {}
+        for block in re.split(r"\n(?=[A-Za-z0-9])", text):
+            match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", block)
+            if match:
+                found[match[1].lower()] = [
+                    match[2],
+                    *re.findall(r"--hash=sha256:[0-9a-f]{64}", block),
+                ]
+        return found
+
+    def test_every_requirement_is_locked_at_its_pinned_version(self):
+        pins = self.pins()
+        for line in (ROOT / "requirements.txt").read_text().splitlines():
+            if line and not line.startswith("#"):
+                name, _, version = line.partition("==")
+                key = re.sub(r"\[.*\]", "", name).lower()
+                assert pins[key][0] == version, f"{line}: run make lock"
+
+    def test_every_locked_package_has_a_hash_and_no_index_is_named(self):
+        pins = self.pins()
+        assert len(pins) > 20
+        assert all(len(entry) >= 2 for entry in pins.values())
+        text = (ROOT / "deploy" / "constraints.txt").read_text()
+        for forbidden in ("--index-url", "--extra-index-url", "--find-links", "--trusted-host"):
+            assert forbidden not in text.replace("--no-emit-index-url", "").replace(
+                "--no-emit-find-links", ""
+            ).replace("--no-emit-trusted-host", "")
 
 
 class TestRabbitMqDefinitions:

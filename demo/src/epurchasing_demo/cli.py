@@ -15,6 +15,7 @@ from epurchasing_demo.catalogue import demo_catalogue, rupiah, seed_catalogue
 from epurchasing_demo.client import SERVICES, Api, DriverError, Endpoints, Unreachable
 from epurchasing_demo.driver import drive, timeline, wait_for_final_states
 from epurchasing_demo.model import Branches, StepRecord
+from epurchasing_shared.accountability import fetch_turns, timeline_lines
 
 HEADER = f"{'SOP':<4} {'time':<8}  {'actor':<40} {'resulting state':<22} what happened"
 
@@ -91,7 +92,21 @@ async def run(args: argparse.Namespace) -> int:
         states = await wait_for_final_states(api, cast, outcome, timeout=args.timeout)
         print("Final states: " + ", ".join(f"{k} {v}" for k, v in states.items()))
         print_timeline(await timeline(api, cast, outcome.procurement_id))
+        await print_steps_timeline(endpoints, cast, outcome.procurement_id)
     return 0
+
+
+async def print_steps_timeline(endpoints: Endpoints, cast: Cast, procurement_id: str) -> None:
+    """What ``epurchasing timeline <procurement>`` prints: each turn (whose, due, done, late)."""
+    token = cast.auditor_headers()["Authorization"].removeprefix("Bearer ")
+    urls = {service: endpoints.of(service) for service in SERVICES}
+    turns = await asyncio.to_thread(fetch_turns, procurement_id, urls, token)
+    print(f"\nSteps of the procurement (epurchasing timeline {procurement_id}):")
+    if not turns:
+        print("  (no turns recorded: no transition declares a time standard yet)")
+        return
+    for line in timeline_lines(turns):
+        print(f"  {line}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

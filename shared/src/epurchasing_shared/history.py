@@ -1,14 +1,22 @@
-"""The append-only history of every state change of a procurement in one service."""
+"""The append-only, hash-chained history of every state change of a procurement in one service.
+
+Writers of one procurement are serialised by a transaction-scoped advisory lock on the
+procurement id (different procurements never wait for each other); each entry carries the hash
+of the procurement's previous entry (:mod:`epurchasing_shared.history_chain`), and the
+``history_heads`` row of the procurement keeps the chain's end.
+"""
 
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import BaseModel
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.contracts.envelope import Actor
+from epurchasing_shared.history_chain import ChainEntry, ChainHead, entry_hash
 
 
 class HistoryEntry(BaseModel):
@@ -40,23 +48,80 @@ async def append_history(
     sop_step: str | None,
     reason: str | None = None,
     documents: list[dict[str, Any]] | None = None,
-) -> None:
-    await session.execute(
-        insert(table).values(
-            procurement_id=procurement_id,
-            aggregate=aggregate,
-            aggregate_id=aggregate_id,
-            at=at,
-            action=action,
-            actor_id=actor.id if actor else None,
-            actor_role=actor.role if actor else None,
-            from_state=from_state,
-            to_state=to_state,
-            sop_step=sop_step,
-            reason=reason,
-            documents=documents or [],
+    heads: Table | None = None,
+) -> int:
+    """Append one entry, chained to the procurement's previous one; its ``seq``.
+
+    ``heads`` is the spine's ``history_heads`` table (the chain's end per procurement); without
+    it the previous hash is read from the history itself."""
+    await lock_procurement(session, procurement_id)
+    previous: str | None
+    count = 0
+    if heads is not None:
+        head = (
+            await session.execute(
+                select(heads.c.last_hash, heads.c.entries).where(
+                    heads.c.procurement_id == procurement_id
+                )
+            )
+        ).first()
+        previous, count = (head.last_hash, head.entries) if head else (None, 0)
+    else:
+        previous = await session.scalar(
+            select(table.c.hash)
+            .where(table.c.procurement_id == procurement_id)
+            .order_by(table.c.seq.desc())
+            .limit(1)
         )
+    values: dict[str, Any] = dict(
+        procurement_id=procurement_id,
+        aggregate=aggregate,
+        aggregate_id=aggregate_id,
+        at=at,
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_role=actor.role if actor else None,
+        from_state=from_state,
+        to_state=to_state,
+        sop_step=sop_step,
+        reason=reason,
+        documents=documents or [],
     )
+    digest = entry_hash(ChainEntry(seq=0, **values), previous)
+    seq = int(
+        (
+            await session.execute(
+                insert(table)
+                .values(**values, prev_hash=previous, hash=digest)
+                .returning(table.c.seq)
+            )
+        ).scalar_one()
+    )
+    if heads is not None:
+        head_values = dict(last_seq=seq, last_hash=digest, entries=count + 1)
+        await session.execute(
+            pg_insert(heads)
+            .values(procurement_id=procurement_id, **head_values)
+            .on_conflict_do_update(index_elements=[heads.c.procurement_id], set_=head_values)
+        )
+    return seq
+
+
+async def lock_procurement(session: AsyncSession, procurement_id: UUID) -> None:
+    """Serialise this transaction with every other writer of the procurement's history chain
+    (released at commit or rollback)."""
+    key = int.from_bytes(procurement_id.bytes[:8], "big", signed=True)
+    await session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+async def read_chain(
+    session: AsyncSession, table: Table, heads: Table
+) -> tuple[list[ChainEntry], list[ChainHead]]:
+    """Every entry of the history in seq order, and the chain heads (for verify_chain)."""
+    rows = (await session.execute(select(table).order_by(table.c.seq))).mappings()
+    entries = [ChainEntry.from_row(row) for row in rows]
+    found = (await session.execute(select(heads))).mappings()
+    return entries, [ChainHead(**dict(row)) for row in found]
 
 
 async def read_history(

@@ -5,6 +5,7 @@ service subclasses :class:`SqlUnitOfWork` to open its own repositories on ``self
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Self
 from uuid import UUID, uuid4
 
@@ -12,11 +13,13 @@ from sqlalchemy import Row, Table, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.history import append_history
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import (
     Caller,
     HistoryRecord,
@@ -27,6 +30,12 @@ from epurchasing_shared.kernel.unit_of_work import (
 from epurchasing_shared.messaging.inbox import first_delivery
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.spine import SpineTables
+from epurchasing_shared.turns import (
+    close_turn_row,
+    open_turn_of,
+    open_turn_row,
+    turns_of_procurement,
+)
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -43,8 +52,9 @@ class SqlUnitOfWork(UnitOfWork):
         sessions: async_sessionmaker[AsyncSession],
         spine: SpineTables,
         store: DocumentStore,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
-        super().__init__(service=service, clock=clock, caller=caller)
+        super().__init__(service=service, clock=clock, caller=caller, calendar=calendar)
         self._sessions = sessions
         self.spine = spine
         self.store = store
@@ -61,6 +71,7 @@ class SqlUnitOfWork(UnitOfWork):
                 sessions=runtime.sessions,
                 spine=runtime.spine,
                 store=runtime.documents,
+                calendar=getattr(runtime, "calendar", None),
             )
 
         return make  # type: ignore[return-value]
@@ -103,7 +114,22 @@ class SqlUnitOfWork(UnitOfWork):
             sop_step=record.sop_step,
             reason=record.reason,
             documents=record.documents,
+            heads=self.spine.history_heads,
         )
+
+    async def _open_turn(self, turn: Turn) -> None:
+        await open_turn_row(self.session, self.spine.turns, turn)
+
+    async def _close_turn(self, aggregate_id: UUID, *, at: datetime, by: str, action: str) -> None:
+        await close_turn_row(
+            self.session, self.spine.turns, aggregate_id, at=at, by=by, action=action
+        )
+
+    async def open_turn(self, aggregate_id: UUID) -> Turn | None:
+        return await open_turn_of(self.session, self.spine.turns, aggregate_id)
+
+    async def turns_of(self, procurement_id: UUID) -> list[Turn]:
+        return await turns_of_procurement(self.session, self.spine.turns, procurement_id)
 
     async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:
         return await first_delivery(self.session, self.spine.inbox, consumer, event, self.now())

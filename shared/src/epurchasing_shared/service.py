@@ -7,38 +7,52 @@ serves its API, runs its consumers on FastStream and its outbox relay, all in on
 
 import asyncio
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from datetime import time as clock_time
 from typing import Any
 from uuid import UUID
 
 import aio_pika
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from faststream.rabbit import RabbitBroker
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from epurchasing_shared.asyncapi import build_asyncapi, render_asyncapi_html
 from epurchasing_shared.auth import Principal, TokenVerifier, current_principal
+from epurchasing_shared.calendar import WorkingCalendar, calendar_from_settings
 from epurchasing_shared.clock import Clock, SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.db import make_engine, make_session_factory, transaction
 from epurchasing_shared.documents import DocumentStore
+from epurchasing_shared.health import Readiness, ReadinessReport
 from epurchasing_shared.history import HistoryEntry, read_history
+from epurchasing_shared.http.cors import install_cors
 from epurchasing_shared.http.guard import RequestGuard
+from epurchasing_shared.http.openapi import install_openapi, unique_operation_ids
+from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology, declare_topology
+from epurchasing_shared.metrics import (
+    BrokerProbe,
+    DatabaseProbe,
+    ScrapeCollector,
+    ScrapeSources,
+    install_metrics,
+)
+from epurchasing_shared.overdue import OverdueHook, OverdueScanner
+from epurchasing_shared.persistence import SqlUnitOfWork
 from epurchasing_shared.settings import ServiceSettings
 from epurchasing_shared.spine import SpineTables
+from epurchasing_shared.startup import redacted
 from epurchasing_shared.tracing import configure_tracing, instrument_app
+from epurchasing_shared.turns import TurnFilter, list_turns, turn_json, turns_of_procurement
 
 log = logging.getLogger("epurchasing.service")
 
@@ -67,6 +81,8 @@ class Runtime:
     broker: RabbitBroker
     relay: OutboxRelay
     consuming: asyncio.Event = field(default_factory=asyncio.Event)
+    # The working-day calendar of the settings (built once at start): turns' due times.
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
     def unit_of_work(self) -> AbstractAsyncContextManager[AsyncSession]:
         return transaction(self.sessions)
@@ -93,6 +109,15 @@ class ServiceDefinition:
     background: Callable[[Runtime], Sequence[Callable[[], Coroutine[Any, Any, None]]]] = (
         lambda runtime: ()
     )
+    # What happens when one of the service's turns is found late, in the transaction that
+    # records its step_overdue event (e.g. cancel the package); None: the event only.
+    on_overdue: OverdueHook | None = None
+    # The service's SQL unit of work factory (so the hook gets its repositories); None: the
+    # spine's bare SqlUnitOfWork.
+    unit_of_work: Callable[[Runtime], Callable[[Any], SqlUnitOfWork]] | None = None
+    # Gauges of the service's own, read from its database at scrape time (e.g. ordering's
+    # mail queue): see epurchasing_shared.metrics.
+    metrics: Callable[[Runtime], Sequence[DatabaseProbe]] = lambda runtime: ()
 
 
 def build_runtime(
@@ -113,6 +138,7 @@ def build_runtime(
         topology=topology,
         clock=clock,
         poll_seconds=settings.outbox_poll_seconds,
+        service=definition.name,
     )
     return Runtime(
         settings=settings,
@@ -124,6 +150,18 @@ def build_runtime(
         documents=DocumentStore(settings.document_root),
         broker=consumer_broker(settings.amqp_url, logging.getLogger(f"{definition.name}.broker")),
         relay=relay,
+        calendar=calendar_from_settings(settings),
+    )
+
+
+def overdue_scanner(definition: ServiceDefinition, runtime: Runtime) -> OverdueScanner:
+    """The service's overdue scanner on its runtime (its unit of work and hook)."""
+    make = definition.unit_of_work or (lambda rt: SqlUnitOfWork.factory(rt, definition.name))
+    return OverdueScanner(
+        service=definition.name,
+        unit_of_work=make(runtime),
+        interval=runtime.settings.overdue_interval,
+        on_overdue=definition.on_overdue,
     )
 
 
@@ -148,9 +186,53 @@ async def _start_consuming(runtime: Runtime, consumers: Sequence[ConsumerSpec]) 
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            log.warning("broker not ready (%s); retrying in %.1fs", error, backoff)
+            log.warning(
+                "cannot reach RabbitMQ at %s (%s); retrying in %.1fs",
+                redacted(runtime.settings.amqp_url),
+                _without_password(str(error) or type(error).__name__, runtime.settings.amqp_url),
+                backoff,
+            )
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 30.0)
+
+
+def _without_password(message: str, url: str) -> str:
+    password = aio_pika.connection.make_url(url).password
+    return message.replace(password, "***") if password else message
+
+
+def readiness(runtime: Runtime) -> Readiness:
+    async def broker_ok(timeout: float) -> bool:
+        return runtime.consuming.is_set() and await runtime.broker.ping(timeout=timeout)
+
+    return Readiness(runtime.engine, broker_ok, lambda: runtime.relay.state)
+
+
+def scrape_collector(definition: ServiceDefinition, runtime: Runtime) -> ScrapeCollector:
+    """The service's gauges read at scrape time (see epurchasing_shared.metrics)."""
+    topology = runtime.topology
+    queues = {
+        topology.queue(c.service, c.purpose): topology.dead_letter_queue(
+            topology.queue(c.service, c.purpose)
+        )
+        for c in topology.consumers
+        if c.service == definition.name
+    }
+    return ScrapeCollector(
+        ScrapeSources(
+            service=definition.name,
+            engine=runtime.engine,
+            now=runtime.clock.now,
+            outbox=runtime.spine.outbox,
+            turns=runtime.spine.turns,
+            history=runtime.spine.history,
+            history_heads=runtime.spine.history_heads,
+            queues=queues,
+            broker_probe=BrokerProbe(runtime.settings.amqp_url),
+            dependencies=readiness(runtime).checks,
+            probes=definition.metrics(runtime),
+        )
+    )
 
 
 def _standard_router(definition: ServiceDefinition, runtime: Runtime) -> APIRouter:
@@ -160,22 +242,18 @@ def _standard_router(definition: ServiceDefinition, runtime: Runtime) -> APIRout
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", tags=["operations"], summary="Database and broker reachable")
+    ready = readiness(runtime)
+
+    @router.get(
+        "/readyz",
+        tags=["operations"],
+        response_model=ReadinessReport,
+        summary="Database reachable (200 even while the broker is down: writes go to the "
+        "outbox); the broker's and the relay's state in the body",
+    )
     async def readyz() -> JSONResponse:
-        checks: dict[str, str] = {}
-        try:
-            async with runtime.engine.connect() as connection:
-                await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=3)
-            checks["database"] = "ok"
-        except Exception as error:  # any failure means not ready
-            checks["database"] = f"unavailable: {type(error).__name__}"
-        broker_ok = runtime.consuming.is_set() and await runtime.broker.ping(timeout=3)
-        checks["broker"] = "ok" if broker_ok else "unavailable"
-        ready = all(v == "ok" for v in checks.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "checks": checks},
-            status_code=200 if ready else 503,
-        )
+        status, body = await ready.answer()
+        return JSONResponse(body, status_code=status)
 
     asyncapi = build_asyncapi(
         service=definition.name,
@@ -215,35 +293,72 @@ def _standard_router(definition: ServiceDefinition, runtime: Runtime) -> APIRout
                 return entries
             return [entry for entry in entries if entry.aggregate_id in visible]
 
+    @router.get(
+        "/procurements/{procurement_id}/turns",
+        tags=["history"],
+        summary="Whose turn it was and is at each SOP step of one procurement here, due when",
+    )
+    async def procurement_turns(
+        procurement_id: UUID, principal: Principal = Depends(current_principal)
+    ) -> list[dict[str, Any]]:
+        async with runtime.sessions() as session:
+            if not await definition.can_see_procurement(session, principal, procurement_id):
+                raise NotFound(f"procurement {procurement_id} not found")
+            turns = await turns_of_procurement(session, runtime.spine.turns, procurement_id)
+            visible = await definition.visible_aggregates(session, principal, procurement_id)
+        now = runtime.clock.now()
+        return [
+            turn_json(turn, now, runtime.calendar)
+            for turn in turns
+            if visible is None or turn.aggregate_id in visible
+        ]
+
+    @router.get(
+        "/turns",
+        tags=["history"],
+        summary="Turns (open and done), newest first: auditors and admins see all, a PPK or "
+        "official its work unit's, a vendor its own",
+    )
+    async def turns(
+        principal: Principal = Depends(current_principal),
+        page: PageParams = Depends(page_params),
+        overdue: bool | None = Query(None, description="open and past its due time (or not)"),
+        late: bool | None = Query(None, description="done or open after its due time"),
+        actor_role: str | None = Query(None, max_length=40),
+        actor_id: str | None = Query(None, max_length=200),
+        work_unit: str | None = Query(None, max_length=200),
+        started_from: date | None = Query(None, alias="from", description="started on/after"),
+        started_to: date | None = Query(None, alias="to", description="started on/before"),
+    ) -> dict[str, Any]:
+        zone = runtime.calendar.zone
+        filters = TurnFilter(
+            overdue=overdue,
+            late=late,
+            actor_role=actor_role,
+            actor_id=actor_id,
+            work_unit=work_unit,
+            started_from=_day_edge(started_from, clock_time.min, zone),
+            started_to=_day_edge(started_to, clock_time.max, zone),
+        )
+        now = runtime.clock.now()
+        async with runtime.sessions() as session:
+            found, cursor = await list_turns(
+                session, runtime.spine.turns, principal, filters, page, now
+            )
+        return {
+            "items": [turn_json(turn, now, runtime.calendar) for turn in found],
+            "next_cursor": cursor,
+        }
+
     return router
 
 
-def _install_metrics(app: FastAPI) -> None:
-    registry = CollectorRegistry()
-    requests = Counter(
-        "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
-    )
-    latency = Histogram(
-        "http_request_seconds", "HTTP request latency", ["method", "route"], registry=registry
-    )
+def _day_edge(day: date | None, at: clock_time, zone: Any) -> datetime | None:
+    return datetime.combine(day, at, zone) if day is not None else None
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        status = 500  # unless a response comes back: an unhandled error is a 500 too
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            requests.labels(request.method, route, str(status)).inc()
-            latency.labels(request.method, route).observe(time.perf_counter() - started)
-            outage.answered(status)
 
-    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=True)
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+def _install_metrics(app: FastAPI, scrape: ScrapeCollector | None = None) -> None:
+    install_metrics(app, scrape, on_status=outage.answered)
 
 
 async def _stop(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
@@ -271,6 +386,7 @@ def create_service_app(
 ) -> FastAPI:
     configure_tracing(definition.name)
     runtime = build_runtime(definition, settings, spine, clock)
+    scrape = scrape_collector(definition, runtime)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -279,27 +395,33 @@ def create_service_app(
             asyncio.create_task(runtime.relay.run()),
         ]
         tasks += [asyncio.create_task(work()) for work in definition.background(runtime)]
+        if settings.overdue_scan_enabled:
+            tasks.append(asyncio.create_task(overdue_scanner(definition, runtime).run()))
         try:
             yield
         finally:
             await _stop(runtime, tasks)
+            await scrape.aclose()
 
     app = FastAPI(
         title=definition.title,
         description=definition.description,
         version=definition.version,
         lifespan=lifespan,
+        generate_unique_id_function=unique_operation_ids(),
     )
+    install_openapi(app)
     app.state.runtime = runtime
     instrument_app(app, runtime.engine)
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
-    _install_metrics(app)
+    _install_metrics(app, scrape)
     app.add_middleware(
         RequestGuard,
         max_json_bytes=settings.max_json_bytes,
         max_upload_bytes=settings.max_document_bytes,
     )
+    install_cors(app, settings.cors_allowed_origins)  # outermost: preflights answered first
     app.include_router(_standard_router(definition, runtime))
     for router in definition.routers:
         app.include_router(router)

@@ -5,6 +5,7 @@ Each service subclasses :class:`ServiceSettings` with its own ``env_prefix`` (``
 prefix, JWT) are read without a prefix so that one ``.env`` configures them once.
 """
 
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator
@@ -83,6 +84,19 @@ class ServiceSettings(BaseSettings):
         description="Fast mode for demonstrations and tests: a working day lasts this many "
         "seconds and every day counts. Unset (the default) = the real calendar.",
     )
+    overdue_scan_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        validation_alias=AliasChoices("OVERDUE_SCAN_SECONDS", "overdue_scan_seconds"),
+        description="How often the overdue scanner looks for late turns (docs/time-standards.md); "
+        "unset: 15 s, or 1 s in the calendar's fast mode.",
+    )
+    overdue_scan_enabled: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("OVERDUE_SCAN_ENABLED", "overdue_scan_enabled"),
+        description="Run the overdue scanner (step_overdue events and the services' automatic "
+        "consequences) in this process.",
+    )
     max_json_bytes: int = Field(
         default=1024 * 1024,
         ge=1024,
@@ -93,6 +107,25 @@ class ServiceSettings(BaseSettings):
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
+    cors_allowed_origins: list[str] = Field(
+        default=[],
+        validation_alias=AliasChoices("CORS_ALLOWED_ORIGINS", "cors_allowed_origins"),
+        description="Origins a browser front end may call from (JSON list, e.g. "
+        '["https://console.example.go.id"]); none by default.',
+    )
+    bind_host: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("BIND_HOST", "bind_host"),
+        description="The address a service listens on (0.0.0.0 in containers).",
+    )
+    log_format: Literal["console", "json"] = Field(
+        default="console",
+        validation_alias=AliasChoices("LOG_FORMAT", "log_format"),
+        description="console: readable lines (make run); json: one object a line (containers).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", validation_alias=AliasChoices("LOG_LEVEL", "log_level")
+    )
     port: int = 8000
     development_mode: bool = Field(
         default=False,
@@ -115,6 +148,13 @@ class ServiceSettings(BaseSettings):
     def _valid_days_off(cls, value: str) -> str:
         parse_days_off(value, "CALENDAR_DAYS_OFF", separator=",")  # a typo stops the start
         return value
+
+    @property
+    def overdue_interval(self) -> float:
+        """Seconds between two overdue scans: the setting, else 1 s in fast mode, else 15 s."""
+        if self.overdue_scan_seconds is not None:
+            return self.overdue_scan_seconds
+        return 1.0 if self.calendar_seconds_per_working_day is not None else 15.0
 
     @property
     def zone(self) -> ZoneInfo:

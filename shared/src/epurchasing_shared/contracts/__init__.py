@@ -1,5 +1,6 @@
 """Public event contracts: the CloudEvents envelope and one versioned model per event type.
 
-Outside systems subscribe to these events, so this package is a public API: add optional
-fields freely; any other change is a new ``.v2`` type published beside ``.v1``.
+They live in the contracts-only package ``epurchasing_contracts`` (``contracts/``, pydantic
+only), which outside subscribers install; these modules re-export it unchanged, so
+``epurchasing_shared.contracts.*`` keeps working for the services.
 """

@@ -1,77 +1,17 @@
-"""The CloudEvents 1.0 envelope (structured JSON mode) of every event."""
+"""Moved to ``epurchasing_contracts.envelope`` (the contracts-only package); re-exported here."""
 
-from datetime import datetime
-from typing import Any, ClassVar, Literal
-from uuid import UUID, uuid4
+from epurchasing_contracts.envelope import (
+    CONTENT_TYPE,
+    Actor,
+    CloudEvent,
+    EventPayload,
+    make_event,
+)
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-
-CONTENT_TYPE = "application/cloudevents+json"
-
-
-class EventPayload(BaseModel):
-    """Base of every event payload: consumers ignore fields they do not know.
-
-    Each payload class declares its CloudEvents ``type`` (``<service>.<fact>.v<N>``) as
-    ``event_type``; the registry collects them.
-    """
-
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    event_type: ClassVar[str] = ""
-
-
-class CloudEvent(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-    specversion: Literal["1.0"] = "1.0"
-    id: UUID = Field(default_factory=uuid4)
-    source: str
-    type: str
-    subject: str | None = None
-    time: AwareDatetime
-    datacontenttype: Literal["application/json"] = "application/json"
-    # Absent only for events about no one procurement (the blacklist); subject then names
-    # what the event is about (``vendor/<id>``).
-    procurementid: UUID | None = None
-    causationid: str | None = None
-    actorrole: str | None = None
-    actorid: str | None = None
-    sopstep: str | None = None
-    data: dict[str, Any]
-
-
-class Actor(BaseModel):
-    """Who acted; ``None`` where the system acted by itself."""
-
-    model_config = ConfigDict(frozen=True)
-
-    id: str
-    role: str
-
-
-def make_event(
-    *,
-    service: str,
-    payload: EventPayload,
-    procurement_id: UUID | None,
-    time: datetime,
-    subject: str | None = None,
-    actor: Actor | None = None,
-    causation_id: str | None = None,
-    sop_step: str | None = None,
-) -> CloudEvent:
-    event_type = type(payload).event_type
-    if not event_type:
-        raise TypeError(f"{type(payload).__name__} declares no event_type")
-    return CloudEvent(
-        source=f"/epurchasing/{service}",
-        type=event_type,
-        subject=subject or (str(procurement_id) if procurement_id else None),
-        time=time,
-        procurementid=procurement_id,
-        causationid=causation_id,
-        actorrole=actor.role if actor else None,
-        actorid=actor.id if actor else None,
-        sopstep=sop_step,
-        data=payload.model_dump(mode="json"),
-    )
+__all__ = [
+    "CONTENT_TYPE",
+    "Actor",
+    "CloudEvent",
+    "EventPayload",
+    "make_event",
+]

@@ -1,49 +1,25 @@
-"""The one registry mapping event type <-> payload model, used by producers and consumers.
+"""Moved to ``epurchasing_contracts.registry`` (the contracts-only package); re-exported here."""
 
-Every payload class with an ``event_type`` in the contract modules below is registered.
-"""
+from epurchasing_contracts.registry import (
+    CONTRACT_MODULES,
+    EVENT_MODELS,
+    CloudEvent,
+    EventPayload,
+    UnknownEventType,
+    model_for,
+    parse_event,
+    parse_payload,
+    type_of,
+)
 
-from types import ModuleType
-
-from epurchasing_shared.contracts import competition, delivery, ordering, rating
-from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
-
-CONTRACT_MODULES: tuple[ModuleType, ...] = (competition, ordering, delivery, rating)
-
-
-class UnknownEventType(LookupError):
-    pass
-
-
-def _collect() -> dict[str, type[EventPayload]]:
-    found: dict[str, type[EventPayload]] = {}
-    for module in CONTRACT_MODULES:
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, EventPayload) and value.event_type:
-                event_type = value.event_type
-                if event_type in found and found[event_type] is not value:
-                    raise RuntimeError(f"two models claim {event_type}")
-                found[event_type] = value
-    return found
-
-
-EVENT_MODELS: dict[str, type[EventPayload]] = _collect()
-
-
-def model_for(event_type: str) -> type[EventPayload]:
-    try:
-        return EVENT_MODELS[event_type]
-    except KeyError:
-        raise UnknownEventType(event_type) from None
-
-
-def type_of(payload: EventPayload) -> str:
-    event_type = type(payload).event_type
-    if not event_type or EVENT_MODELS.get(event_type) is not type(payload):
-        raise UnknownEventType(type(payload).__name__)
-    return event_type
-
-
-def parse_payload(event: CloudEvent) -> EventPayload:
-    """The typed payload of an envelope; raises on an unknown type or invalid data."""
-    return model_for(event.type).model_validate(event.data)
+__all__ = [
+    "CONTRACT_MODULES",
+    "EVENT_MODELS",
+    "CloudEvent",
+    "EventPayload",
+    "UnknownEventType",
+    "model_for",
+    "parse_event",
+    "parse_payload",
+    "type_of",
+]

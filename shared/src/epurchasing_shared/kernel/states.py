@@ -8,7 +8,9 @@ literal in application code. Pure: no I/O.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from uuid import UUID
 
 from epurchasing_shared.kernel.errors import ActionNotAllowed, RoleNotAllowed
 
@@ -17,10 +19,21 @@ SYSTEM = "system"  # the service acting by itself (a consumer, a deadline), neve
 
 @dataclass(frozen=True)
 class TimeStandard:
-    """The SOP's *Waktu* for the step that follows a transition: who must act, how soon."""
+    """The SOP's *Waktu* for the step that follows a transition: after it, it is ``actor``'s
+    turn (a role) for SOP step ``step``, due in ``working_days`` working days.
+
+    ``TimeStandard(working_days=1, actor="procurement_official", step="4")`` on the row of
+    ``submit`` says: once submitted, the procurement official has one working day to do step 4.
+    ``step`` defaults to the transition's own SOP step when left out.
+    """
 
     working_days: int
     actor: str
+    step: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.working_days < 1:
+            raise ValueError(f"a turn lasts at least one working day, not {self.working_days}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,53 @@ class Change:
     to_state: str
     sop_step: str
     reason: str | None = None
+    # The turn this change hands over (who acts next, for which step, how soon); None: no
+    # one's turn afterwards (the open turn, if any, just ends).
+    time_standard: TimeStandard | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One actor's turn on one aggregate: opened when a change hands the procurement over,
+    done when the next change of that aggregate is recorded. Pure value (no I/O)."""
+
+    aggregate: str
+    aggregate_id: UUID
+    procurement_id: UUID
+    sop_step: str
+    actor_role: str
+    started_at: datetime
+    due_at: datetime
+    working_days: int
+    actor_id: str | None = None
+    work_unit: str | None = None
+    done_at: datetime | None = None
+    overdue_at: datetime | None = None  # when the scanner flagged it (the event was recorded)
+    done_by: str | None = None  # who took the action that ended it
+    done_action: str | None = None
+    opened_by_action: str | None = None
+    id: UUID | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
+    def overdue(self, now: datetime) -> bool:
+        """Late at ``now``: still open after the due time, or done after it."""
+        end = self.done_at if self.done_at is not None else now
+        return end > self.due_at
+
+    def late_by(self, now: datetime | None = None) -> timedelta:
+        """How late (zero when not): done time (or ``now`` while open) minus the due time."""
+        end = self.done_at if self.done_at is not None else now
+        if end is None:
+            raise ValueError("an open turn's lateness needs the time now")
+        return max(end - self.due_at, timedelta(0))
+
+
+def with_time_standard(change: Change, standard: TimeStandard | None) -> Change:
+    """``change`` handing over the turn ``standard`` describes (for hand-built changes)."""
+    return replace(change, time_standard=standard)
 
 
 def transition(
@@ -133,4 +193,10 @@ class StateMachine:
             target = str(to)
         else:
             raise ValueError(f"{self.aggregate} {action} cannot lead to {to}")
-        return Change(action, str(state), target, found.sop_step, reason)
+        return Change(action, str(state), target, found.sop_step, reason, found.time_standard)
+
+    def initial(self, action: str, state: str, *, reason: str | None = None) -> Change:
+        """The :class:`Change` of a creating row (``action``) that puts a new aggregate in
+        ``state``: no state before, the row's SOP step and time standard."""
+        found = self.transitions[action]
+        return Change(action, None, str(state), found.sop_step, reason, found.time_standard)

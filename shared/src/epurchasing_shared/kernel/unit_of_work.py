@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from epurchasing_shared import log_context
+from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import Actor, CloudEvent, EventPayload, make_event
 from epurchasing_shared.documents import DocumentRef, Upload
-from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.states import SYSTEM, Change, Turn
 from epurchasing_shared.principal import Principal
 
 
@@ -81,6 +83,31 @@ class HistoryRecord:
     documents: list[dict[str, Any]] = field(default_factory=list)
 
 
+_DEFAULT_CALENDAR: list[WorkingCalendar] = []
+
+
+def default_calendar() -> WorkingCalendar:
+    """The real Indonesian calendar (WIB, no regional days off), built once."""
+    if not _DEFAULT_CALENDAR:
+        _DEFAULT_CALENDAR.append(WorkingCalendar())
+    return _DEFAULT_CALENDAR[0]
+
+
+def turn_view(turn: Turn | None, now: datetime) -> dict[str, Any] | None:
+    """What a resource shows of its open turn: whose turn, the SOP step, due when, overdue."""
+    if turn is None:
+        return None
+    return {
+        "sop_step": turn.sop_step,
+        "actor_role": turn.actor_role,
+        "actor_id": turn.actor_id,
+        "work_unit": turn.work_unit,
+        "started_at": turn.started_at.isoformat(),
+        "due_at": turn.due_at.isoformat(),
+        "overdue": turn.overdue(now),
+    }
+
+
 class _CallerDefault:
     """Marker: the actor is the unit of work's caller."""
 
@@ -92,10 +119,19 @@ class UnitOfWork(ABC):
     """One transaction of a use case: ``async with uow: ...`` commits on success and rolls
     everything back on any error."""
 
-    def __init__(self, *, service: str, clock: Clock, caller: Caller) -> None:
+    def __init__(
+        self,
+        *,
+        service: str,
+        clock: Clock,
+        caller: Caller,
+        calendar: WorkingCalendar | None = None,
+    ) -> None:
         self.service = service
         self.clock = clock
         self.caller = caller
+        # When a turn of N working days is due (the real calendar unless the runtime's).
+        self.calendar = calendar or default_calendar()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -136,6 +172,7 @@ class UnitOfWork(ABC):
             sop_step=sop_step,
         )
         await self._add_event(event)
+        log_context.bind(procurement_id=procurement_id)  # every later line of this request
         return event
 
     async def history(
@@ -148,23 +185,68 @@ class UnitOfWork(ABC):
         reason: str | None = None,
         documents: Sequence[DocumentRef] = (),
         actor: Actor | _CallerDefault | None = CALLER,
-    ) -> None:
-        """Append the history entry of one change (its SOP step comes from the table)."""
-        await self._add_history(
-            HistoryRecord(
-                procurement_id=procurement_id,
-                aggregate=aggregate,
-                aggregate_id=aggregate_id,
-                at=self.now(),
-                action=change.action,
-                actor=self.caller.actor if isinstance(actor, _CallerDefault) else actor,
-                from_state=change.from_state or None,
-                to_state=change.to_state,
-                sop_step=change.sop_step,
-                reason=reason if reason is not None else change.reason,
-                documents=[d.as_dict() for d in documents],
-            )
+        actor_id: str | None = None,
+        work_unit: str | None = None,
+        close_turn: bool = True,
+    ) -> Turn | None:
+        """Append the history entry of one change (its SOP step comes from the table) and
+        move the aggregate's turn: the open turn ends now and, when the change carries a time
+        standard, the next actor's turn opens (role and step from the table, due from the
+        working-day calendar; ``actor_id`` and ``work_unit`` say who exactly: a vendor's turn
+        carries the vendor id, a PPK's or official's their user id and work unit). Returns the
+        turn opened, if any. ``close_turn=False``: an entry that does not end the open turn
+        (a side action while the same actor's turn goes on)."""
+        record = HistoryRecord(
+            procurement_id=procurement_id,
+            aggregate=aggregate,
+            aggregate_id=aggregate_id,
+            at=self.now(),
+            action=change.action,
+            actor=self.caller.actor if isinstance(actor, _CallerDefault) else actor,
+            from_state=change.from_state or None,
+            to_state=change.to_state,
+            sop_step=change.sop_step,
+            reason=reason if reason is not None else change.reason,
+            documents=[d.as_dict() for d in documents],
         )
+        await self._add_history(record)
+        standard = change.time_standard
+        if close_turn or standard is not None:
+            by = record.actor.id if record.actor is not None else SYSTEM
+            await self._close_turn(aggregate_id, at=record.at, by=by, action=change.action)
+        if standard is None:
+            return None
+        turn = Turn(
+            id=uuid4(),
+            aggregate=aggregate,
+            aggregate_id=aggregate_id,
+            procurement_id=procurement_id,
+            sop_step=standard.step or change.sop_step,
+            actor_role=standard.actor,
+            actor_id=actor_id,
+            work_unit=work_unit,
+            working_days=standard.working_days,
+            started_at=record.at,
+            due_at=self.calendar.add_working_days(record.at, standard.working_days),
+            opened_by_action=change.action,
+        )
+        await self._open_turn(turn)
+        return turn
+
+    @abstractmethod
+    async def open_turn(self, aggregate_id: UUID) -> Turn | None:
+        """The aggregate's open turn (whose turn it is, which step, due when), if any."""
+
+    @abstractmethod
+    async def turns_of(self, procurement_id: UUID) -> list[Turn]:
+        """Every turn of the procurement in this service, oldest first."""
+
+    @abstractmethod
+    async def _close_turn(self, aggregate_id: UUID, *, at: datetime, by: str, action: str) -> None:
+        """End the aggregate's open turn, if any (done at ``at`` by ``by``'s ``action``)."""
+
+    @abstractmethod
+    async def _open_turn(self, turn: Turn) -> None: ...
 
     @abstractmethod
     async def save_document(

@@ -24,6 +24,7 @@ from faststream.rabbit import Channel, QueueType, RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 
+from epurchasing_shared import log_context, metrics
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
 from epurchasing_shared.contracts.registry import UnknownEventType, parse_payload
 from epurchasing_shared.db import is_unavailable
@@ -151,10 +152,15 @@ async def consume_one(
 
 async def _apply(spec: ConsumerSpec, event: CloudEvent, payload: EventPayload) -> Verdict:
     traceparent = getattr(event, "traceparent", None)
-    with continuing(
-        traceparent if isinstance(traceparent, str) else None,
-        f"{spec.name} {event.type}",
-        **{"messaging.system": "rabbitmq", "messaging.message.id": str(event.id)},
+    with (
+        log_context.scope(
+            event_id=str(event.id), event_type=event.type, procurement_id=event.procurementid
+        ),
+        continuing(
+            traceparent if isinstance(traceparent, str) else None,
+            f"{spec.name} {event.type}",
+            **{"messaging.system": "rabbitmq", "messaging.message.id": str(event.id)},
+        ),
     ):
         return await _apply_in_span(spec, event, payload)
 
@@ -169,6 +175,7 @@ async def _apply_in_span(spec: ConsumerSpec, event: CloudEvent, payload: EventPa
     except PermanentEventError as error:
         log.error("%s: %s %s cannot be applied: %s", spec.name, event.type, event.id, error)
         return Verdict.DEAD_LETTER
+    metrics.handed_off(spec.name, event.type, event.time)
     return Verdict.APPLIED
 
 
@@ -203,6 +210,7 @@ def register_consumer(
         verdict = await consume_one(
             spec, message.body, delivery_count(message), topology.delivery_limit, outage_seconds
         )
+        metrics.consumed(spec.name, verdict)
         if verdict is Verdict.RETRY:
             await message.reject(requeue=True)
         elif verdict is Verdict.DEAD_LETTER:

@@ -20,6 +20,7 @@ from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from epurchasing_shared import metrics
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CONTENT_TYPE
 from epurchasing_shared.db import asyncpg_dsn
@@ -75,7 +76,9 @@ class OutboxRelay:
         poll_seconds: float = 5.0,
         batch_size: int = 100,
         max_backoff_seconds: float = 30.0,
+        service: str = "",
     ) -> None:
+        self.service = service  # the label of its metrics
         self._sessions = session_factory
         self._outbox = outbox
         self._dsn = asyncpg_dsn(database_url)
@@ -89,6 +92,8 @@ class OutboxRelay:
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self.published = 0
+        # "ok" once a round of publishing succeeded, else why not (readiness, metrics).
+        self.state = "starting"
 
     def wake(self) -> None:
         self._wake.set()
@@ -104,12 +109,13 @@ class OutboxRelay:
                         pass
                     if failures:
                         log.warning("outbox relay: publishing again after %d failures", failures)
-                    backoff, failures = 0.5, 0
+                    backoff, failures, self.state = 0.5, 0, "ok"
                     await self._sleep(self._poll_seconds)
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # broker or database down: retry with back-off
                     failures += 1
+                    self.state = f"retrying after {failures} failures ({type(error).__name__})"
                     if failures == 1:
                         log.warning("outbox relay: %s; retrying", type(error).__name__)
                     await self._drop_connection()
@@ -165,6 +171,7 @@ class OutboxRelay:
                         .values(attempts=self._outbox.c.attempts + 1, last_error=repr(error)[:2000])
                     )
                     await session.commit()
+                    metrics.relay_failed(self.service)
                     raise BrokerUnavailable(repr(error)) from error
                 await session.execute(
                     update(self._outbox)
@@ -173,6 +180,7 @@ class OutboxRelay:
                 )
                 published += 1
         self.published += published
+        metrics.relay_published(self.service, published)
         return published
 
     async def _ensure_exchange(self) -> AbstractExchange:

@@ -6,11 +6,14 @@ testcontainers where a Docker engine answers; else the run fails saying what is 
 
 import os
 import socket
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.engine import make_url
+
+from epurchasing_shared.startup import redacted
 
 LOCAL_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
 LOCAL_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -60,32 +63,59 @@ def _docker_engine_answers() -> bool:
         return False
 
 
-def find_infrastructure(stack: ExitStack) -> Infrastructure:
-    amqp = os.environ.get("TEST_AMQP_URL")
-    database = os.environ.get("TEST_DATABASE_URL")
+def choose(
+    environ: Mapping[str, str],
+    reachable: Callable[[str, int], bool] = _reachable,
+    docker_answers: Callable[[], bool] = _docker_engine_answers,
+) -> tuple[str, str, str]:
+    """Which broker and database the tests use, without starting anything: ``("env" | "local"
+    | "docker", amqp_url, database_url)``; RuntimeError saying what is missing otherwise."""
+    amqp = environ.get("TEST_AMQP_URL")
+    database = environ.get("TEST_DATABASE_URL")
     if amqp and database:
-        return Infrastructure(amqp, database, "from TEST_AMQP_URL and TEST_DATABASE_URL")
+        return "env", amqp, database
     amqp = amqp or LOCAL_AMQP_URL
     database = database or LOCAL_DATABASE_URL
-    if _reachable(amqp, 5672) and _reachable(database, 5432):
-        return Infrastructure(amqp, database, "on localhost")
-    if _docker_engine_answers():
-        from testcontainers.postgres import PostgresContainer
-        from testcontainers.rabbitmq import RabbitMqContainer
-
-        rabbit = stack.enter_context(RabbitMqContainer("rabbitmq:4.1-management"))
-        postgres = stack.enter_context(PostgresContainer("postgres:16", driver="asyncpg"))
-        amqp = (
-            f"amqp://guest:guest@{rabbit.get_container_host_ip()}:{rabbit.get_exposed_port(5672)}/"
-        )
-        return Infrastructure(amqp, postgres.get_connection_url(), "started with testcontainers")
+    if reachable(amqp, 5672) and reachable(database, 5432):
+        return "local", amqp, database
+    if docker_answers():
+        return "docker", amqp, database
     missing = [
         name
         for name, url, port in (("RabbitMQ", amqp, 5672), ("PostgreSQL", database, 5432))
-        if not _reachable(url, port)
+        if not reachable(url, port)
     ]
     raise RuntimeError(
-        f"integration tests need {' and '.join(missing)}: none reachable at {amqp} / {database}, "
-        "TEST_AMQP_URL / TEST_DATABASE_URL not set, and no Docker engine for testcontainers. "
-        "Start them (see README, 'Running the tests') and run again."
+        f"integration tests need {' and '.join(missing)}: none reachable at "
+        f"{redacted(amqp)} / {redacted(database)}, TEST_AMQP_URL / TEST_DATABASE_URL not set, "
+        "and no Docker engine for testcontainers. Start them (`make run` says how) and run again."
     )
+
+
+def start_containers(stack: ExitStack) -> tuple[str, str]:
+    """RabbitMQ and PostgreSQL in containers for this run (removed with ``stack``), through
+    testcontainers' modules that do not warn: the community PostgreSQL module (the top-level
+    ``testcontainers.postgres`` is deprecated) and a generic container for RabbitMQ waiting for
+    its start-up line (the RabbitMQ module needs ``pika`` and a deprecated wait decorator)."""
+    from testcontainers.community.postgres import PostgresContainer
+    from testcontainers.core.container import DockerContainer
+    from testcontainers.core.wait_strategies import LogMessageWaitStrategy
+
+    rabbit = stack.enter_context(
+        DockerContainer("rabbitmq:4.1-management")
+        .with_exposed_ports(5672)
+        .waiting_for(LogMessageWaitStrategy("Server startup complete"))
+    )
+    postgres = stack.enter_context(PostgresContainer("postgres:16", driver="asyncpg"))
+    amqp = f"amqp://guest:guest@{rabbit.get_container_host_ip()}:{rabbit.get_exposed_port(5672)}/"
+    return amqp, postgres.get_connection_url()
+
+
+def find_infrastructure(stack: ExitStack) -> Infrastructure:
+    how, amqp, database = choose(os.environ)
+    if how == "env":
+        return Infrastructure(amqp, database, "from TEST_AMQP_URL and TEST_DATABASE_URL")
+    if how == "local":
+        return Infrastructure(amqp, database, "on localhost")
+    amqp, database = start_containers(stack)
+    return Infrastructure(amqp, database, "started with testcontainers")

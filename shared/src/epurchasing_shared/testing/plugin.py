@@ -28,6 +28,12 @@ from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
 from epurchasing_shared.testing.tokens import Tokens
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # The services refuse the development JWT secret outside development mode; the service
+    # processes the tests start (tests/e2e, tests/system) inherit this environment.
+    os.environ.setdefault("DEVELOPMENT_MODE", "true")
+
+
 @pytest.fixture(scope="session")
 def infrastructure() -> Iterator[Infrastructure]:
     with ExitStack() as stack:

@@ -7,14 +7,17 @@ fake adds its repositories on top of ``store.tables`` (dicts it owns).
 
 import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock, FixedClock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.kernel.errors import RuleViolation
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import (
     Caller,
     HistoryRecord,
@@ -34,6 +37,7 @@ class MemoryStore:
     responses: dict[tuple[str, str], tuple[str, Outcome]] = field(default_factory=dict)
     tables: dict[str, dict[Any, Any]] = field(default_factory=dict)
     inbox: set[tuple[str, UUID]] = field(default_factory=set)
+    turns: list[Turn] = field(default_factory=list)
     commits: int = 0
 
     def table(self, name: str) -> dict[Any, Any]:
@@ -53,8 +57,14 @@ class InMemoryUnitOfWork(UnitOfWork):
         service: str = "test",
         clock: Clock | None = None,
         caller: Caller | None = None,
+        calendar: WorkingCalendar | None = None,
     ) -> None:
-        super().__init__(service=service, clock=clock or FixedClock(), caller=caller or Caller())
+        super().__init__(
+            service=service,
+            clock=clock or FixedClock(),
+            caller=caller or Caller(),
+            calendar=calendar,
+        )
         self.store = store or MemoryStore()
         self._before: MemoryStore | None = None
 
@@ -80,6 +90,7 @@ class InMemoryUnitOfWork(UnitOfWork):
             self.store.tables[name].clear()
         self.store.events[:] = self._before.events
         self.store.history[:] = self._before.history
+        self.store.turns[:] = self._before.turns
         self.store.documents.clear()
         self.store.documents.update(self._before.documents)
         self.store.responses.clear()
@@ -93,6 +104,23 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def _add_history(self, record: HistoryRecord) -> None:
         self.store.history.append(record)
+
+    async def _open_turn(self, turn: Turn) -> None:
+        if any(t.aggregate_id == turn.aggregate_id and t.is_open for t in self.store.turns):
+            raise AssertionError(f"two open turns on {turn.aggregate} {turn.aggregate_id}")
+        self.store.turns.append(turn)
+
+    async def _close_turn(self, aggregate_id: UUID, *, at: datetime, by: str, action: str) -> None:
+        for index, turn in enumerate(self.store.turns):
+            if turn.aggregate_id == aggregate_id and turn.is_open:
+                self.store.turns[index] = replace(turn, done_at=at, done_by=by, done_action=action)
+
+    async def open_turn(self, aggregate_id: UUID) -> Turn | None:
+        found = [t for t in self.store.turns if t.aggregate_id == aggregate_id and t.is_open]
+        return found[0] if found else None
+
+    async def turns_of(self, procurement_id: UUID) -> list[Turn]:
+        return [t for t in self.store.turns if t.procurement_id == procurement_id]
 
     async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:
         if (consumer, event.id) in self.store.inbox:
