@@ -7,14 +7,25 @@ When nothing listens on the ordering service's SMTP host and port (127.0.0.1:102
 (``scripts/mail_catcher.py``) is started there too, so the vendor's e-mail shows in the log.
 The services run with ``DEVELOPMENT_MODE=true`` (unless set otherwise), which allows the
 development JWT secret that a deployment refuses.
+
+First it checks RabbitMQ and PostgreSQL (``AMQP_URL``, ``<S>_DATABASE_URL``, localhost by
+default). One that is installed here but stopped is started as ``.ci/run`` does
+(``rabbitmq-server -detached``; ``pg_ctlcluster --skip-systemctl-redirect <version> main
+start``); one that is not installed is named with a command that gets it, and nothing starts.
 """
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
+import subprocess
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 COLOURS = {"competition": "36", "ordering": "35", "delivery": "33", "rating": "32", "mail": "34"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -31,6 +42,117 @@ def mail_catcher_needed(services: list[str]) -> tuple[str, int] | None:
             return None  # a mail server (e.g. Mailpit) is already there
     except OSError:
         return host, port
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str
+    host: str
+    port: int
+    # How to start it on this host when it is installed but stopped (None: not installed).
+    start: list[str] | None
+    # How to get it when it is not installed: the compose file's images, on the default ports.
+    get: str
+
+
+POSTGRES_CLUSTERS = Path("/etc/postgresql")
+
+
+def postgres_start_command() -> list[str] | None:
+    if shutil.which("pg_ctlcluster") is None or not POSTGRES_CLUSTERS.is_dir():
+        return None
+    versions = sorted(p.name for p in POSTGRES_CLUSTERS.iterdir() if (p / "main").is_dir())
+    if not versions:
+        return None
+    return ["pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "start"]
+
+
+def rabbitmq_start_command() -> list[str] | None:
+    return ["rabbitmq-server", "-detached"] if shutil.which("rabbitmq-server") else None
+
+
+def _address(url: str, default_port: int) -> tuple[str, int]:
+    parts = urlsplit(url.replace("postgresql+asyncpg://", "postgresql://", 1))
+    return parts.hostname or "127.0.0.1", parts.port or default_port
+
+
+def dependencies(services: list[str], environ: dict[str, str]) -> list[Dependency]:
+    """RabbitMQ and the PostgreSQL servers the services will use (each address once)."""
+    amqp = environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    found = [
+        Dependency(
+            "RabbitMQ",
+            *_address(amqp, 5672),
+            rabbitmq_start_command(),
+            "docker run -d --name epurchasing-rabbitmq -p 5672:5672 -p 15672:15672 "
+            "rabbitmq:4.1-management   (the image of docker-compose.yml's `rabbitmq`)",
+        )
+    ]
+    for service in services:
+        if service == "mail":
+            continue
+        url = environ.get(
+            f"{service.upper()}_DATABASE_URL",
+            f"postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_{service}",
+        )
+        host, port = _address(url, 5432)
+        if all((d.host, d.port) != (host, port) for d in found):
+            found.append(
+                Dependency(
+                    "PostgreSQL",
+                    host,
+                    port,
+                    postgres_start_command(),
+                    "docker run -d --name epurchasing-postgres -p 5432:5432 "
+                    "-e POSTGRES_HOST_AUTH_METHOD=trust postgres:16   (the image of "
+                    "docker-compose.yml's `postgres`; trust: development only)",
+                )
+            )
+    return found
+
+
+def listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_dependencies(
+    found: list[Dependency],
+    *,
+    is_listening: Callable[[str, int], bool] = listening,
+    run: Callable[[list[str]], int] = lambda command: subprocess.call(command),
+    wait_seconds: float = 60.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[str]:
+    """Start what is installed here but stopped; the problems left (empty: all listen)."""
+    problems = []
+    for dependency in found:
+        where = f"{dependency.host}:{dependency.port}"
+        if is_listening(dependency.host, dependency.port):
+            continue
+        if dependency.host not in LOCAL_HOSTS:  # not ours to start: the services wait for it
+            print(f"run_local: {dependency.name} does not answer at {where} yet", flush=True)
+            continue
+        if dependency.start is None:
+            problems.append(
+                f"{dependency.name} is not running at {where} and not installed here; "
+                f"get it with:\n    {dependency.get}"
+            )
+            continue
+        print(f"run_local: starting {dependency.name}: {' '.join(dependency.start)}", flush=True)
+        if run(dependency.start) != 0:
+            problems.append(f"{dependency.name}: `{' '.join(dependency.start)}` failed")
+            continue
+        deadline = time.monotonic() + wait_seconds
+        while not is_listening(dependency.host, dependency.port):
+            if time.monotonic() > deadline:
+                problems.append(f"{dependency.name} started but does not listen at {where}")
+                break
+            sleep(1)
+    return problems
 
 
 def commands(services: list[str]) -> list[tuple[str, list[str]]]:
@@ -58,6 +180,11 @@ async def pipe(name: str, stream: asyncio.StreamReader) -> None:
 
 
 async def main(services: list[str]) -> int:
+    problems = ensure_dependencies(dependencies(services, dict(os.environ)))
+    if problems:
+        for problem in problems:
+            print(f"run_local: {problem}", file=sys.stderr, flush=True)
+        return 2
     processes = []
     for name, command in commands(services):
         process = await asyncio.create_subprocess_exec(

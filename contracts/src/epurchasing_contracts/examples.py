@@ -242,6 +242,18 @@ _COMPETITION: list[Example] = [
 
 _ORDERING: list[Example] = [
     Example(
+        o.PackageReceived(
+            package_id=PACKAGE_ID,
+            competition_id=COMPETITION_ID,
+            work_unit=WORK_UNIT,
+            official=OFFICIAL,
+            vendor=VENDOR,
+        ),
+        _at(16, 7, 30),
+        "13",
+        "The package arrived in ordering; the official's turn to process it.",
+    ),
+    Example(
         o.PackageProcessing(
             package_id=PACKAGE_ID, work_unit=WORK_UNIT, official=OFFICIAL, vendor=VENDOR
         ),

@@ -23,6 +23,19 @@ class ItemPrice(BaseModel):
     unit_price: Rupiah = Field(ge=0)
 
 
+class PackageReceived(EventPayload):
+    """Step 13: the package competition generated has arrived in ordering; it is now the
+    procurement official's turn to process it (step 14)."""
+
+    event_type: ClassVar[str] = "ordering.package_received.v1"
+
+    package_id: UUID
+    competition_id: UUID
+    work_unit: str
+    official: Party
+    vendor: VendorRef
+
+
 class PackageProcessing(EventPayload):
     event_type: ClassVar[str] = "ordering.package_processing.v1"
 

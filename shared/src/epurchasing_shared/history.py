@@ -119,7 +119,7 @@ async def read_chain(
 ) -> tuple[list[ChainEntry], list[ChainHead]]:
     """Every entry of the history in seq order, and the chain heads (for verify_chain)."""
     rows = (await session.execute(select(table).order_by(table.c.seq))).mappings()
-    entries = [ChainEntry.from_row(row) for row in rows]
+    entries = [ChainEntry.from_row(dict(row)) for row in rows]
     found = (await session.execute(select(heads))).mappings()
     return entries, [ChainHead(**dict(row)) for row in found]
 

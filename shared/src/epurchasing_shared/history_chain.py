@@ -152,14 +152,14 @@ def verify_chain(
         if procurement_id not in headed:
             return ChainBreak(end.seq, procurement_id, end.action, "its procurement has no head")
     for head in sorted(heads, key=lambda h: h.last_seq):
-        end = last.get(head.procurement_id)
-        if end is None or end.seq != head.last_seq or end.hash != head.last_hash:
+        tail = last.get(head.procurement_id)
+        if tail is None or tail.seq != head.last_seq or tail.hash != head.last_hash:
             return ChainBreak(
                 head.last_seq,
                 head.procurement_id,
                 None,
                 "missing: the chain ends "
-                + (f"at seq {end.seq}" if end is not None else "with no entry")
+                + (f"at seq {tail.seq}" if tail is not None else "with no entry")
                 + f", its head names seq {head.last_seq} (entries removed)",
             )
         if counts[head.procurement_id] != head.entries:

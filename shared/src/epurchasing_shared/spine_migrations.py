@@ -46,7 +46,7 @@ def downgrade_turns_and_chain(op: Any) -> None:
     op.drop_column("history", "prev_hash")
 
 
-def add_spine_history_columns() -> sa.Table:
+def add_spine_history_columns() -> sa.TableClause:
     from sqlalchemy.dialects.postgresql import JSONB
 
     return sa.table(

@@ -3,11 +3,7 @@ applies it, and the event the consumer records next all share one trace id."""
 
 import asyncio
 
-import pytest
 from opentelemetry import trace
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import select
 
 from epurchasing_shared.clock import SystemClock
@@ -16,19 +12,12 @@ from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.persistence import SqlUnitOfWork
+from epurchasing_shared.testing.tracing import memory_exporter
 
 from .conftest import BLACKLIST_TYPES, SpineDb, blacklisted
 from .test_spine_outbox_inbox import relay_for
 
-exporter = InMemorySpanExporter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def tracer_provider():
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    trace.set_tracer_provider(provider)
-    yield provider
+exporter = memory_exporter()
 
 
 def unit_of_work(db: SpineDb):

@@ -7,12 +7,14 @@ from fastapi import FastAPI
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts import ordering as contracts
 from epurchasing_shared.messaging.consumer import ConsumerSpec
+from epurchasing_shared.metrics import DatabaseProbe
 from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
+from ordering.adapters.mail_metrics import mail_queue_metrics
 from ordering.adapters.mailer import SmtpMailer
 from ordering.adapters.tables import spine
 from ordering.adapters.unit_of_work import SERVICE, SqlOrderingUnitOfWork
 from ordering.adapters.visibility import can_see_procurement, visible_aggregates
-from ordering.api import negotiation, purchase_orders
+from ordering.api import documents, negotiation, purchase_orders
 from ordering.api import packages as packages_api
 from ordering.application.notify_vendor import run_vendor_mail_sender
 from ordering.consumers.delivery_events import delivery_events_consumer
@@ -20,6 +22,7 @@ from ordering.consumers.package_generated import package_generated_consumer
 from ordering.settings import OrderingSettings
 
 PUBLISHES = (
+    contracts.PackageReceived,
     contracts.PackageProcessing,
     contracts.VendorNotified,
     contracts.NegotiationProposed,
@@ -32,6 +35,7 @@ PUBLISHES = (
     contracts.OrderIssued,
     contracts.OrderAcknowledged,
     contracts.OrderAmended,
+    contracts.OrderingStepOverdue,
 )
 
 
@@ -41,6 +45,10 @@ def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
     mailer = SmtpMailer(settings)
     unit_of_work = SqlOrderingUnitOfWork.factory(runtime, SERVICE)
     return [lambda: run_vendor_mail_sender(unit_of_work, mailer, settings.mail_policy())]
+
+
+def metrics(runtime: Runtime) -> Sequence[DatabaseProbe]:
+    return [lambda connection: mail_queue_metrics(connection, runtime.clock.now())]
 
 
 def consumers(runtime: Runtime) -> Sequence[ConsumerSpec]:
@@ -56,12 +64,18 @@ def definition() -> ServiceDefinition:
             "The e-purchasing package: "
             "vendor e-mail, negotiation, PPK review, purchase order and addenda."
         ),
-        routers=[packages_api.router, negotiation.router, purchase_orders.router],
+        routers=[
+            packages_api.router,
+            negotiation.router,
+            purchase_orders.router,
+            documents.router,
+        ],
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,
         visible_aggregates=visible_aggregates,
         consumers=consumers,
         background=background,
+        metrics=metrics,
     )
 
 

@@ -62,4 +62,5 @@ async def seeded() -> Seeded:
     async with world.unit_of_work(Caller.system(str(event.id))) as uow:
         await receive_package(uow, event, payload)
     world.store.history.clear()  # the arrival is the consumer's test
+    world.store.events.clear()
     return Seeded(world, payload.package_id)

@@ -129,7 +129,7 @@ def unique_operation_ids() -> Callable[[APIRoute], str]:
 
     def generate(route: APIRoute) -> str:
         name = operation_id(route)
-        where = f"{'_'.join(sorted(route.methods)).lower()}{route.path}"
+        where = f"{'_'.join(sorted(route.methods or ())).lower()}{route.path}"
         if seen.setdefault(name, where) == where:
             return name
         slug = "".join(c if c.isalnum() else "_" for c in where).strip("_")

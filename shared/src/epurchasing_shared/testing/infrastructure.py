@@ -65,11 +65,13 @@ def _docker_engine_answers() -> bool:
 
 def choose(
     environ: Mapping[str, str],
-    reachable: Callable[[str, int], bool] = _reachable,
-    docker_answers: Callable[[], bool] = _docker_engine_answers,
+    reachable: Callable[[str, int], bool] | None = None,
+    docker_answers: Callable[[], bool] | None = None,
 ) -> tuple[str, str, str]:
     """Which broker and database the tests use, without starting anything: ``("env" | "local"
     | "docker", amqp_url, database_url)``; RuntimeError saying what is missing otherwise."""
+    reachable = reachable or _reachable
+    docker_answers = docker_answers or _docker_engine_answers
     amqp = environ.get("TEST_AMQP_URL")
     database = environ.get("TEST_DATABASE_URL")
     if amqp and database:

@@ -2,9 +2,10 @@
 
 from epurchasing_shared.contracts.competition import PackageGenerated
 from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.contracts.ordering import PackageReceived
 from epurchasing_shared.kernel.errors import PermanentEventError
 from ordering.application.loading import AGGREGATE
-from ordering.application.payloads import line_from_json
+from ordering.application.payloads import line_from_json, party, vendor_ref
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.package import Package, Person, Vendor
 from ordering.domain.states import PackageState
@@ -47,12 +48,23 @@ async def receive_package(
     package = package_of(payload, uow)
     if not await uow.packages.add_if_new(package):
         return False
+    change = package.received()
     await uow.history(
-        package.received(),
+        change,
         procurement_id=package.procurement_id,
         aggregate=AGGREGATE,
         aggregate_id=package.id,
         reason=f"from {event.type} {event.id}",
         actor=None,
+    )
+    received = PackageReceived(
+        package_id=package.id,
+        competition_id=package.competition_id,
+        work_unit=package.work_unit,
+        official=party(package.official),
+        vendor=vendor_ref(package.vendor),
+    )
+    await uow.record(
+        received, procurement_id=package.procurement_id, sop_step=change.sop_step, actor=None
     )
     return True
