@@ -4,7 +4,7 @@ ordering consumer that receives it, and the event ordering publishes next share 
 
 from epurchasing_shared.testing.tracing import memory_exporter, trace_id_of
 
-from .cross_steps import Buyers, accepted_request, add_vendor, ok, opened_competition, offer
+from .cross_steps import Buyers, accepted_request, add_vendor, offer, ok, opened_competition
 
 exporter = memory_exporter()
 
