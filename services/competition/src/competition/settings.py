@@ -22,6 +22,14 @@ class CompetitionSettings(ServiceSettings):
         description="The scoring function that ranks offers (domain/evaluation.py).",
     )
     max_import_bytes: int = Field(default=5 * 1024 * 1024, description="Catalogue import limit.")
+    officials_see_live_prices: bool = Field(
+        default=False,
+        description=(
+            "Let the procurement official of the work unit see offer prices and the ranking "
+            "before the offer deadline (COMPETITION_OFFICIALS_SEE_LIVE_PRICES). Off: until the "
+            "deadline the official, the admin and the auditor see how many offers there are."
+        ),
+    )
     auto_evaluate_seconds: float = Field(
         default=30,
         ge=0,

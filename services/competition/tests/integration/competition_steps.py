@@ -12,7 +12,7 @@ from epurchasing_shared.contracts.envelope import EventPayload, make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
 from epurchasing_shared.testing.tokens import Tokens
 
-PDF = b"%PDF-1.4\n% nota dinas\n"
+PDF = b"%PDF-1.4\n% nota dinas\n%%EOF\n"
 CATEGORY_PREFIX = "laptop"
 
 

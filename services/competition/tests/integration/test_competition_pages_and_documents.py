@@ -59,7 +59,7 @@ async def test_uploaded_documents_download_as_the_same_bytes(service, tokens):
     client, buyers = service.client, Buyers(tokens)
     rid = await drafted(client, buyers)
     await upload(client, buyers, rid, "nota_dinas", "nota.pdf", PDF, "application/pdf")
-    content = b"%PDF-1.7\n" + uuid4().bytes + b"\nspesifikasi teknis\n"
+    content = b"%PDF-1.7\n" + uuid4().bytes + b"\nspesifikasi teknis\n%%EOF\n"
     added = (
         await upload(client, buyers, rid, "specification", "spek.pdf", content, "application/pdf")
     )["document"]

@@ -1,10 +1,21 @@
-"""Acceptance: until the offer deadline the PPK learns how many offers there are, never whose
-or at what price — not from the leaderboard, the history, the competition or the request."""
+"""Acceptance: sealed means sealed. Until the offer deadline no one sees another's price: the
+PPK, the official, the admin and the auditor learn how many offers there are (the PPK not even
+whose, from the leaderboard, the history, the competition or the request); a vendor sees its
+own offer. A regency may let its official watch prices live (an explicit setting). After the
+deadline everyone sees the ranking as before."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
+import pytest
+
+from competition.app import create_app
+from competition.settings import CompetitionSettings
+from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.testing.app import running_app
+
+from ..conftest import CompetitionService
 from .competition_steps import (
     Buyers,
     accepted_request,
@@ -64,17 +75,14 @@ class TestLeaderboardBeforeTheDeadline:
         board = ok(await service.client.get(f"/competitions/{cid}/leaderboard", headers=buyers.ppk))
         assert board["offer_count"] == 1
 
-    async def test_the_official_admin_and_auditor_see_the_ranking(self, service, tokens):
-        buyers, vendors, _, _, competition = await offers_made(service, tokens)
+    async def test_the_official_admin_and_auditor_get_the_count_only(self, service, tokens):
+        buyers, vendors, offers, _, competition = await offers_made(service, tokens)
         url = f"/competitions/{competition['id']}/leaderboard"
         for headers in (buyers.official, tokens.admin(), tokens.auditor()):
             board = ok(await service.client.get(url, headers=headers))
-            assert board["sealed"] is False
-            assert [r["vendor_id"] for r in board["ranking"]] == [
-                vendors[1]["id"],
-                vendors[0]["id"],
-            ]
-            assert [r["evaluated_price"] for r in board["ranking"]] == [78_500_000, 84_500_000]
+            assert board["sealed"] is True and board["ranking"] == []
+            assert board["offer_count"] == 2 and "my_offer" not in board
+            assert [p for p in secrets_in(board, vendors, offers) if p in EVALUATED] == []
 
     async def test_a_vendor_still_sees_only_its_own_offer(self, service, tokens):
         _, vendors, offers, _, competition = await offers_made(service, tokens)
@@ -85,17 +93,62 @@ class TestLeaderboardBeforeTheDeadline:
 
 
 class TestAfterTheDeadline:
-    async def test_the_ppk_sees_the_full_ranking(self, service, tokens):
+    async def test_the_buyers_admin_and_auditor_see_the_full_ranking(self, service, tokens):
         buyers, vendors, _, _, competition = await offers_made(service, tokens)
         service.clock.advance(days=2)
         url = f"/competitions/{competition['id']}/leaderboard"
-        board = ok(await service.client.get(url, headers=buyers.ppk))
-        assert board["sealed"] is False and "offer_count" not in board
-        assert [r["vendor_name"] for r in board["ranking"]] == [
-            vendors[1]["name"],
-            vendors[0]["name"],
-        ]
+        for headers in (buyers.ppk, buyers.official, tokens.admin(), tokens.auditor()):
+            board = ok(await service.client.get(url, headers=headers))
+            assert board["sealed"] is False and "offer_count" not in board
+            assert [r["vendor_name"] for r in board["ranking"]] == [
+                vendors[1]["name"],
+                vendors[0]["name"],
+            ]
+            assert [r["vendor_id"] for r in board["ranking"]] == [
+                vendors[1]["id"],
+                vendors[0]["id"],
+            ]
+            assert [r["evaluated_price"] for r in board["ranking"]] == [78_500_000, 84_500_000]
+
+    async def test_a_vendor_sees_ranks_names_and_prices_only(self, service, tokens):
+        _, vendors, offers, _, competition = await offers_made(service, tokens)
+        service.clock.advance(days=2)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        board = ok(await service.client.get(url, headers=tokens.vendor(vendors[0]["id"])))
+        assert board["sealed"] is False and board["my_offer"]["id"] == offers[0]["id"]
+        assert [set(r) for r in board["ranking"]] == [
+            {"rank", "vendor_name", "evaluated_price"}
+        ] * 2
+
+
+class TestOfficialsMayWatchLivePrices:
+    """COMPETITION_OFFICIALS_SEE_LIVE_PRICES=true: the official of the work unit sees the
+    ranking before the deadline; no one else does."""
+
+    @pytest.fixture
+    async def service(self, competition_settings):
+        settings = competition_settings.model_copy(update={"officials_see_live_prices": True})
+        clock = FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+        async with running_app(create_app(settings, clock)) as client:
+            yield CompetitionService(client, clock, settings)
+
+    async def test_only_the_official_sees_the_ranking_live(self, service, tokens):
+        buyers, vendors, _, _, competition = await offers_made(service, tokens)
+        url = f"/competitions/{competition['id']}/leaderboard"
+        board = ok(await service.client.get(url, headers=buyers.official))
+        assert board["sealed"] is False
         assert [r["evaluated_price"] for r in board["ranking"]] == [78_500_000, 84_500_000]
+        for headers in (buyers.ppk, tokens.admin(), tokens.auditor()):
+            sealed = ok(await service.client.get(url, headers=headers))
+            assert sealed["sealed"] is True and sealed["offer_count"] == 2
+        mine = ok(await service.client.get(url, headers=tokens.vendor(vendors[0]["id"])))
+        assert mine["sealed"] is True and mine["ranking"] == []
+
+    async def test_the_setting_is_read_from_the_environment(self, monkeypatch):
+        monkeypatch.setenv("COMPETITION_OFFICIALS_SEE_LIVE_PRICES", "true")
+        assert CompetitionSettings().officials_see_live_prices is True
+        monkeypatch.delenv("COMPETITION_OFFICIALS_SEE_LIVE_PRICES")
+        assert CompetitionSettings().officials_see_live_prices is False
 
 
 class TestOtherReadsBeforeTheDeadline:

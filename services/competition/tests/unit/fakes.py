@@ -93,12 +93,14 @@ class FakeCompetitions:
         after: tuple[datetime, UUID] | None = None,
         work_unit: str | None = None,
         vendor_id: UUID | None = None,
+        state: str | None = None,
     ) -> list[tuple[Competition, datetime]]:
         rows = sorted(self.rows.values(), key=lambda r: (r[1], str(r[0].id)), reverse=True)
         found = [
             (deepcopy(c), at)
             for c, at in rows
             if (work_unit is None or c.work_unit == work_unit)
+            and (state is None or c.state == state)
             and (vendor_id is None or vendor_id in c.eligible_vendor_ids)
             and (after is None or (at, str(c.id)) < (after[0], str(after[1])))
         ]
@@ -144,6 +146,26 @@ class FakeCatalogue:
 
     async def add_product(self, values: dict[str, Any]) -> None:
         self.products[values["id"]] = dict(values)
+
+    async def vendors_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = {e.lower() for e in emails}
+        return {
+            v["email"].lower(): dict(v)
+            for v in self.vendors.values()
+            if v["email"].lower() in wanted
+        }
+
+    async def add_vendors(self, rows: Sequence[dict[str, Any]]) -> None:
+        for values in rows:
+            await self.add_vendor(values)
+
+    async def ensure_categories(self, codes: Iterable[str], now: datetime) -> None:
+        for code in codes:
+            await self.ensure_category(code, now)
+
+    async def add_products(self, rows: Sequence[dict[str, Any]]) -> None:
+        for values in rows:
+            await self.add_product(values)
 
     def _product(self, row: dict[str, Any]) -> CatalogueProduct:
         keys = ("id", "vendor_id", "category", "name", "unit", "unit_price")

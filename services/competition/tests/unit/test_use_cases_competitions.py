@@ -1,6 +1,7 @@
 """Use cases of the competition (SOP 6–13), offers included, on the in-memory unit of work."""
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
@@ -56,20 +57,57 @@ class TestEditAndOpenCompetition:
         before = world.snapshot()
         with pytest.raises(RuleViolation):
             await use.edit_competition(
-                world.uow, world.asks(OFFICIAL), competition_id, {"pagu": 10**12}
+                world.uow, world.asks(OFFICIAL), competition_id, {"pagu": 10**12}, RULES
             )
         assert world.unchanged(before)
+
+    async def test_the_items_cannot_ask_for_more_than_the_request(self, world: World):
+        competition_id = await world.competition()
+        before = world.snapshot()
+        current = world.store.table("competitions")[competition_id][0].items
+        more = [replace(current[0], quantity=current[0].quantity + 1)]
+        with pytest.raises(RuleViolation) as refused:
+            await use.edit_competition(
+                world.uow, world.asks(OFFICIAL), competition_id, {"items": more}, RULES
+            )
+        assert refused.value.errors[0]["field"] == "items.0.quantity"
+        assert "message_id" in refused.value.errors[0]
+        unknown = [replace(current[0], line_no=len(current) + 1)]
+        with pytest.raises(RuleViolation) as refused:
+            await use.edit_competition(
+                world.uow, world.asks(OFFICIAL), competition_id, {"items": unknown}, RULES
+            )
+        assert refused.value.errors[0]["field"] == "items.0.line_no"
+        assert world.unchanged(before)
+        fewer = [replace(current[0], quantity=1)]
+        done = await use.edit_competition(
+            world.uow, world.asks(OFFICIAL), competition_id, {"items": fewer}, RULES
+        )
+        assert done.body["items"][0]["quantity"] == 1
+
+    async def test_the_delivery_deadline_is_neither_past_nor_years_ahead(self, world: World):
+        competition_id = await world.competition()
+        for deadline in (date(2020, 1, 1), date(2035, 1, 1)):
+            with pytest.raises(RuleViolation) as refused:
+                await use.edit_competition(
+                    world.uow,
+                    world.asks(OFFICIAL),
+                    competition_id,
+                    {"delivery_deadline": deadline},
+                    RULES,
+                )
+            assert refused.value.errors[0]["field"] == "delivery_deadline"
 
     async def test_edit_is_step_8_and_a_stale_version_is_refused(self, world: World):
         competition_id = await world.competition()
         done = await use.edit_competition(
-            world.uow, world.asks(OFFICIAL, if_match=1), competition_id, {"pagu": 90_000_000}
+            world.uow, world.asks(OFFICIAL, if_match=1), competition_id, {"pagu": 90_000_000}, RULES
         )
         assert done.body["version"] == 2 and world.store.history[-1].sop_step == "8"
         before = world.snapshot()
         with pytest.raises(StaleVersion):
             await use.edit_competition(
-                world.uow, world.asks(OFFICIAL, if_match=1), competition_id, {"pagu": 1}
+                world.uow, world.asks(OFFICIAL, if_match=1), competition_id, {"pagu": 1}, RULES
             )
         assert world.unchanged(before)
 
@@ -219,5 +257,15 @@ class TestSealedLeaderboard:
         await world.offered(vendor, product, competition_id)
         board = await queries.leaderboard(world.uow, world.asks(PPK), competition_id, RULES)
         assert board["sealed"] and board["ranking"] == [] and board["offer_count"] == 1
-        full = await queries.leaderboard(world.uow, world.asks(OFFICIAL), competition_id, RULES)
+        official = await queries.leaderboard(world.uow, world.asks(OFFICIAL), competition_id, RULES)
+        assert official["sealed"] and official["ranking"] == [] and official["offer_count"] == 1
+
+    async def test_a_regency_may_let_its_official_watch_prices_live(self, world: World):
+        vendor, product = await world.vendor()
+        competition_id = await world.opened()
+        await world.offered(vendor, product, competition_id)
+        live = replace(RULES, officials_see_live_prices=True)
+        full = await queries.leaderboard(world.uow, world.asks(OFFICIAL), competition_id, live)
         assert not full["sealed"] and full["ranking"][0]["vendor_id"] == str(vendor.vendor_id)
+        ppk = await queries.leaderboard(world.uow, world.asks(PPK), competition_id, live)
+        assert ppk["sealed"] and ppk["ranking"] == []

@@ -1,7 +1,7 @@
 """Vendors, categories, products, offers and the blacklist copy (rows ↔ domain objects)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -56,6 +56,37 @@ async def add_vendor(session: AsyncSession, values: dict[str, Any]) -> None:
 
 async def add_product(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(products).values(**values))
+
+
+# Rows per round of a bulk write: an executemany of 1,000 rows (SQLAlchemy sends them as
+# multi-row INSERTs), and the event loop gets a turn between rounds.
+BATCH_ROWS = 1_000
+
+
+async def add_many(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` in statements of ``BATCH_ROWS`` rows each (multi-row VALUES)."""
+    statement = insert(table)  # compiled once; each batch is an executemany of its rows
+    for start in range(0, len(rows), BATCH_ROWS):
+        await session.execute(statement, list(rows[start : start + BATCH_ROWS]))
+
+
+async def vendors_by_emails(session: AsyncSession, emails: Iterable[str]) -> dict[str, Any]:
+    """The vendors registered under these e-mails (compared in lower case), by e-mail."""
+    wanted = sorted({email.lower() for email in emails})
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), BATCH_ROWS):
+        chunk = wanted[start : start + BATCH_ROWS]
+        query = select(vendors).where(func.lower(vendors.c.email).in_(chunk))
+        for row in (await session.execute(query)).mappings():
+            found[row["email"].lower()] = dict(row)
+    return found
+
+
+async def ensure_categories(session: AsyncSession, codes: Iterable[str], now: datetime) -> None:
+    rows = [{"code": code, "created_at": now} for code in sorted(set(codes))]
+    for start in range(0, len(rows), BATCH_ROWS):
+        chunk = rows[start : start + BATCH_ROWS]
+        await session.execute(pg_insert(categories).values(chunk).on_conflict_do_nothing())
 
 
 async def products_by_ids(
@@ -204,6 +235,18 @@ class SqlCatalogue:
 
     async def add_product(self, values: dict[str, Any]) -> None:
         await add_product(self.session, values)
+
+    async def vendors_by_emails(self, emails: Iterable[str]) -> dict[str, dict[str, Any]]:
+        return await vendors_by_emails(self.session, emails)
+
+    async def add_vendors(self, rows: Sequence[dict[str, Any]]) -> None:
+        await add_many(self.session, vendors, rows)
+
+    async def ensure_categories(self, codes: Iterable[str], now: datetime) -> None:
+        await ensure_categories(self.session, codes, now)
+
+    async def add_products(self, rows: Sequence[dict[str, Any]]) -> None:
+        await add_many(self.session, products, rows)
 
     async def products_by_ids(self, ids: Iterable[UUID]) -> dict[UUID, CatalogueProduct]:
         return await products_by_ids(self.session, ids)

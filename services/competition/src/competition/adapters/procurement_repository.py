@@ -43,6 +43,7 @@ def request_row(request: PurchaseRequest) -> dict[str, Any]:
         "state": request.state,
         "version": request.version,
         "document_kinds": sorted(request.document_kinds),
+        "return_reason": request.return_reason,
     }
 
 
@@ -75,6 +76,7 @@ def request_from_row(row: Any) -> PurchaseRequest:
         state=row["state"],
         version=row["version"],
         document_kinds=set(row["document_kinds"]),
+        return_reason=row["return_reason"],
     )
 
 
@@ -272,10 +274,14 @@ class SqlCompetitions:
         after: tuple[datetime, UUID] | None = None,
         work_unit: str | None = None,
         vendor_id: UUID | None = None,
+        state: str | None = None,
     ) -> list[tuple[Competition, datetime]]:
-        """Newest first before the cursor, of a work unit or open to a vendor if named."""
+        """Newest first before the cursor, of a work unit or open to a vendor if named, in
+        ``state`` if named."""
         table = competitions
         query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+        if state is not None:
+            query = query.where(table.c.state == state)
         if work_unit is not None:
             query = query.where(table.c.work_unit == work_unit)
         if vendor_id is not None:

@@ -42,6 +42,7 @@ purchase_requests = Table(
     Column("state", String(40), nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("document_kinds", JSONB, nullable=False),
+    Column("return_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )

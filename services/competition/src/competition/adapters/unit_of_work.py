@@ -29,6 +29,7 @@ def rules_of(settings: Any) -> Rules:
         min_offers=settings.min_offers,
         scoring=settings.scoring,
         max_import_bytes=settings.max_import_bytes,
+        officials_see_live_prices=settings.officials_see_live_prices,
     )
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import FileResponse, Response
 
 from competition.api.common import reader, request_readers, unit_of_work
+from competition.api.schemas import DocumentListOut
 from competition.application import purchase_requests as use
 from competition.application.ports import UnitOfWorkFactory
 from epurchasing_shared.documents import ALLOWED_MEDIA_TYPES, DocumentRef
@@ -40,7 +41,11 @@ def etag_matches(if_none_match: str | None, document: DocumentRef) -> bool:
     return "*" in tags or f'"{document.sha256}"' in tags
 
 
-@router.get("/{request_id}/documents", summary="The request's documents (step 2)")
+@router.get(
+    "/{request_id}/documents",
+    summary="The request's documents (step 2)",
+    response_model=DocumentListOut,
+)
 async def list_request_documents(
     request_id: UUID,
     action: ActionRequest = Depends(reader(*request_readers)),
@@ -87,6 +92,6 @@ async def download_request_document(
         path,
         media_type=document.media_type,
         filename=document.filename,
-        headers=headers,
+        headers=headers,  # X-Content-Type-Options: nosniff comes with every response (guard)
         content_disposition_type="attachment",
     )

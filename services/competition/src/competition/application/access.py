@@ -62,6 +62,24 @@ def offers_sealed_for(principal: Principal, competition: Competition, now: datet
     return not sees_offers_before_deadline(principal, competition)
 
 
+def prices_sealed_for(
+    principal: Principal,
+    competition: Competition,
+    now: datetime,
+    officials_see_live_prices: bool = False,
+) -> bool:
+    """Whether offer prices and the ranking are still hidden from the caller (sealed offers).
+
+    Until the offer deadline no one sees another's price: the official, the admin and the
+    auditor learn how many offers there are, as the PPK does; a vendor sees its own offer.
+    A regency may let the official of the work unit watch the prices live
+    (``COMPETITION_OFFICIALS_SEE_LIVE_PRICES``). After the deadline nothing is sealed."""
+    if competition.offers_closed(now):
+        return False
+    live = officials_see_live_prices and principal.role is Role.PROCUREMENT_OFFICIAL
+    return not (live and principal.work_unit == competition.work_unit)
+
+
 def plain(value: Any) -> Any:
     """A response body as JSON values (as FastAPI would encode it), so that the idempotency
     record stores exactly what the first response said."""

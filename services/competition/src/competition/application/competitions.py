@@ -37,7 +37,7 @@ async def visible_competition(
     if competition is None or (
         principal is not None and not may_see_competition(principal, competition)
     ):
-        raise NotFound(f"competition {competition_id} not found")
+        raise NotFound(f"competition {competition_id} not found", "kompetisi tidak ditemukan")
     return competition
 
 
@@ -79,10 +79,16 @@ async def _competed(
     if kind == "product":
         found = await uow.catalogue.products_by_ids([product_id] if product_id else [])
         if product_id is None or product_id not in found:
-            raise RuleViolation.one("product_id", "no such catalogue product")
+            raise RuleViolation.one(
+                "product_id", "no such catalogue product", "produk katalog tidak ditemukan"
+            )
         return found[product_id].category, found[product_id].name
     if not category:
-        raise RuleViolation.one("category", "a specification competition names a category")
+        raise RuleViolation.one(
+            "category",
+            "a specification competition names a category",
+            "kompetisi spesifikasi harus menyebut kategori",
+        )
     return category, None
 
 
@@ -126,7 +132,11 @@ async def create_competition(
             aggregate=AGGREGATE,
             aggregate_id=competition.id,
         )
-        return Outcome(await competition_view(uow, caller_of(uow), competition), created=True)
+        return Outcome(
+            await competition_view(uow, caller_of(uow), competition),
+            created=True,
+            location=f"/competitions/{competition.id}",
+        )
 
     return await create(unit_of_work, action, act)
 
@@ -136,14 +146,26 @@ async def edit_competition(
     action: ActionRequest,
     competition_id: UUID,
     changes: dict[str, Any],
+    rules: Rules,
 ) -> Outcome:
-    """Step 8: items and quantities, pagu, delivery deadline, while a draft."""
+    """Step 8: items and quantities (never more than the request asks for), pagu (at most
+    the request's), delivery deadline (not past, not years ahead), while a draft."""
 
     async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
         request = await uow.requests.get(competition.purchase_request_id)
         assert request is not None
         if changes.get("pagu", competition.pagu) > request.pagu:
-            raise RuleViolation.one("pagu", f"above the purchase request's pagu Rp{request.pagu}")
+            raise RuleViolation.one(
+                "pagu",
+                f"above the purchase request's pagu Rp{request.pagu}",
+                f"melebihi pagu permintaan pembelian Rp{request.pagu}",
+            )
+        if "items" in changes:
+            requested = [(i.description, i.quantity, i.unit) for i in request.items]
+            cp.check_items_within_request(changes["items"], requested)
+        deadline = changes.get("delivery_deadline")
+        if deadline is not None:
+            _check_delivery_deadline(deadline, uow.now().astimezone(rules.zone).date())
         role = str(caller_of(uow).role)
         cp.COMPETITION_MACHINE.check("edit", competition.state, role)
         for name, value in changes.items():
@@ -154,6 +176,21 @@ async def edit_competition(
         return await answer(uow, competition)
 
     return await perform(unit_of_work, action, load_competition(competition_id), act)
+
+
+def _check_delivery_deadline(deadline: date, today: date) -> None:
+    if deadline < today:
+        raise RuleViolation.one(
+            "delivery_deadline",
+            "the delivery deadline is in the past",
+            "batas waktu pengiriman sudah lewat",
+        )
+    if deadline > pr.latest_delivery_date(today):
+        raise RuleViolation.one(
+            "delivery_deadline",
+            f"the delivery deadline is more than {pr.DELIVERY_YEARS_AHEAD} years ahead",
+            f"batas waktu pengiriman lebih dari {pr.DELIVERY_YEARS_AHEAD} tahun ke depan",
+        )
 
 
 async def eligible_vendors(

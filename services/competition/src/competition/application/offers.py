@@ -44,10 +44,13 @@ async def competition_for_vendor(
     vendor_id = caller_of(uow).vendor_id
     assert vendor_id is not None
     if await uow.competitions.get(competition_id, for_update=True) is None:
-        raise NotFound(f"competition {competition_id} not found")
+        raise NotFound(f"competition {competition_id} not found", "kompetisi tidak ditemukan")
     entries = await uow.catalogue.blacklist_of([vendor_id])
     if is_blacklisted(entries.get(vendor_id, []), uow.now(), rules.zone):
-        raise VendorBarred("the vendor is on the blacklist (daftar hitam) and may not offer")
+        raise VendorBarred(
+            "the vendor is on the blacklist (daftar hitam) and may not offer",
+            "penyedia masuk daftar hitam dan tidak boleh mengajukan penawaran",
+        )
     competition = await visible_competition(uow, competition_id)
     check_offers_open(competition, action, uow.now())
     return competition
@@ -121,7 +124,10 @@ async def submit_offer(
         assert vendor_id is not None
         current = await uow.catalogue.offer_of_vendor(competition.id, vendor_id, True)
         if current is not None and not current.withdrawn:
-            raise Conflict("this vendor has an offer already: revise it with PUT offers/mine")
+            raise Conflict(
+                "this vendor has an offer already: revise it with PUT offers/mine",
+                "penyedia ini sudah mengajukan penawaran: ubah dengan PUT offers/mine",
+            )
         return await _save_terms(uow, competition, terms, current, "submit_offer")
 
     return await perform(unit_of_work, action, load, act)
@@ -134,7 +140,9 @@ def _live_offer(competition_id: UUID, action: str, rules: Rules, verb: str):  # 
         assert vendor_id is not None
         current = await uow.catalogue.offer_of_vendor(competition.id, vendor_id, True)
         if current is None or current.withdrawn:
-            raise NotFound(f"no offer of this vendor to {verb}")
+            raise NotFound(
+                f"no offer of this vendor to {verb}", "penyedia ini belum memiliki penawaran"
+            )
         return VendorOffer(competition, current)
 
     return load

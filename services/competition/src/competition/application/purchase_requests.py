@@ -44,7 +44,9 @@ async def visible_request(
     request = await uow.requests.get(request_id, for_update)
     principal = uow.caller.principal
     if request is None or (principal is not None and not may_see_request(principal, request)):
-        raise NotFound(f"purchase request {request_id} not found")
+        raise NotFound(
+            f"purchase request {request_id} not found", "permintaan pembelian tidak ditemukan"
+        )
     return request
 
 
@@ -94,7 +96,11 @@ async def draft_request(
             aggregate=AGGREGATE,
             aggregate_id=request.id,
         )
-        return Outcome(await request_view(uow, principal, request), created=True)
+        return Outcome(
+            await request_view(uow, principal, request),
+            created=True,
+            location=f"/purchase-requests/{request.id}",
+        )
 
     return await create(unit_of_work, action, act)
 
@@ -142,7 +148,11 @@ async def attach_request_document(
             upload, kind=kind, owner_kind=AGGREGATE, owner_id=request.id, procurement_id=request.id
         )
         await save_request_change(uow, request, change, (ref,))
-        return Outcome(plain({"document": ref.as_dict(), "version": request.version}), True)
+        return Outcome(
+            plain({"document": ref.as_dict(), "version": request.version}),
+            created=True,
+            location=f"/purchase-requests/{request.id}/documents/{ref.id}",
+        )
 
     return await perform(unit_of_work, action, _load(request_id), act)
 
@@ -177,7 +187,10 @@ async def submit_request(
 
 def _check_addressee(principal: Principal, request: PurchaseRequest) -> None:
     if request.official is None or request.official.id != principal.sub:
-        raise Forbidden("the request is addressed to another procurement official")
+        raise Forbidden(
+            "the request is addressed to another procurement official",
+            "permintaan ditujukan kepada Pejabat Pengadaan lain",
+        )
 
 
 async def accept_request(
@@ -260,4 +273,4 @@ async def request_document(
     for document in await request_documents(unit_of_work, action, request_id):
         if document.id == document_id:
             return document
-    raise NotFound(f"document {document_id} not found")
+    raise NotFound(f"document {document_id} not found", "dokumen tidak ditemukan")

@@ -10,6 +10,7 @@ from competition.application.access import (
     may_see_request,
     offers_sealed_for,
     plain,
+    prices_sealed_for,
 )
 from competition.application.competitions import visible_competition
 from competition.application.ports import (
@@ -46,16 +47,18 @@ async def list_competitions(
     action: ActionRequest,
     limit: int,
     after: tuple[datetime, UUID] | None,
+    state: str | None = None,
 ) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
-    """Competitions the caller may see, newest first, after the cursor's (created_at, id):
-    the work unit's, or those a vendor may offer in; the last (created_at, id) if full."""
+    """Competitions the caller may see (in ``state`` if named), newest first, after the
+    cursor's (created_at, id): the work unit's, or those a vendor may offer in; the last
+    (created_at, id) if full."""
     async with unit_of_work(action.caller) as uow:
         principal = caller_of(uow)
         work_unit = (
             principal.work_unit if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) else None
         )
         vendor_id = principal.vendor_id if principal.role is Role.VENDOR else None
-        found = await uow.competitions.page(limit, after, work_unit, vendor_id)
+        found = await uow.competitions.page(limit, after, work_unit, vendor_id, state)
         items = [await competition_view(uow, principal, c) for c, _ in found]
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last
@@ -64,8 +67,9 @@ async def list_competitions(
 async def leaderboard(
     unit_of_work: UnitOfWorkFactory, action: ActionRequest, competition_id: UUID, rules: Rules
 ) -> dict[str, Any]:
-    """Ranked offers for the official (and admin, auditor); until the deadline a vendor sees
-    only its own offer and the PPK only how many offers there are (sealed offers)."""
+    """Ranked offers once the deadline has passed; until then a vendor sees only its own
+    offer and everyone else how many offers there are (sealed offers), unless the regency
+    lets its official watch the prices live (``Rules.officials_see_live_prices``)."""
     async with unit_of_work(action.caller) as uow:
         principal = caller_of(uow)
         competition = await visible_competition(uow, competition_id)
@@ -86,9 +90,9 @@ async def _board(
     }
     if principal.role is Role.VENDOR:
         board["my_offer"] = await _my_offer(uow, principal, competition)
-    if offers_sealed_for(principal, competition, now):
+    if prices_sealed_for(principal, competition, now, rules.officials_see_live_prices):
         sealed = board | {"sealed": True, "ranking": []}
-        if principal.role is not Role.VENDOR:  # the PPK: how many, never whose nor how much
+        if principal.role is not Role.VENDOR:  # how many, never whose nor how much
             sealed["offer_count"] = await uow.catalogue.count_live_offers(competition.id)
         return sealed
     ranking = await _ranking(uow, competition, rules)
@@ -137,7 +141,10 @@ async def public_result(unit_of_work: UnitOfWorkFactory, competition_id: UUID) -
     async with unit_of_work(Caller()) as uow:
         competition = await uow.competitions.get(competition_id)
         if competition is None or competition.state not in (cp.PUBLISHED, cp.PACKAGE_GENERATED):
-            raise NotFound(f"no published competition {competition_id}")
+            raise NotFound(
+                f"no published competition {competition_id}",
+                "hasil kompetisi belum diumumkan",
+            )
         request = await uow.requests.get(competition.purchase_request_id)
         assert request is not None
         ranking = await uow.competitions.ranking(competition.id)

@@ -33,6 +33,7 @@ async def request_view(
             "state": request.state,
             "version": request.version,
             "official": {"id": official.id, "name": official.name} if official else None,
+            "return_reason": request.return_reason,
             "documents": [d.as_dict() for d in documents],
             "allowed_actions": request.allowed_actions(str(principal.role)),
         }

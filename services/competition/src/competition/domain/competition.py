@@ -96,7 +96,13 @@ class Competition:
         COMPETITION_MACHINE.check(action, self.state, role)
         allowed = self.allowed_actions(role, now)
         if action not in allowed:
-            raise ActionNotAllowed(action, self.state, allowed, _why_not(self, action, now))
+            raise ActionNotAllowed(
+                action,
+                self.state,
+                allowed,
+                _why_not(self, action, now),
+                _why_not_id(self, action),
+            )
         change = COMPETITION_MACHINE.change(action, self.state, role, to=chosen, reason=reason)
         self.state = change.to_state
         self.version += 1
@@ -121,21 +127,75 @@ def _why_not(competition: Competition, action: str, now: datetime) -> str:
     return f"{action} is not allowed in the {competition.state!r} state"
 
 
+def _why_not_id(competition: Competition, action: str) -> str:
+    if action == "evaluate":
+        return (
+            f"penawaran masih dibuka sampai {competition.offer_deadline}; "
+            "evaluasi setelah batas waktu"
+        )
+    if action == "generate_package":
+        return "hanya kompetisi yang berhasil yang menghasilkan paket"
+    return f"tindakan {action} tidak diperbolehkan pada status {competition.state}"
+
+
 def check_competition_data(competition: Competition) -> None:
     """Rules of the competition data (step 8)."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str, str]] = []
     if competition.pagu < 1:
-        errors.append(("pagu", "the pagu must be at least Rp1"))
+        errors.append(("pagu", "the pagu must be at least Rp1", "pagu minimal Rp1"))
     if not competition.items:
-        errors.append(("items", "a competition needs at least one item"))
+        errors.append(
+            (
+                "items",
+                "a competition needs at least one item",
+                "kompetisi memerlukan minimal satu barang",
+            )
+        )
     line_numbers = [item.line_no for item in competition.items]
     if len(set(line_numbers)) != len(line_numbers):
-        errors.append(("items", "line numbers must be unique"))
+        errors.append(("items", "line numbers must be unique", "nomor baris harus unik"))
     for index, item in enumerate(competition.items):
         if item.quantity < 1:
-            errors.append((f"items.{index}.quantity", "the quantity must be at least 1"))
+            errors.append(
+                (f"items.{index}.quantity", "the quantity must be at least 1", "jumlah minimal 1")
+            )
     if competition.kind == "product" and competition.product_id is None:
-        errors.append(("product_id", "a product competition names the competed product"))
+        errors.append(
+            (
+                "product_id",
+                "a product competition names the competed product",
+                "kompetisi produk harus menyebut produk yang dikompetisikan",
+            )
+        )
+    if errors:
+        raise RuleViolation(errors)
+
+
+def check_items_within_request(
+    items: list[CompetitionItem], requested: list[tuple[str, int, str]]
+) -> None:
+    """A competition asks for no more than its purchase request does (step 8): line ``n`` is
+    the request's ``n``-th item, ``requested`` its (description, quantity, unit) in order."""
+    errors: list[tuple[str, str, str]] = []
+    for index, item in enumerate(items):
+        if not 1 <= item.line_no <= len(requested):
+            errors.append(
+                (
+                    f"items.{index}.line_no",
+                    f"the purchase request has no item {item.line_no}",
+                    f"permintaan pembelian tidak memiliki barang nomor {item.line_no}",
+                )
+            )
+            continue
+        _, quantity, unit = requested[item.line_no - 1]
+        if item.quantity > quantity:
+            errors.append(
+                (
+                    f"items.{index}.quantity",
+                    f"more than the purchase request asks for ({quantity} {unit})",
+                    f"melebihi jumlah pada permintaan pembelian ({quantity} {unit})",
+                )
+            )
     if errors:
         raise RuleViolation(errors)
 
@@ -145,10 +205,16 @@ def open_competition(
 ) -> Change:
     """Set the offer deadline and the eligible vendors (step 9); returns the change."""
     if offer_deadline <= now:
-        raise RuleViolation.one("offer_deadline", "the offer deadline must be in the future")
+        raise RuleViolation.one(
+            "offer_deadline",
+            "the offer deadline must be in the future",
+            "batas waktu penawaran harus di masa depan",
+        )
     if offer_deadline.date() > competition.delivery_deadline:
         raise RuleViolation.one(
-            "offer_deadline", "the offer deadline is after the delivery deadline"
+            "offer_deadline",
+            "the offer deadline is after the delivery deadline",
+            "batas waktu penawaran melewati batas waktu pengiriman",
         )
     check_competition_data(competition)
     change = competition.move("open", OFFICIAL, now)
@@ -166,4 +232,5 @@ def check_offers_open(competition: Competition, action: str, now: datetime) -> N
             competition.state,
             [],
             f"the offer deadline passed at {competition.offer_deadline}",
+            f"batas waktu penawaran telah lewat pada {competition.offer_deadline}",
         )

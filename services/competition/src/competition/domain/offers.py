@@ -78,15 +78,25 @@ def check_offer(
     """Every rule of an offer's content; returns its evaluated price or raises RuleViolation."""
     errors = _line_errors(competition, vendor_id, terms, products)
     if terms.shipping_cost < 0:
-        errors.append(("shipping_cost", "the shipping cost cannot be negative"))
+        errors.append(
+            (
+                "shipping_cost",
+                "the shipping cost cannot be negative",
+                "ongkos kirim tidak boleh negatif",
+            )
+        )
     if terms.delivery_days < 1:
-        errors.append(("delivery_days", "delivery takes at least one day"))
+        errors.append(
+            ("delivery_days", "delivery takes at least one day", "pengiriman minimal satu hari")
+        )
     if errors:
         raise RuleViolation(errors)
     total = evaluated_price(competition, terms)
     if total > competition.pagu:
         raise RuleViolation.one(
-            "lines", f"the offer total Rp{total} is over the pagu Rp{competition.pagu}"
+            "lines",
+            f"the offer total Rp{total} is over the pagu Rp{competition.pagu}",
+            f"total penawaran Rp{total} melebihi pagu Rp{competition.pagu}",
         )
     return total
 
@@ -96,27 +106,52 @@ def _line_errors(
     vendor_id: UUID,
     terms: OfferTerms,
     products: Mapping[UUID, CatalogueProduct],
-) -> list[tuple[str, str]]:
-    errors: list[tuple[str, str]] = []
+) -> list[tuple[str, str, str]]:
+    errors: list[tuple[str, str, str]] = []
     wanted = {item.line_no for item in competition.items}
     offered = [line.line_no for line in terms.lines]
     if sorted(offered) != sorted(wanted):
-        errors.append(("lines", f"offer every item exactly once: lines {sorted(wanted)}"))
+        errors.append(
+            (
+                "lines",
+                f"offer every item exactly once: lines {sorted(wanted)}",
+                f"tawarkan setiap barang tepat satu kali: baris {sorted(wanted)}",
+            )
+        )
     for index, line in enumerate(terms.lines):
         where = f"lines.{index}"
         product = products.get(line.product_id)
         if product is None or product.vendor_id != vendor_id:
-            errors.append((f"{where}.product_id", "not a catalogue product of this vendor"))
+            errors.append(
+                (
+                    f"{where}.product_id",
+                    "not a catalogue product of this vendor",
+                    "bukan produk katalog penyedia ini",
+                )
+            )
         elif not product_fits(competition, product):
-            errors.append((f"{where}.product_id", "the product does not match the competition"))
+            errors.append(
+                (
+                    f"{where}.product_id",
+                    "the product does not match the competition",
+                    "produk tidak sesuai dengan kompetisi",
+                )
+            )
         elif line.unit_price > product.unit_price:
             errors.append(
                 (
                     f"{where}.unit_price",
                     f"Rp{line.unit_price} is above the listed catalogue price "
                     f"Rp{product.unit_price}",
+                    f"Rp{line.unit_price} melebihi harga katalog Rp{product.unit_price}",
                 )
             )
         if line.unit_price < 1:
-            errors.append((f"{where}.unit_price", "the unit price must be at least Rp1"))
+            errors.append(
+                (
+                    f"{where}.unit_price",
+                    "the unit price must be at least Rp1",
+                    "harga satuan minimal Rp1",
+                )
+            )
     return errors

@@ -75,6 +75,9 @@ class PurchaseRequest:
     state: str = DRAFT
     version: int = 1
     document_kinds: set[str] = field(default_factory=set)
+    # Why the official last returned the request to the PPK (step 4); cleared when it is
+    # submitted again. The history keeps every return with its reason.
+    return_reason: str | None = None
 
     def allowed_actions(self, role: str) -> list[str]:
         return PURCHASE_REQUEST_MACHINE.allowed_actions(self.state, role)
@@ -91,18 +94,67 @@ def drafted(request: PurchaseRequest) -> Change:
     return Change("draft", None, request.state, PURCHASE_REQUEST_MACHINE["draft"].sop_step)
 
 
+# A fiscal year (tahun anggaran) within one year of the current one, and a delivery date no
+# further ahead than this: a budget is not written for 1970 nor for 2100.
+FISCAL_YEARS_AROUND = 1
+DELIVERY_YEARS_AHEAD = 3
+
+
+def latest_delivery_date(today: date) -> date:
+    """The furthest delivery date a request or a competition may name."""
+    try:
+        return today.replace(year=today.year + DELIVERY_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + DELIVERY_YEARS_AHEAD, day=28)
+
+
 def check_draft_data(request: PurchaseRequest, today: date) -> None:
     """Rules of a draft's content (steps 1–2) beyond field types."""
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str, str]] = []
     if request.pagu < 1:
-        errors.append(("pagu", "the pagu must be at least Rp1"))
+        errors.append(("pagu", "the pagu must be at least Rp1", "pagu minimal Rp1"))
     if not request.items:
-        errors.append(("items", "a purchase request needs at least one item"))
+        errors.append(
+            (
+                "items",
+                "a purchase request needs at least one item",
+                "permintaan pembelian memerlukan minimal satu barang",
+            )
+        )
     for index, item in enumerate(request.items):
         if item.quantity < 1:
-            errors.append((f"items.{index}.quantity", "the quantity must be at least 1"))
+            errors.append(
+                (
+                    f"items.{index}.quantity",
+                    "the quantity must be at least 1",
+                    "jumlah minimal 1",
+                )
+            )
+    low, high = today.year - FISCAL_YEARS_AROUND, today.year + FISCAL_YEARS_AROUND
+    if not low <= request.fiscal_year <= high:
+        errors.append(
+            (
+                "fiscal_year",
+                f"the fiscal year must be between {low} and {high}",
+                f"tahun anggaran harus antara {low} dan {high}",
+            )
+        )
     if request.delivery_date < today:
-        errors.append(("delivery_date", "the delivery date is in the past"))
+        errors.append(
+            (
+                "delivery_date",
+                "the delivery date is in the past",
+                "tanggal pengiriman sudah lewat",
+            )
+        )
+    elif request.delivery_date > latest_delivery_date(today):
+        errors.append(
+            (
+                "delivery_date",
+                f"the delivery date is more than {DELIVERY_YEARS_AHEAD} years ahead",
+                f"tanggal pengiriman lebih dari {DELIVERY_YEARS_AHEAD} tahun ke depan",
+            )
+        )
     if errors:
         raise RuleViolation(errors)
 
@@ -122,7 +174,11 @@ def edit_draft(
 def attach_document(request: PurchaseRequest, kind: str, role: str = PPK) -> Change:
     """A nota dinas or specification document joins the draft (step 2)."""
     if kind not in DOCUMENT_KINDS:
-        raise RuleViolation.one("kind", f"kind must be one of {', '.join(DOCUMENT_KINDS)}")
+        raise RuleViolation.one(
+            "kind",
+            f"kind must be one of {', '.join(DOCUMENT_KINDS)}",
+            f"jenis dokumen harus salah satu dari {', '.join(DOCUMENT_KINDS)}",
+        )
     change = request._move("attach_document", role)
     request.document_kinds.add(kind)
     return change
@@ -132,14 +188,27 @@ def submit(request: PurchaseRequest, official: Official | None, role: str = PPK)
     """Send the request to a named procurement official (step 3); the nota dinas is required."""
     PURCHASE_REQUEST_MACHINE.check("submit", request.state, role)
     named = official or request.official
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[str, str, str]] = []
     if named is None:
-        errors.append(("official", "name the procurement official the request goes to"))
+        errors.append(
+            (
+                "official",
+                "name the procurement official the request goes to",
+                "sebutkan Pejabat Pengadaan tujuan permintaan",
+            )
+        )
     if NOTA_DINAS not in request.document_kinds:
-        errors.append(("documents", "attach the nota dinas before submitting"))
+        errors.append(
+            (
+                "documents",
+                "attach the nota dinas before submitting",
+                "lampirkan nota dinas sebelum mengirim permintaan",
+            )
+        )
     if errors:
         raise RuleViolation(errors)
     request.official = named
+    request.return_reason = None
     return request._move("submit", role)
 
 
@@ -151,8 +220,14 @@ def accept(request: PurchaseRequest, role: str = OFFICIAL) -> Change:
 def return_to_ppk(request: PurchaseRequest, reason: str, role: str = OFFICIAL) -> Change:
     """The official sends the request back to the PPK as a draft, with a reason (step 4)."""
     if not reason.strip():
-        raise RuleViolation.one("reason", "say why the request is returned")
-    return request._move("return", role, reason)
+        raise RuleViolation.one(
+            "reason",
+            "say why the request is returned",
+            "sebutkan alasan permintaan dikembalikan",
+        )
+    change = request._move("return", role, reason)
+    request.return_reason = reason
+    return change
 
 
 def start_competition(request: PurchaseRequest, role: str = OFFICIAL) -> Change:
