@@ -54,15 +54,24 @@ def configure_logging(
         _service,
         _context,
     ]
+    # Tracebacks without local variables: a frame's locals hold SQL parameters, request
+    # values and connection settings (and rendering them is slow).
     renderer: list[Any] = (
         [
-            structlog.processors.dict_tracebacks,
+            structlog.processors.ExceptionRenderer(
+                structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+            ),
             _scrub,
             structlog.processors.EventRenamer("message"),
             structlog.processors.JSONRenderer(),
         ]
         if json
-        else [_scrub, structlog.dev.ConsoleRenderer(colors=False)]
+        else [
+            _scrub,
+            structlog.dev.ConsoleRenderer(
+                colors=False, exception_formatter=structlog.dev.plain_traceback
+            ),
+        ]
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=chain,

@@ -70,3 +70,22 @@ async def test_a_request_carries_its_id_to_every_line_and_back_to_the_caller(lin
     assert response.headers["x-request-id"] == "req-42"
     [line] = [x for x in lines() if x["logger"] == "ordering.app"]
     assert (line["request_id"], line["procurement_id"]) == ("req-42", "pr-9")
+
+
+@pytest.mark.parametrize("json_lines", [True, False])
+def test_a_traceback_never_shows_local_variables(json_lines):
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    configure_logging("ordering", json=json_lines, stream=stream)
+    try:
+        parameters = {"pagu": 987654321}  # noqa: F841 - a local the traceback must not show
+        try:
+            raise RuntimeError("insert failed")
+        except RuntimeError:
+            logging.getLogger("x").exception("failed")
+    finally:
+        root.handlers, root.level = saved
+    written = stream.getvalue()
+    assert "insert failed" in written
+    assert "987654321" not in written

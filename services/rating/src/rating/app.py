@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.rating import (
+    RatingStepOverdue,
     VendorBlacklisted,
     VendorBlacklistLifted,
     VendorFlaggedForReview,
@@ -34,7 +35,13 @@ def definition() -> ServiceDefinition:
             "Vendor performance ratings (step 27), public scorecards and the blacklist (11b)."
         ),
         routers=[ratings.router, scorecards.router, blacklist.router],
-        publishes=[VendorRated, VendorFlaggedForReview, VendorBlacklisted, VendorBlacklistLifted],
+        publishes=[
+            VendorRated,
+            VendorFlaggedForReview,
+            VendorBlacklisted,
+            VendorBlacklistLifted,
+            RatingStepOverdue,
+        ],
         can_see_procurement=can_see_procurement,
         consumers=lambda runtime: [package_completed_consumer(unit_of_work(runtime))],
     )

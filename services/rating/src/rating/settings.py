@@ -34,13 +34,16 @@ class RatingSettings(ServiceSettings):
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_rating"
     document_root: str = "var/documents/rating"
     port: int = 8004
+    # At most 20 criteria (the API reads at most 20 scores), on a scale within 0–100.
     criteria: list[CriterionSetting] = Field(
+        min_length=1,
+        max_length=20,
         default_factory=lambda: [
             CriterionSetting(key=c.key, label=c.label, weight=c.weight) for c in DEFAULT_CRITERIA
-        ]
+        ],
     )
-    scale_min: int = 1
-    scale_max: int = 3
+    scale_min: int = Field(default=1, ge=0, le=100)
+    scale_max: int = Field(default=3, ge=0, le=100)
     scale_labels: dict[int, str] = Field(default_factory=lambda: dict(DEFAULT_SCALE_LABELS))
     review_threshold: Decimal = Decimal("2.00")
     review_minimum_ratings: int = Field(default=3, ge=1)

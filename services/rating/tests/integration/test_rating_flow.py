@@ -88,6 +88,12 @@ class TestRatingACompletedPackage:
             "rating_ppk_count": 1,
             "package_count": 1,
             "on_time_package_count": 1,
+            "criterion_averages": {
+                "cost": "2.00",
+                "quality_quantity": "3.00",
+                "service": "2.00",
+                "timeliness": "3.00",
+            },
             "below_review_threshold": False,
         }
 

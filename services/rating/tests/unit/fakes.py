@@ -6,6 +6,7 @@ work never leaks into the store.
 
 from collections.abc import Callable
 from copy import deepcopy
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -20,7 +21,7 @@ from rating.application.ports import After, RatingUnitOfWork
 from rating.application.visibility import may_see
 from rating.domain.blacklist import BlacklistEntry
 from rating.domain.rating import PENDING, CompletedPackage, Rating
-from rating.domain.scorecard import RatedPackage
+from rating.domain.scorecard import VendorTally
 
 # 09:00 in Jakarta (UTC+7) on Monday 2 March 2026.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -78,19 +79,6 @@ class MemoryRatings:
         )
         return deepcopy(found[:limit])
 
-    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]:
-        return [
-            RatedPackage(r.package.ppk_id, r.result)
-            for r in self.rows.values()
-            if r.package.vendor_id == vendor_id and r.result is not None
-        ]
-
-    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
-        mine = [r for r in self.rows.values() if r.package.vendor_id == vendor_id]
-        latest = max(mine, key=lambda r: r.package.completed_at, default=None)
-        on_time = sum(r.package.on_time for r in mine)
-        return len(mine), on_time, latest.package.vendor_name if latest else None
-
 
 class MemoryVendorReviews:
     def __init__(self, rows: dict[UUID, bool]) -> None:
@@ -101,6 +89,41 @@ class MemoryVendorReviews:
 
     async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
         self.rows[vendor_id] = below
+
+
+class MemoryScorecards:
+    """The running sums in memory, on the same domain arithmetic as the SQL side."""
+
+    def __init__(self, rows: dict[UUID, VendorTally], ppks: dict[tuple[UUID, str], bool]):
+        self.rows, self.ppks = rows, ppks
+
+    async def get(self, vendor_id: UUID) -> VendorTally | None:
+        return self.rows.get(vendor_id)
+
+    async def count_package(self, package: CompletedPackage, at: datetime) -> None:
+        tally = self.rows.get(package.vendor_id, VendorTally())
+        self.rows[package.vendor_id] = tally.with_package(
+            package.vendor_name, package.completed_at, package.on_time
+        )
+
+    async def lock(self, vendor_id: UUID, at: datetime) -> VendorTally:
+        return self.rows.setdefault(vendor_id, VendorTally())
+
+    async def first_rating_by(self, vendor_id: UUID, ppk_id: str) -> bool:
+        if (vendor_id, ppk_id) in self.ppks:
+            return False
+        self.ppks[(vendor_id, ppk_id)] = True
+        return True
+
+    async def save_ratings(self, vendor_id: UUID, tally: VendorTally, at: datetime) -> None:
+        current = self.rows.get(vendor_id, VendorTally())
+        self.rows[vendor_id] = replace(
+            tally,
+            vendor_name=current.vendor_name,
+            vendor_name_at=current.vendor_name_at,
+            package_count=current.package_count,
+            on_time_package_count=current.on_time_package_count,
+        )
 
 
 class MemoryBlacklist:
@@ -142,6 +165,9 @@ class FakeRatingUnitOfWork(InMemoryUnitOfWork, RatingUnitOfWork):
     def _open(self) -> None:
         self.ratings = MemoryRatings(self.store.table("ratings"))
         self.reviews = MemoryVendorReviews(self.store.table("vendor_reviews"))
+        self.scorecards = MemoryScorecards(
+            self.store.table("vendor_scorecards"), self.store.table("vendor_rating_ppks")
+        )
         self.blacklist = MemoryBlacklist(self.store.table("blacklist_entries"))
 
 
@@ -200,8 +226,14 @@ def package(
 
 
 def seed_rating(store: MemoryStore, completed: CompletedPackage, at: datetime = START) -> Rating:
+    """A pending rating, counted in its vendor's scorecard sums as the consumer would."""
     rating, _ = Rating.open(uuid4(), completed, at)
     store.table("ratings")[rating.id] = deepcopy(rating)
+    tallies = store.table("vendor_scorecards")
+    tally = tallies.get(completed.vendor_id, VendorTally())
+    tallies[completed.vendor_id] = tally.with_package(
+        completed.vendor_name, completed.completed_at, completed.on_time
+    )
     return rating
 
 

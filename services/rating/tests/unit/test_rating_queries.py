@@ -14,6 +14,7 @@ from rating.application.queries import (
     list_blacklist,
     list_ratings,
 )
+from rating.application.rate_vendor import RateVendor, rate_vendor
 from rating.application.scorecards import vendor_scorecard
 from rating.domain.scorecard import ReviewPolicy
 from rating.settings import RatingSettings
@@ -21,6 +22,7 @@ from rating.settings import RatingSettings
 from .fakes import (
     JAKARTA,
     START,
+    asking,
     auditor,
     package,
     ppk,
@@ -117,12 +119,13 @@ class TestBlacklist:
 class TestScorecard:
     async def test_counts_packages_and_flags_a_vendor_below_the_threshold(self, store, clock):
         vendor_id, scheme = uuid4(), RatingSettings().rating_scheme()
-        for i in range(3):
-            rating = seed_rating(store, package(vendor_id, f"ppk-{i % 2}", on_time=i > 0))
-            rating.rate(scheme, SCORES, None, START)
-            store.table("ratings")[rating.id] = rating
-        seed_rating(store, package(vendor_id))  # completed, not yet rated
         policy = ReviewPolicy(Decimal("2.00"), 3)
+        for i in range(3):
+            who = f"ppk-{i % 2}"
+            rating = seed_rating(store, package(vendor_id, who, on_time=i > 0))
+            command = RateVendor(rating.package.procurement_id, dict(SCORES), None)
+            await rate_vendor(unit_of_work(store, clock), asking(ppk(who)), command, scheme, policy)
+        seed_rating(store, package(vendor_id))  # completed, not yet rated
         card = await vendor_scorecard(unit_of_work(store, clock), vendor_id, policy)
         assert card.model_dump(mode="json") == {
             "vendor_id": str(vendor_id),
@@ -132,6 +135,12 @@ class TestScorecard:
             "rating_ppk_count": 2,
             "package_count": 4,
             "on_time_package_count": 3,
+            "criterion_averages": {
+                "cost": "1.00",
+                "quality_quantity": "1.00",
+                "service": "1.00",
+                "timeliness": "1.00",
+            },
             "below_review_threshold": True,
         }
 

@@ -308,6 +308,11 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         if isinstance(error.__cause__, BodyTooLarge):  # FastAPI wraps body errors in a 400
             return problem_response(PayloadTooLarge(str(error.__cause__)), request)
+        if error.status_code == 400 and error.detail == "There was an error parsing the body":
+            # A body FastAPI cannot even decode (not UTF-8): invalid input, as malformed JSON is.
+            invalid = Invalid("the body is not valid UTF-8 JSON", field="body")
+            invalid.detail_id = "isi permintaan bukan JSON UTF-8 yang sah"
+            return problem_response(invalid, request)
         problem = ProblemError(str(error.detail))
         problem.status, problem.title, problem.slug = error.status_code, str(error.detail), "http"
         response = problem_response(problem, request)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,6 @@ from rating.adapters.tables import ratings, vendor_reviews
 from rating.application.ports import After
 from rating.domain.rating import PENDING, CompletedPackage, Rating
 from rating.domain.scheme import WeightedResult
-from rating.domain.scorecard import RatedPackage
 
 _PACKAGE_FIELDS = (
     "procurement_id",
@@ -146,29 +145,6 @@ class SqlRatings:
             )
         query = query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
         return [_from_row(row) for row in (await self.session.execute(query)).mappings()]
-
-    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]:
-        query = select(ratings.c.ppk_id, ratings.c.weighted_points, ratings.c.weight_total).where(
-            ratings.c.vendor_id == vendor_id, ratings.c.weighted_points.is_not(None)
-        )
-        rows = (await self.session.execute(query)).all()
-        return [
-            RatedPackage(r.ppk_id, WeightedResult(r.weighted_points, r.weight_total)) for r in rows
-        ]
-
-    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
-        """(completed packages, of which on time, the vendor's latest known name)."""
-        counts = select(func.count(), func.count().filter(ratings.c.on_time)).where(
-            ratings.c.vendor_id == vendor_id
-        )
-        total, on_time = (await self.session.execute(counts)).one()
-        latest = (
-            select(ratings.c.vendor_name)
-            .where(ratings.c.vendor_id == vendor_id)
-            .order_by(ratings.c.completed_at.desc())
-            .limit(1)
-        )
-        return total, on_time, await self.session.scalar(latest)
 
     async def _one(self, query: Select) -> Rating | None:
         row = (await self.session.execute(query)).mappings().first()

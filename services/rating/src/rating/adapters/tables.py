@@ -1,6 +1,7 @@
 """The rating service's tables (SQLAlchemy Core), the spine's included."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -8,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -59,6 +61,37 @@ vendor_reviews = Table(
     Column("vendor_id", Uuid, primary_key=True),
     Column("below_threshold", Boolean, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
+)
+
+# The running sums of each vendor's public scorecard: a completed package adds to the package
+# counts (atomically), a rating to the rating sums (under the vendor's row lock). Reading a
+# scorecard reads this one row; migration 0004 backfilled it from the ratings.
+vendor_scorecards = Table(
+    "vendor_scorecards",
+    metadata,
+    Column("vendor_id", Uuid, primary_key=True),
+    Column("vendor_name", String(300)),
+    Column("vendor_name_at", DateTime(timezone=True)),
+    Column("package_count", Integer, nullable=False, server_default="0"),
+    Column("on_time_package_count", Integer, nullable=False, server_default="0"),
+    Column("rating_count", Integer, nullable=False, server_default="0"),
+    Column("rating_ppk_count", Integer, nullable=False, server_default="0"),
+    # The exact sum of the weighted results, a fraction (numerator / denominator).
+    Column("result_sum_numerator", Numeric, nullable=False, server_default="0"),
+    Column("result_sum_denominator", Numeric, nullable=False, server_default="1"),
+    Column("weighted_points_sum", BigInteger, nullable=False, server_default="0"),
+    Column("weight_total_sum", BigInteger, nullable=False, server_default="0"),
+    # criterion key -> [sum of scores, number of ratings that scored it]
+    Column("score_sums", JSONB, nullable=False, server_default="{}"),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Which PPKs have rated which vendor (the scorecard's distinct-PPK count, kept incrementally).
+vendor_rating_ppks = Table(
+    "vendor_rating_ppks",
+    metadata,
+    Column("vendor_id", Uuid, primary_key=True),
+    Column("ppk_id", String(200), primary_key=True),
 )
 
 blacklist_entries = Table(

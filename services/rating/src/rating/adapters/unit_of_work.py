@@ -3,6 +3,7 @@
 from epurchasing_shared.persistence import SqlUnitOfWork
 from rating.adapters.blacklist_repository import SqlBlacklist
 from rating.adapters.ratings_repository import SqlRatings, SqlVendorReviews
+from rating.adapters.scorecards_repository import SqlScorecards
 from rating.application.ports import RatingUnitOfWork
 
 
@@ -10,4 +11,5 @@ class SqlRatingUnitOfWork(SqlUnitOfWork, RatingUnitOfWork):
     async def _open(self) -> None:
         self.ratings = SqlRatings(self.session)
         self.reviews = SqlVendorReviews(self.session)
+        self.scorecards = SqlScorecards(self.session)
         self.blacklist = SqlBlacklist(self.session)

@@ -9,11 +9,13 @@ from epurchasing_shared.auth import Principal, Role, current_principal
 from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.kernel.actions import ActionRequest
+from rating.api.responses import acted, created, not_found
 from rating.api.schemas import RateRequest, ReplyRequest
 from rating.api.wiring import Wiring, wiring
-from rating.application.queries import State, get_rating, list_ratings
-from rating.application.rate_vendor import RateVendor, rate_vendor
-from rating.application.reply import reply_to_rating
+from rating.application import queries
+from rating.application import rate_vendor as rating_step
+from rating.application import reply as replies
+from rating.application.queries import State
 from rating.application.views import RatingOut, RatingPage
 
 router = APIRouter(tags=["ratings"])
@@ -23,50 +25,56 @@ router = APIRouter(tags=["ratings"])
     "/ratings",
     status_code=201,
     response_model=RatingOut,
+    responses=created("The rating")
+    | not_found("No completed package of that procurement for this PPK to rate"),
     summary="Rate the vendor of a completed package (step 27), once, as its PPK",
 )
-async def post_rating(
+async def rate_vendor(
     body: RateRequest,
     action: ActionRequest = Depends(action_request(Role.PPK)),
     service: Wiring = Depends(wiring),
 ) -> JSONResponse:
-    command = RateVendor(body.procurement_id, dict(body.scores), body.comment)
-    return respond(
-        await rate_vendor(service.unit_of_work, action, command, service.scheme, service.policy)
+    command = rating_step.RateVendor(body.procurement_id, dict(body.scores), body.comment)
+    outcome = await rating_step.rate_vendor(
+        service.unit_of_work, action, command, service.scheme, service.policy
     )
+    return respond(outcome)
 
 
 @router.post(
     "/ratings/{rating_id}/reply",
     response_model=RatingOut,
+    responses=acted("The rating with the vendor's reply"),
     summary="The rated vendor's one reply",
 )
-async def post_reply(
+async def reply_to_rating(
     rating_id: UUID,
     body: ReplyRequest,
     action: ActionRequest = Depends(action_request(Role.VENDOR)),
     service: Wiring = Depends(wiring),
 ) -> JSONResponse:
-    return respond(await reply_to_rating(service.unit_of_work, action, rating_id, body.text))
+    outcome = await replies.reply_to_rating(service.unit_of_work, action, rating_id, body.text)
+    return respond(outcome)
 
 
 @router.get("/ratings", response_model=RatingPage, summary="Ratings, e.g. of one vendor")
-async def get_ratings(
+async def list_ratings(
+    # The caller first: a request without a token is a 401 whatever its query says.
+    principal: Principal = Depends(current_principal),
     vendor_id: UUID | None = Query(default=None),
     state: State | None = Query(default=None),
     page: PageParams = Depends(page_params),
-    principal: Principal = Depends(current_principal),
     service: Wiring = Depends(wiring),
 ) -> RatingPage:
-    return await list_ratings(
+    return await queries.list_ratings(
         service.unit_of_work, principal, vendor_id=vendor_id, state=state, page=page
     )
 
 
 @router.get("/ratings/{rating_id}", response_model=RatingOut, summary="One rating")
-async def get_one_rating(
+async def get_rating(
     rating_id: UUID,
     principal: Principal = Depends(current_principal),
     service: Wiring = Depends(wiring),
 ) -> RatingOut:
-    return await get_rating(service.unit_of_work, principal, rating_id)
+    return await queries.get_rating(service.unit_of_work, principal, rating_id)

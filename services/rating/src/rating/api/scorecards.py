@@ -16,5 +16,5 @@ router = APIRouter(tags=["scorecards"])
     response_model=ScorecardOut,
     summary="A vendor's public scorecard (no token); a vendor without packages has zeros",
 )
-async def get_scorecard(vendor_id: UUID, service: Wiring = Depends(wiring)) -> ScorecardOut:
+async def get_vendor_scorecard(vendor_id: UUID, service: Wiring = Depends(wiring)) -> ScorecardOut:
     return await vendor_scorecard(service.unit_of_work, vendor_id, service.policy)

@@ -65,6 +65,7 @@ async def record_blacklist_entry(
             recorded_at=now,
             recorded_by=principal.sub,
         )
+        entry.check_period(on)
         change = entry.recorded(on, principal.role)
         await uow.blacklist.add(entry)
         payload = VendorBlacklisted(
@@ -104,7 +105,10 @@ async def lift_blacklist_entry(
     async def load(uow: RatingUnitOfWork) -> BlacklistEntry:
         entry = await uow.blacklist.get(entry_id, for_update=True)
         if entry is None:
-            raise NotFound(f"blacklist entry {entry_id} not found")
+            raise NotFound(
+                f"blacklist entry {entry_id} not found",
+                f"entri daftar hitam {entry_id} tidak ditemukan",
+            )
         return entry
 
     async def act(uow: RatingUnitOfWork, entry: BlacklistEntry) -> Outcome:

@@ -33,6 +33,7 @@ async def open_rating_for_completed_package(
     rating, change = Rating.open(uuid4(), package, uow.now(), reason)
     if not await uow.ratings.open_if_new(rating):
         return False
+    await uow.scorecards.count_package(package, uow.now())
     # The history names who completed the package (the PPK), not the service.
     by = (
         Actor(id=event.actorid, role=event.actorrole) if event.actorid and event.actorrole else None

@@ -16,7 +16,11 @@ def cursor_after(page: PageParams) -> After:
         at, row_id = page.cursor
         return datetime.fromisoformat(at), UUID(row_id)
     except (ValueError, TypeError, AttributeError):
-        raise RuleViolation.one("cursor", "the cursor is not one this service gave out") from None
+        raise RuleViolation.one(
+            "cursor",
+            "the cursor is not one this service gave out",
+            "kursor halaman tidak dikenal",
+        ) from None
 
 
 def next_cursor(at: datetime, row_id: UUID, more: bool) -> str | None:

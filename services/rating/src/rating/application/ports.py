@@ -12,8 +12,8 @@ from uuid import UUID
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.principal import Principal
 from rating.domain.blacklist import BlacklistEntry
-from rating.domain.rating import Rating
-from rating.domain.scorecard import RatedPackage
+from rating.domain.rating import CompletedPackage, Rating
+from rating.domain.scorecard import VendorTally
 
 # A page continues after the (timestamp, id) of the last row of the previous one.
 After = tuple[datetime, UUID] | None
@@ -42,11 +42,6 @@ class Ratings(Protocol):
     ) -> list[Rating]:
         """The ratings ``viewer`` may see, oldest opened first, after the cursor."""
 
-    async def rated_packages(self, vendor_id: UUID) -> list[RatedPackage]: ...
-
-    async def package_counts(self, vendor_id: UUID) -> tuple[int, int, str | None]:
-        """(completed packages, of which on time, the vendor's latest known name)."""
-
 
 class VendorReviews(Protocol):
     """Whether a vendor is below the review threshold (a flag is raised on a crossing)."""
@@ -55,6 +50,26 @@ class VendorReviews(Protocol):
         """Whether it was below; locks the vendor so ratings of one vendor run one by one."""
 
     async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None: ...
+
+
+class Scorecards(Protocol):
+    """The running sums of each vendor's scorecard (no scorecard re-reads every rating)."""
+
+    async def get(self, vendor_id: UUID) -> VendorTally | None:
+        """The vendor's sums as last committed (None: no package of it is known)."""
+
+    async def count_package(self, package: CompletedPackage, at: datetime) -> None:
+        """One more completed package of its vendor, added atomically (no lock held)."""
+
+    async def lock(self, vendor_id: UUID, at: datetime) -> VendorTally:
+        """The vendor's sums, locked until the unit of work ends (created empty if none)."""
+
+    async def first_rating_by(self, vendor_id: UUID, ppk_id: str) -> bool:
+        """Note that ``ppk_id`` rated the vendor; True if it never had before."""
+
+    async def save_ratings(self, vendor_id: UUID, tally: VendorTally, at: datetime) -> None:
+        """Write the rating sums of a tally taken with :meth:`lock` (the package counts are
+        left to :meth:`count_package`)."""
 
 
 class Blacklist(Protocol):
@@ -82,6 +97,7 @@ class RatingUnitOfWork(UnitOfWork):
 
     ratings: Ratings
     reviews: VendorReviews
+    scorecards: Scorecards
     blacklist: Blacklist
 
 

@@ -23,7 +23,9 @@ async def get_rating(
     async with unit_of_work(Caller(principal)) as uow:
         rating = await uow.ratings.get(rating_id)
     if rating is None or not may_see(rating, principal):
-        raise NotFound(f"rating {rating_id} not found")
+        raise NotFound(
+            f"rating {rating_id} not found", f"penilaian kinerja {rating_id} tidak ditemukan"
+        )
     return RatingOut.of(rating, principal)
 
 
@@ -77,5 +79,8 @@ async def get_blacklist_entry(
         entry = await uow.blacklist.get(entry_id)
         on = today(uow, zone)
     if entry is None:
-        raise NotFound(f"blacklist entry {entry_id} not found")
+        raise NotFound(
+            f"blacklist entry {entry_id} not found",
+            f"entri daftar hitam {entry_id} tidak ditemukan",
+        )
     return BlacklistEntryOut.of(entry, on, [])

@@ -9,7 +9,7 @@ from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.errors import NotFound
 from epurchasing_shared.kernel.unit_of_work import Outcome
 from rating.application.ports import RatingUnitOfWork, UnitOfWorkFactory
-from rating.application.scorecards import load_scorecard
+from rating.application.scorecards import record_rating
 from rating.application.views import RatingOut, as_json
 from rating.application.visibility import require_role
 from rating.domain.rating import RATING_MACHINE, Rating
@@ -41,7 +41,11 @@ async def rate_vendor(
     async def load(uow: RatingUnitOfWork) -> Rating:
         rating = await uow.ratings.for_procurement(command.procurement_id, principal.sub)
         if rating is None:
-            raise NotFound(f"no completed package of procurement {command.procurement_id} to rate")
+            raise NotFound(
+                f"no completed package of procurement {command.procurement_id} to rate",
+                f"tidak ada paket selesai pada pengadaan {command.procurement_id} "
+                "yang dapat dinilai",
+            )
         return rating
 
     async def act(uow: RatingUnitOfWork, rating: Rating) -> Outcome:
@@ -93,7 +97,8 @@ async def review_vendor(
     vendor_id, now = rating.package.vendor_id, uow.now()
     # The lock serialises ratings of one vendor, so two cannot both see "not below".
     was_below = await uow.reviews.lock_was_below(vendor_id, now)
-    card, vendor_name = await load_scorecard(uow, vendor_id)
+    tally = await record_rating(uow, rating)
+    card, vendor_name = tally.scorecard(), tally.vendor_name or rating.package.vendor_name
     below = policy.is_below(card)
     if below != was_below:
         await uow.reviews.set_below(vendor_id, below, now)

@@ -22,7 +22,10 @@ async def reply_to_rating(
     async def load(uow: RatingUnitOfWork) -> Rating:
         rating = await uow.ratings.get(rating_id, for_update=True)
         if rating is None or not is_own(rating, principal) or not may_see(rating, principal):
-            raise NotFound(f"rating {rating_id} not found")
+            raise NotFound(
+                f"rating {rating_id} not found",
+                f"penilaian kinerja {rating_id} tidak ditemukan",
+            )
         return rating
 
     async def act(uow: RatingUnitOfWork, rating: Rating) -> Outcome:

@@ -90,6 +90,10 @@ class ScorecardOut(BaseModel):
     rating_ppk_count: int = Field(description="distinct PPKs who rated the vendor")
     package_count: int = Field(description="completed packages known to the rating service")
     on_time_package_count: int
+    criterion_averages: dict[str, Decimal] = Field(
+        description="criterion key -> mean score given on it (two places, on the scale)",
+        examples=[{"cost": "2.50", "quality_quantity": "2.75", "service": "2.00"}],
+    )
     below_review_threshold: bool
 
     @classmethod
@@ -104,6 +108,7 @@ class ScorecardOut(BaseModel):
             rating_ppk_count=card.rating_ppk_count,
             package_count=card.package_count,
             on_time_package_count=card.on_time_package_count,
+            criterion_averages=card.criterion_averages,
             below_review_threshold=below,
         )
 

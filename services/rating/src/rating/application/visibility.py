@@ -40,4 +40,7 @@ def require_role(machine: StateMachine, action: str, principal: Principal | None
     if principal is None or str(principal.role) not in roles:
         who = " or ".join(sorted(roles))
         role = principal.role if principal else "system"
-        raise RoleNotAllowed(f"{machine.aggregate} {action} is done by the {who}, not a {role}")
+        raise RoleNotAllowed(
+            f"{machine.aggregate} {action} is done by the {who}, not a {role}",
+            f"tindakan {action} pada {machine.aggregate} dilakukan oleh {who}, bukan {role}",
+        )

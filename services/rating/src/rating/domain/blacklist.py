@@ -15,6 +15,19 @@ from epurchasing_shared.kernel.errors import RuleViolation
 from epurchasing_shared.kernel.states import Change, StateMachine, transition
 from epurchasing_shared.principal import Role
 
+# A new entry starts within this many years of today, and lasts at most MAX_PERIOD_YEARS.
+MAX_YEARS_FROM_TODAY = 5
+MAX_PERIOD_YEARS = 10
+
+
+def years_from(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (or earlier); 29 February falls back to the 28th."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
 NEW, SCHEDULED, ACTIVE, EXPIRED, LIFTED = "", "scheduled", "active", "expired", "lifted"
 
 BLACKLIST_MACHINE = StateMachine(
@@ -45,7 +58,41 @@ class BlacklistEntry:
 
     def __post_init__(self) -> None:
         if self.ends_on is not None and self.ends_on < self.starts_on:
-            raise RuleViolation.one("ends_on", "the end date must not be before the start date")
+            raise RuleViolation.one(
+                "ends_on",
+                "the end date must not be before the start date",
+                "tanggal berakhir tidak boleh sebelum tanggal mulai",
+            )
+
+    def check_period(self, today: date) -> None:
+        """A new entry's dates must be plausible: it starts within
+        :data:`MAX_YEARS_FROM_TODAY` years of today and lasts at most :data:`MAX_PERIOD_YEARS`
+        years (a typo such as 1970 or 9999 is refused, not recorded)."""
+        errors = []
+        earliest, latest = (
+            years_from(today, -MAX_YEARS_FROM_TODAY),
+            years_from(today, MAX_YEARS_FROM_TODAY),
+        )
+        if not earliest <= self.starts_on <= latest:
+            errors.append(
+                (
+                    "starts_on",
+                    f"the start date must be between {earliest} and {latest}",
+                    f"tanggal mulai harus antara {earliest} dan {latest}",
+                )
+            )
+        elif self.ends_on is not None and self.ends_on > years_from(
+            self.starts_on, MAX_PERIOD_YEARS
+        ):
+            errors.append(
+                (
+                    "ends_on",
+                    f"a blacklist period lasts at most {MAX_PERIOD_YEARS} years",
+                    f"masa daftar hitam paling lama {MAX_PERIOD_YEARS} tahun",
+                )
+            )
+        if errors:
+            raise RuleViolation(errors)
 
     def recorded(self, today: date, role: str | None = None) -> Change:
         """The change of recording this new entry (it starts in the state its dates say)."""
@@ -75,7 +122,11 @@ class BlacklistEntry:
         """Lift the entry early, with a reason."""
         change = BLACKLIST_MACHINE.change("lift", self.state_on(today), role, reason=reason)
         if not reason.strip():
-            raise RuleViolation.one("reason", "a reason is required to lift an entry")
+            raise RuleViolation.one(
+                "reason",
+                "a reason is required to lift an entry",
+                "alasan pencabutan daftar hitam wajib diisi",
+            )
         self.version += 1
         self.lifted_at, self.lift_reason, self.lifted_by = at, reason, by
         return change

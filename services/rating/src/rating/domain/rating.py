@@ -94,7 +94,9 @@ class Rating:
         """The rated vendor's one reply."""
         change = RATING_MACHINE.change("reply", self.state, role, reason=text)
         if not text.strip():
-            raise RuleViolation.one("text", "the reply must not be empty")
+            raise RuleViolation.one(
+                "text", "the reply must not be empty", "tanggapan tidak boleh kosong"
+            )
         self.state, self.version = change.to_state, self.version + 1
         self.reply, self.replied_at, self.replied_by = text, at, by
         return change

@@ -17,6 +17,9 @@ from fractions import Fraction
 from epurchasing_shared.kernel.errors import RuleViolation
 
 TWO_PLACES = Decimal("0.01")
+# A refusal names at most this many unknown criteria (the rest are counted), each key cut.
+MAX_UNKNOWN_NAMED = 10
+MAX_KEY_SHOWN = 60
 
 
 @dataclass(frozen=True)
@@ -69,25 +72,58 @@ class RatingScheme:
         return {c.key: c.weight for c in self.criteria}
 
     def validate_scores(self, scores: Mapping[str, int]) -> None:
-        """Every criterion scored once, on the scale; nothing else (else RuleViolation)."""
-        errors = [
-            (f"scores.{key}", "unknown criterion; expected one of " + ", ".join(self.weights))
-            for key in scores
-            if key not in self.weights
+        """Every criterion scored once, on the scale; nothing else (else RuleViolation).
+
+        The refusal does not grow with the input: the first few unknown keys are named, the
+        rest counted in one more error, and the detail stays one short sentence."""
+        weights = self.weights
+        unknown = [key for key in scores if key not in weights]
+        expected = ", ".join(weights)
+        errors: list[tuple[str, str, str]] = [
+            (
+                f"scores.{key[:MAX_KEY_SHOWN]}",
+                f"unknown criterion; expected one of {expected}",
+                f"kriteria tidak dikenal; yang berlaku: {expected}",
+            )
+            for key in unknown[:MAX_UNKNOWN_NAMED]
         ]
+        if len(unknown) > MAX_UNKNOWN_NAMED:
+            more = len(unknown) - MAX_UNKNOWN_NAMED
+            errors.append(
+                (
+                    "scores",
+                    f"{more} more unknown criteria",
+                    f"{more} kriteria tidak dikenal lainnya",
+                )
+            )
         for criterion in self.criteria:
             score = scores.get(criterion.key)
             if score is None:
-                errors.append((f"scores.{criterion.key}", "missing score for this criterion"))
-            elif isinstance(score, bool) or not self.scale_min <= score <= self.scale_max:
+                errors.append(
+                    (
+                        f"scores.{criterion.key}",
+                        "missing score for this criterion",
+                        "nilai untuk kriteria ini belum diisi",
+                    )
+                )
+            elif (
+                isinstance(score, bool)
+                or not isinstance(score, int)
+                or not self.scale_min <= score <= self.scale_max
+            ):
                 errors.append(
                     (
                         f"scores.{criterion.key}",
                         f"score must be an integer from {self.scale_min} to {self.scale_max}",
+                        f"nilai harus bilangan bulat {self.scale_min} sampai {self.scale_max}",
                     )
                 )
         if errors:
-            raise RuleViolation(errors)
+            raise RuleViolation(
+                errors,
+                detail=f"the scores do not fit the rating scheme ({len(errors)} problems)",
+                detail_id=f"nilai penilaian kinerja tidak sesuai skema ({len(errors)} masalah)",
+            )
 
     def weighted_result(self, scores: Mapping[str, int]) -> WeightedResult:
         """The weighted result of valid scores (validates them first)."""
