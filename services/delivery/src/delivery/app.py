@@ -10,6 +10,7 @@ from delivery.consumers.order_events import order_events_consumer
 from delivery.settings import DeliverySettings
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.delivery import (
+    DeliveryStepOverdue,
     GoodsHandedOver,
     GoodsInspected,
     PackageCompleted,
@@ -45,6 +46,7 @@ def definition() -> ServiceDefinition:
             GoodsHandedOver,
             PaymentRecorded,
             PackageCompleted,
+            DeliveryStepOverdue,
         ],
         can_see_procurement=can_see_procurement,
         consumers=_consumers,

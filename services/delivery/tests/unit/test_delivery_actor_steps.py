@@ -202,6 +202,7 @@ class TestRecordShipment:
             world.factory, asking(vendor_of(made)), made.procurement_id, given
         )
         assert (outcome.status, outcome.body["state"]) == (201, "shipping")
+        assert outcome.location == f"/fulfilments/{made.procurement_id}/shipments/1"
         [row] = outcome.body["shipments"]
         assert (row["entry_no"], row["status"], row["document"]["kind"]) == (
             1,
@@ -243,12 +244,14 @@ class TestRecordShipment:
     async def test_an_entry_in_the_future_is_a_rule_violation(self):
         world = World()
         made = world.seed(fulfilment(S.PREPARING))
-        given = shipment(happened_at=NOW + timedelta(minutes=1), document=upload())
+        given = shipment(happened_at=NOW + timedelta(minutes=6), document=upload())
         with pytest.raises(InvalidInput) as refused:
             await vendor_steps.record_shipment(
                 world.factory, asking(vendor_of(made)), made.procurement_id, given
             )
-        assert refused.value.errors == [{"field": "happened_at", "message": str(refused.value)}]
+        [error] = refused.value.errors
+        assert (error["field"], error["message"]) == ("happened_at", str(refused.value))
+        assert error["message_id"].startswith("waktu kejadian")
         assert world.nothing_recorded() and world.stored(made.procurement_id).shipment_count == 0
 
 
@@ -292,6 +295,7 @@ class TestRecordPayment:
             "handed_over",
             600_000,
         )
+        assert outcome.location == f"/fulfilments/{made.procurement_id}/payments/1"
         [entry] = world.store.history
         assert entry.sop_step == "26"
         assert entry.reason == "amount=300000, paid_so_far=300000, order_total=900000, note=termin"

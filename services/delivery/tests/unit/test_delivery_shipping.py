@@ -1,12 +1,17 @@
 """The shipping history (25): append-only, never backwards, never in the future."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from delivery_factories import NOW, entry, fulfilment
 
 from delivery.domain.errors import ActionNotAllowed, InvalidInput, ShippingOutOfOrder
-from delivery.domain.shipping import ShipmentStatus, out_of_order_reason
+from delivery.domain.shipping import (
+    CLOCK_SKEW,
+    ShipmentStatus,
+    ShippingEntry,
+    out_of_order_reason,
+)
 from delivery.domain.states import FulfilmentState
 
 S = FulfilmentState
@@ -56,12 +61,41 @@ class TestOrderOfEntries:
 
 
 class TestEntryFacts:
-    def test_time_in_the_future_is_refused(self):
+    def test_time_in_the_future_beyond_the_clock_skew_is_refused(self):
         late = entry("packed")
-        late = type(late)(late.status, NOW + timedelta(seconds=1))
+        late = type(late)(late.status, NOW + CLOCK_SKEW + timedelta(seconds=1))
         with pytest.raises(InvalidInput) as refused:
             preparing().record_shipment(late, NOW)
         assert refused.value.field == "happened_at"
+        assert "masa depan" in refused.value.detail_id
+
+    def test_a_small_clock_skew_is_accepted(self):
+        ahead = type(entry("packed"))(ShipmentStatus.PACKED, NOW + CLOCK_SKEW)
+        assert preparing().record_shipment(ahead, NOW).to_state == S.SHIPPING
+
+    def test_time_before_the_order_date_is_refused(self):
+        made = preparing()  # ordered on 2026-03-01 (WIB)
+        # 2026-02-28 23:30 WIB is 16:30 UTC: the day before the order, in the local zone
+        early = ShippingEntry(ShipmentStatus.PACKED, datetime(2026, 2, 28, 16, 30, tzinfo=UTC))
+        with pytest.raises(InvalidInput) as refused:
+            made.record_shipment(early, NOW)
+        assert refused.value.field == "happened_at"
+        assert "tanggal Surat Pesanan" in refused.value.detail_id
+        # 00:30 WIB on the order date is 17:30 UTC the day before: accepted
+        first_hour = ShippingEntry(ShipmentStatus.PACKED, datetime(2026, 2, 28, 17, 30, tzinfo=UTC))
+        assert made.record_shipment(first_hour, NOW).to_state == S.SHIPPING
+
+    def test_refusals_carry_indonesian_texts(self):
+        made = preparing()
+        made.record_shipment(entry("in_transit"), NOW)
+        with pytest.raises(ShippingOutOfOrder) as backwards:
+            made.record_shipment(entry("shipped", 1), NOW)
+        assert backwards.value.detail_id == (
+            "riwayat pengiriman tidak dapat mundur dari dalam perjalanan ke dikirim"
+        )
+        with pytest.raises(InvalidInput) as no_courier:
+            preparing().record_shipment(entry("shipped", courier=None), NOW)
+        assert no_courier.value.errors[0]["message_id"] == "kurir wajib diisi untuk entri dikirim"
 
     def test_time_before_the_previous_entry_is_refused(self):
         made = preparing()

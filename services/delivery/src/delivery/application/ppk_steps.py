@@ -115,7 +115,8 @@ async def record_payment(
     procurement_id: UUID,
     given: PaymentInput,
 ) -> Outcome:
-    """Step 26: one payment (instalment) with its document and receipt, only after the BAST."""
+    """Step 26: one payment (instalment) with its document and receipt, only after the BAST.
+    Created (201) at ``/fulfilments/{id}/payments/{payment_no}``."""
 
     async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
         change, figures = fulfilment.record_payment(given.amount, principal_of(uow).role)
@@ -155,7 +156,7 @@ async def record_payment(
             recorded_at=now,
         )
         await publish(uow, fulfilment, change, payload)
-        return await answer(uow, fulfilment, created=True)
+        return await answer(uow, fulfilment, created=f"payments/{fulfilment.payment_count}")
 
     return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)
 

@@ -4,7 +4,15 @@ from datetime import datetime
 from uuid import UUID
 
 from delivery.application.ports import UnitOfWorkFactory
-from delivery.application.views import FulfilmentDetail, FulfilmentPage, fulfilment_detail, summary
+from delivery.application.views import (
+    FulfilmentDetail,
+    FulfilmentPage,
+    PaymentView,
+    ShipmentView,
+    fulfilment_detail,
+    not_found,
+    summary,
+)
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
@@ -20,7 +28,11 @@ def _after(params: PageParams) -> tuple[datetime, UUID] | None:
         created, procurement_id = params.cursor
         return datetime.fromisoformat(created), UUID(procurement_id)
     except (ValueError, TypeError) as error:
-        raise RuleViolation.one("cursor", "the cursor is not one this service gave out") from error
+        raise RuleViolation.one(
+            "cursor",
+            "the cursor is not one this service gave out",
+            "cursor bukan yang diberikan layanan ini",
+        ) from error
 
 
 async def list_fulfilments(
@@ -62,9 +74,40 @@ async def find_document(
     """A document of a fulfilment the caller may see (404 for any other)."""
     async with unit_of_work(Caller(principal)) as uow:
         if await uow.fulfilments.find_visible(principal, procurement_id) is None:
-            raise NotFound(f"fulfilment {procurement_id} not found")
+            raise not_found(procurement_id)
         documents = await uow.documents_of(procurement_id)
     found = next((d for d in documents if d.id == document_id), None)
     if found is None:
-        raise NotFound(f"document {document_id} not found")
+        raise NotFound(
+            f"document {document_id} not found", f"dokumen {document_id} tidak ditemukan"
+        )
+    return found
+
+
+async def get_shipping_entry(
+    unit_of_work: UnitOfWorkFactory, principal: Principal, procurement_id: UUID, entry_no: int
+) -> ShipmentView:
+    """One entry of a visible fulfilment's shipping history (404 for any other)."""
+    detail = await get_fulfilment(unit_of_work, principal, procurement_id)
+    found = next((s for s in detail.shipments if s.entry_no == entry_no), None)
+    if found is None:
+        raise NotFound(
+            f"shipping entry {entry_no} of fulfilment {procurement_id} not found",
+            f"entri pengiriman {entry_no} dari pelaksanaan pesanan {procurement_id} "
+            "tidak ditemukan",
+        )
+    return found
+
+
+async def get_payment(
+    unit_of_work: UnitOfWorkFactory, principal: Principal, procurement_id: UUID, payment_no: int
+) -> PaymentView:
+    """One payment of a visible fulfilment (404 for any other)."""
+    detail = await get_fulfilment(unit_of_work, principal, procurement_id)
+    found = next((p for p in detail.payments if p.payment_no == payment_no), None)
+    if found is None:
+        raise NotFound(
+            f"payment {payment_no} of fulfilment {procurement_id} not found",
+            f"pembayaran {payment_no} dari pelaksanaan pesanan {procurement_id} tidak ditemukan",
+        )
     return found

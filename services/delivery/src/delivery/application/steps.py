@@ -6,12 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from delivery.application.ports import DeliveryUnitOfWork
-from delivery.application.views import fulfilment_detail
+from delivery.application.views import fulfilment_detail, not_found
 from delivery.domain.fulfilment import Fulfilment
 from epurchasing_shared.contracts.delivery import DocumentReference
 from epurchasing_shared.contracts.envelope import EventPayload
 from epurchasing_shared.documents import DocumentRef, Upload
-from epurchasing_shared.kernel.errors import NotFound
 from epurchasing_shared.kernel.states import Change
 from epurchasing_shared.kernel.unit_of_work import Outcome
 from epurchasing_shared.principal import Principal
@@ -33,7 +32,7 @@ def callers_fulfilment(
     async def load(uow: DeliveryUnitOfWork) -> Fulfilment:
         found = await uow.fulfilments.get_for_update(procurement_id)
         if found is None or not found.is_party(principal_of(uow)):
-            raise NotFound(f"fulfilment {procurement_id} not found")
+            raise not_found(procurement_id)
         return found
 
     return load
@@ -95,10 +94,21 @@ def facts(**values: Any) -> str:
     return ", ".join(f"{k}={v}" for k, v in values.items() if v is not None)
 
 
+def fulfilment_url(procurement_id: UUID) -> str:
+    return f"/fulfilments/{procurement_id}"
+
+
 async def answer(
-    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, *, created: bool = False
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, *, created: str | None = None
 ) -> Outcome:
-    """Save the fulfilment and answer with its detail as the caller sees it."""
+    """Save the fulfilment and answer with its detail as the caller sees it: 200 for an
+    action, 201 with ``Location`` when ``created`` names the URL of a new entry (a shipping
+    entry, a payment) below the fulfilment."""
     await uow.fulfilments.save(fulfilment)
     detail = await fulfilment_detail(uow, principal_of(uow), fulfilment.procurement_id)
-    return Outcome(detail.model_dump(mode="json"), created=created)
+    body = detail.model_dump(mode="json")
+    if created is None:
+        return Outcome(body)
+    return Outcome(
+        body, created=True, location=f"{fulfilment_url(fulfilment.procurement_id)}/{created}"
+    )

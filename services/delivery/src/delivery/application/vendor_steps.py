@@ -1,7 +1,7 @@
 """The vendor's steps: start preparing the goods (23) and keep the shipping history (25)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from uuid import UUID
 
 from delivery.application.ports import DeliveryUnitOfWork, UnitOfWorkFactory
@@ -15,7 +15,7 @@ from delivery.application.steps import (
     reference,
 )
 from delivery.domain.fulfilment import Fulfilment
-from delivery.domain.shipping import ShipmentStatus, ShippingEntry
+from delivery.domain.shipping import WIB, ShipmentStatus, ShippingEntry
 from epurchasing_shared.contracts.delivery import PreparationStarted, ShipmentRecorded
 from epurchasing_shared.documents import Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
@@ -52,6 +52,7 @@ class ShipmentInput:
     happened_at: datetime | None  # None: now
     note: str | None
     document: Upload | None
+    zone: tzinfo = WIB  # the SOP's local time zone, in which the order date is compared
 
 
 async def record_shipment(
@@ -60,7 +61,8 @@ async def record_shipment(
     procurement_id: UUID,
     given: ShipmentInput,
 ) -> Outcome:
-    """Step 25: append one entry to the shipping history; ``delivered`` ends the shipping."""
+    """Step 25: append one entry to the shipping history; ``delivered`` ends the shipping.
+    Created (201) at ``/fulfilments/{id}/shipments/{entry_no}``."""
 
     async def act(uow: DeliveryUnitOfWork, fulfilment: Fulfilment) -> Outcome:
         now, vendor = uow.now(), principal_of(uow)
@@ -71,7 +73,7 @@ async def record_shipment(
             tracking_number=given.tracking_number,
             note=given.note,
         )
-        change = fulfilment.record_shipment(entry, now, vendor.role)
+        change = fulfilment.record_shipment(entry, now, vendor.role, given.zone)
         document = None
         if given.document is not None:
             document = await keep_document(uow, fulfilment, given.document, "delivery_document")
@@ -104,6 +106,6 @@ async def record_shipment(
             recorded_at=now,
         )
         await publish(uow, fulfilment, change, payload)
-        return await answer(uow, fulfilment, created=True)
+        return await answer(uow, fulfilment, created=f"shipments/{fulfilment.shipment_count}")
 
     return await perform(unit_of_work, request, callers_fulfilment(procurement_id), act)

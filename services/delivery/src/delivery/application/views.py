@@ -1,57 +1,106 @@
 """Read models of the fulfilment, as the API returns them (also stored for idempotent replays)."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from delivery.application.ports import DeliveryUnitOfWork, Row
-from delivery.domain.states import FULFILMENT
+from delivery.domain.shipping import ShipmentStatus
+from delivery.domain.states import FULFILMENT, FulfilmentState
 from epurchasing_shared.kernel.errors import NotFound
 from epurchasing_shared.principal import Principal
 
 
+class DocumentView(BaseModel):
+    """A stored document (delivery document, BAP, BAST, payment document, receipt); download it
+    from ``GET /fulfilments/{procurement_id}/documents/{id}``."""
+
+    id: UUID
+    kind: str = Field(examples=["bast"])
+    filename: str = Field(examples=["bast.pdf"])
+    media_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(
+        examples=["application/pdf"]
+    )
+    size: int = Field(examples=[48213])
+    sha256: str = Field(
+        examples=["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"]
+    )
+
+
+class PartyView(BaseModel):
+    id: str = Field(examples=["ppk-dinkes-1"])
+    name: str = Field(examples=["Budi Santoso (PPK Dinas Kesehatan)"])
+
+
+class VendorView(BaseModel):
+    id: UUID
+    name: str = Field(examples=["CV Maju Jaya"])
+
+
+class OrderLineView(BaseModel):
+    """One line of the purchase order (Surat Pesanan) the fulfilment follows."""
+
+    model_config = ConfigDict(extra="allow")
+
+    line_no: int = Field(examples=[1])
+    product_id: UUID | None = None
+    description: str = Field(examples=["Laptop 14 inci, Core i5, RAM 16 GB"])
+    quantity: int = Field(examples=[10])
+    unit: str = Field(examples=["unit"])
+    unit_price: int = Field(examples=[12_500_000], description="Whole rupiah.")
+    line_total: int = Field(examples=[125_000_000], description="Whole rupiah.")
+
+
 class OrderView(BaseModel):
     order_id: UUID
-    order_number: str
+    order_number: str = Field(examples=["SP-2026-001"])
     order_date: date
     version: int
-    total: int
-    shipping_cost: int
-    pagu: int
-    lines: list[dict[str, Any]]
-    delivery_address: str
+    total: int = Field(description="Whole rupiah.", examples=[125_050_000])
+    shipping_cost: int = Field(description="Whole rupiah.", examples=[50_000])
+    pagu: int = Field(description="Whole rupiah.", examples=[150_000_000])
+    lines: list[OrderLineView]
+    delivery_address: str = Field(examples=["Dinas Kesehatan, Jl. Raya Mojosari 12, Mojokerto"])
     delivery_deadline: date
 
 
 class ShipmentView(BaseModel):
-    entry_no: int
-    status: str
-    courier: str | None
-    tracking_number: str | None
+    """One entry of the shipping history (step 25).
+
+    At ``/fulfilments/{id}/shipments/{entry_no}``."""
+
+    entry_no: int = Field(examples=[2])
+    status: ShipmentStatus
+    courier: str | None = Field(examples=["JNE Trucking"])
+    tracking_number: str | None = Field(examples=["JT0012345678"])
     happened_at: datetime
-    note: str | None
-    document: dict[str, Any] | None
+    note: str | None = Field(examples=["diserahkan ke kurir, surat jalan terlampir"])
+    document: DocumentView | None
     recorded_by: str
     recorded_at: datetime
 
 
 class PaymentView(BaseModel):
-    payment_no: int
-    amount: int
-    paid_so_far: int
-    order_total: int
-    note: str | None
-    payment_document: dict[str, Any]
-    receipt: dict[str, Any]
+    """One payment (instalment, step 26), at ``/fulfilments/{id}/payments/{payment_no}``."""
+
+    payment_no: int = Field(examples=[1])
+    amount: int = Field(description="Whole rupiah.", examples=[62_525_000])
+    paid_so_far: int = Field(description="Whole rupiah, this payment included.")
+    order_total: int = Field(description="Whole rupiah.")
+    note: str | None = Field(examples=["termin 1 dari 2, SP2D terlampir"])
+    payment_document: DocumentView
+    receipt: DocumentView
     recorded_by: str
     recorded_at: datetime
 
 
 class ReceiptOfGoodsView(BaseModel):
-    document: dict[str, Any]
-    note: str | None
+    """The BAP (inspection) or the BAST (handover) with its document."""
+
+    document: DocumentView
+    note: str | None = Field(examples=["barang sesuai spesifikasi, 10 unit lengkap"])
     recorded_by: str
     recorded_at: datetime
 
@@ -59,18 +108,21 @@ class ReceiptOfGoodsView(BaseModel):
 class FulfilmentSummary(BaseModel):
     procurement_id: UUID
     package_id: UUID
-    work_unit: str
-    ppk: dict[str, str]
-    vendor: dict[str, Any]
-    state: str
-    version: int
+    work_unit: str = Field(examples=["dinkes"])
+    ppk: PartyView
+    vendor: VendorView
+    state: FulfilmentState
+    version: int = Field(description="The version to send in `If-Match` (also the `ETag`).")
     order: OrderView
-    paid_total: int
-    remaining: int
+    paid_total: int = Field(description="Whole rupiah.")
+    remaining: int = Field(description="Whole rupiah still to pay.")
     delivered_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    allowed_actions: list[str]
+    allowed_actions: list[str] = Field(
+        description="What the caller may do now (the transition table, for the caller's role).",
+        examples=[["record_shipment"]],
+    )
 
 
 class FulfilmentDetail(FulfilmentSummary):
@@ -83,6 +135,13 @@ class FulfilmentDetail(FulfilmentSummary):
 class FulfilmentPage(BaseModel):
     items: list[FulfilmentSummary]
     next_cursor: str | None
+
+
+def not_found(procurement_id: UUID) -> NotFound:
+    return NotFound(
+        f"fulfilment {procurement_id} not found",
+        f"pelaksanaan pesanan {procurement_id} tidak ditemukan",
+    )
 
 
 def summary(row: Row, principal: Principal) -> FulfilmentSummary:
@@ -127,7 +186,7 @@ async def fulfilment_detail(
     """One fulfilment with its shipping history, payments, BAP and BAST; 404 if not visible."""
     row = await uow.fulfilments.find_visible(principal, procurement_id)
     if row is None:
-        raise NotFound(f"fulfilment {procurement_id} not found")
+        raise not_found(procurement_id)
     more = await uow.fulfilments.details(procurement_id)
     return FulfilmentDetail(
         **summary(row, principal).model_dump(),

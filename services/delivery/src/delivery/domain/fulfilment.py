@@ -16,10 +16,11 @@ from delivery.domain.amendments import addendum_after_bast_reason
 from delivery.domain.errors import ShippingOutOfOrder
 from delivery.domain.payments import PaymentFigures, check_payment
 from delivery.domain.shipping import (
+    WIB,
     ShipmentStatus,
     ShippingEntry,
     check_entry_facts,
-    out_of_order_reason,
+    out_of_order,
 )
 from delivery.domain.states import FULFILMENT, FulfilmentState
 from epurchasing_shared.kernel.states import Change
@@ -133,15 +134,23 @@ class Fulfilment:
         return self._move("start_preparation", role)
 
     def record_shipment(
-        self, entry: ShippingEntry, now: datetime, role: str | None = None
+        self,
+        entry: ShippingEntry,
+        now: datetime,
+        role: str | None = None,
+        local_zone: tzinfo = WIB,
     ) -> Change:
-        """Append an entry to the shipping history (25); ``delivered`` ends the shipping."""
+        """Append an entry to the shipping history (25); ``delivered`` ends the shipping.
+        The entry's time is checked against ``now`` and the order date (in ``local_zone``)."""
         FULFILMENT.check("record_shipment", self.state, _actor("record_shipment", role))
-        reason = out_of_order_reason(self.last_entry, entry.status)
+        reason = out_of_order(self.last_entry, entry.status)
         if reason:
             actions = self.allowed_actions(role or Role.VENDOR)
-            raise ShippingOutOfOrder("record_shipment", self.state, actions, detail=reason)
-        check_entry_facts(self.last_entry, entry, now)
+            english, indonesian = reason
+            raise ShippingOutOfOrder(
+                "record_shipment", self.state, actions, detail=english, detail_id=indonesian
+            )
+        check_entry_facts(self.last_entry, entry, now, self.order_date, local_zone)
         delivered = entry.status is ShipmentStatus.DELIVERED
         to_state = FulfilmentState.DELIVERED if delivered else FulfilmentState.SHIPPING
         change = self._move("record_shipment", role, to_state)
