@@ -1,7 +1,6 @@
 """SOP steps 23–27 on the delivery service (and the addendum, 24a, on ordering), then the
 PPK's rating of the vendor on the rating service."""
 
-import json
 from typing import Any
 
 from epurchasing_demo.catalogue import Vendor, rupiah
@@ -69,7 +68,9 @@ async def _addendum_or_not(run: Run, vendor: Vendor) -> None:
         return
     form = {
         "reason": "Penambahan 1 unit untuk Puskesmas Mojosari",
-        "quantities": json.dumps({"1": 11}),
+        # line 1 (the laptops) goes to 11 units: repeated line_no/quantity pairs
+        "line_no": ["1"],
+        "quantity": ["11"],
     }
     base = f"/packages/{run.outcome.package_id}/purchase-order/addenda"
     amended = await run.api.call(

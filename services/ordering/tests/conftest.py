@@ -136,6 +136,7 @@ class Harness:
     tokens: Tokens
     publish: Callable[[CloudEvent], Any]
     settings: OrderingSettings
+    app: Any = None
     seen: list[str] = field(default_factory=list)
 
     async def wait_for_package(self, package_id: UUID, timeout: float = 15.0) -> dict:
@@ -171,10 +172,11 @@ def ordering_harness(
     tokens: Tokens,
     tmp_path: Path,
 ) -> Callable[..., AbstractAsyncContextManager[Harness]]:
-    """``async with ordering_harness(smtp_up=True) as h:`` runs the app and the SMTP server."""
+    """``async with ordering_harness(smtp_up=True, **settings) as h:`` runs the app and the SMTP
+    server."""
 
     @asynccontextmanager
-    async def make(smtp_up: bool = True) -> AsyncIterator[Harness]:
+    async def make(smtp_up: bool = True, **overrides: Any) -> AsyncIterator[Harness]:
         clock = FixedClock()
         catcher = MailCatcher(free_port())
         settings = OrderingSettings(
@@ -190,6 +192,7 @@ def ordering_harness(
             mail_backoff_seconds=60,
             public_base_url="https://epurchasing.contoh.go.id",
         )
+        settings = settings.model_copy(update=overrides)
         connection = await aio_pika.connect(infrastructure.amqp_url)
         channel = await connection.channel()
         exchange = await channel.get_exchange(topology.exchange)
@@ -206,8 +209,9 @@ def ordering_harness(
         if smtp_up:
             catcher.start()
         try:
-            async with running_app(create_app(settings, clock)) as client:
-                yield Harness(client, clock, catcher, tokens, publish, settings)
+            app = create_app(settings, clock)
+            async with running_app(app) as client:
+                yield Harness(client, clock, catcher, tokens, publish, settings, app)
         finally:
             catcher.stop()
             await connection.close()

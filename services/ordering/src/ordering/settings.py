@@ -28,6 +28,10 @@ class OrderingSettings(ServiceSettings):
     mail_max_attempts: int = Field(default=8, ge=1)
     mail_backoff_seconds: float = Field(default=30.0, ge=0)
     mail_backoff_max_seconds: float = Field(default=3600.0, ge=0)
+    # A claimed e-mail still ``sending`` after this long is taken for abandoned by a crashed
+    # sender and flagged ``unconfirmed`` (never re-sent automatically): keep it well above
+    # the longest SMTP conversation (several smtp_timeout_seconds).
+    mail_claim_seconds: float = Field(default=600.0, gt=0)
 
     # Purchase order (step 21) and addenda (24a).
     order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
@@ -48,5 +52,6 @@ class OrderingSettings(ServiceSettings):
             max_attempts=self.mail_max_attempts,
             backoff_seconds=self.mail_backoff_seconds,
             backoff_max_seconds=self.mail_backoff_max_seconds,
+            claim_seconds=self.mail_claim_seconds,
             poll_seconds=self.mail_poll_seconds,
         )

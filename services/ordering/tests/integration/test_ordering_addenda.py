@@ -89,3 +89,59 @@ class TestAddenda:
             )
         assert over_pagu.status_code == 422
         assert "pagu Rp107000000" in over_pagu.json()["detail"]
+
+    async def test_quantities_as_repeated_line_no_and_quantity_fields(
+        self, ordering_harness, make_package_event
+    ):
+        event = make_package_event(pagu=130_000_000)
+        async with ordering_harness() as h:
+            base = await issue_order(h, event)
+            ppk = h.tokens.ppk()
+            unpaired = await h.client.post(
+                f"{base}/purchase-order/addenda",
+                headers=ppk,
+                files=h.pdf("add.pdf"),
+                data={"reason": "tambah", "line_no": ["1", "2"], "quantity": ["11"]},
+            )
+            assert unpaired.status_code == 422
+            assert unpaired.json()["errors"][0]["field"] == "quantity"
+            both = await h.client.post(
+                f"{base}/purchase-order/addenda",
+                headers=ppk,
+                files=h.pdf("add.pdf"),
+                data={
+                    "reason": "tambah",
+                    "line_no": "1",
+                    "quantity": "11",
+                    "quantities": '{"1": 11}',
+                },
+            )
+            assert both.status_code == 422
+            not_a_number = await h.client.post(
+                f"{base}/purchase-order/addenda",
+                headers=ppk,
+                files=h.pdf("add.pdf"),
+                data={"reason": "tambah", "line_no": "1", "quantity": "sebelas"},
+            )
+            assert not_a_number.status_code == 422
+            long_ago = await h.client.post(
+                f"{base}/purchase-order/addenda",
+                headers=ppk,
+                files=h.pdf("add.pdf"),
+                data={"reason": "mundur", "delivery_deadline": "1970-01-01"},
+            )
+            assert long_ago.status_code == 422
+            assert long_ago.json()["errors"][0]["field"] == "delivery_deadline"
+            valid = await h.client.post(
+                f"{base}/purchase-order/addenda",
+                headers=ppk,
+                files=h.pdf("add.pdf"),
+                data={
+                    "reason": "tambah satu printer",
+                    "line_no": ["2", "1"],
+                    "quantity": ["3", "10"],
+                },
+            )
+            assert valid.status_code == 200, valid.text
+        lines = valid.json()["purchase_order"]["versions"][-1]["lines"]
+        assert [line["quantity"] for line in lines] == [10, 3]

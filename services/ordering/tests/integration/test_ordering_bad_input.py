@@ -124,3 +124,37 @@ class TestMoneyBounds:
         assert_invalid(shipping, "shipping_cost")
         assert_invalid(price, "prices.0.unit_price")
         assert valid.status_code == 200, valid.text
+
+
+class TestAuthenticationComesFirst:
+    async def test_no_token_is_401_even_with_a_malformed_cursor_or_state(self, ordering_harness):
+        async with ordering_harness() as h:
+            for query in ("?cursor=%%%not-a-cursor", "?state=nonsense&limit=0", ""):
+                anonymous = await h.client.get(f"/packages{query}")
+                assert anonymous.status_code == 401, (query, anonymous.text)
+            malformed = await h.client.get(
+                "/packages?cursor=%%%not-a-cursor", headers=h.tokens.auditor()
+            )
+            assert malformed.status_code == 422
+
+    async def test_strings_and_booleans_are_not_prices(self, ordering_harness, make_package_event):
+        from uuid import UUID
+
+        event = make_package_event()
+        async with ordering_harness() as h:
+            await h.publish(event)
+            package_id = UUID(event.data["package_id"])
+            await h.wait_for_package(package_id)
+            base, official = f"/packages/{package_id}", h.tokens.official()
+            assert (await h.client.post(f"{base}/process", headers=official)).status_code == 200
+            for body in (
+                {"prices": [{"line_no": 1, "unit_price": "9000000"}], "shipping_cost": 0},
+                {"prices": [{"line_no": True, "unit_price": 9_000_000}], "shipping_cost": 0},
+                {"prices": [{"line_no": 1, "unit_price": 9_000_000}], "shipping_cost": False},
+            ):
+                refused = await h.client.post(
+                    f"{base}/negotiation/proposals",
+                    headers=official | {"Accept-Language": "id"},
+                    json=body,
+                )
+                assert refused.status_code == 422, body

@@ -1,4 +1,5 @@
-"""Acceptance 2: prices only go down; rounds are kept; agreed prices go on the order."""
+"""Acceptance 2: the vendor's price only goes down; rounds are kept; agreed prices go on the
+order; the official may meet the vendor half-way."""
 
 from uuid import UUID
 
@@ -58,13 +59,15 @@ class TestNegotiation:
             assert rejected.json()["state"] == "negotiation_rejected"
             assert set(rejected.json()["allowed_actions"]) == set()  # vendor waits
 
+            # above the vendor's last price (its counter of 9.800.000): refused
             up_again = await h.client.post(
                 f"{base}/negotiation/proposals",
                 headers=official,
-                json=prices(9_600_000, 2_900_000, 400_000),
+                json=prices(9_900_000, 2_900_000, 400_000),
             )
             assert up_again.status_code == 422
-            assert "Rp9600000" in up_again.json()["detail"]
+            assert "Rp9900000" in up_again.json()["detail"]
+            assert "Rp9800000" in up_again.json()["detail"]
             zero = await h.client.post(
                 f"{base}/negotiation/proposals", headers=official, json=prices(0, 2_900_000, 0)
             )
@@ -171,6 +174,61 @@ class TestNegotiation:
         assert [x["unit_price"] for x in view["lines"]] == [9_500_000, 2_800_000]
         assert view["shipping_cost"] == 250_000
         assert view["total"] == 95_000_000 + 5_600_000 + 250_000
+
+    async def test_the_official_may_meet_the_vendors_counter_half_way(
+        self, ordering_harness, make_package_event
+    ):
+        """Proposed 8.900.000, countered 8.950.000: the official proposes 8.920.000 (above
+        their own proposal, below the vendor's last price); the vendor may not counter above
+        its own previous counter."""
+        async with ordering_harness() as h:
+            base, official, vendor = await start(h, make_package_event())
+            first = await h.client.post(
+                f"{base}/negotiation/proposals",
+                headers=official,
+                json=prices(8_900_000, 2_500_000, 0),
+            )
+            assert first.status_code == 200, first.text
+            countered = await h.client.post(
+                f"{base}/negotiation/proposals/1/reject",
+                headers=vendor,
+                json={
+                    "counter_prices": [
+                        {"line_no": 1, "unit_price": 8_950_000},
+                        {"line_no": 2, "unit_price": 2_600_000},
+                    ],
+                    "counter_shipping_cost": 100_000,
+                },
+            )
+            assert countered.status_code == 200, countered.text
+            above = await h.client.post(
+                f"{base}/negotiation/proposals",
+                headers=official,
+                json=prices(8_960_000, 2_500_000, 0),
+            )
+            assert above.status_code == 422
+            assert "Rp8950000" in above.json()["detail"]
+            half_way = await h.client.post(
+                f"{base}/negotiation/proposals",
+                headers=official,
+                json=prices(8_920_000, 2_550_000, 50_000),
+            )
+            assert half_way.status_code == 200, half_way.text
+            raised = await h.client.post(
+                f"{base}/negotiation/proposals/2/reject",
+                headers=vendor,
+                json={
+                    "counter_prices": [
+                        {"line_no": 1, "unit_price": 8_960_000},
+                        {"line_no": 2, "unit_price": 2_600_000},
+                    ],
+                    "counter_shipping_cost": 100_000,
+                },
+            )
+            assert raised.status_code == 422, raised.text
+            accepted = await h.client.post(f"{base}/negotiation/proposals/2/accept", headers=vendor)
+            assert accepted.status_code == 200, accepted.text
+        assert [x["unit_price"] for x in accepted.json()["lines"]] == [8_920_000, 2_550_000]
 
     async def test_the_official_can_cancel_during_negotiation(
         self, ordering_harness, exchange_spy, make_package_event

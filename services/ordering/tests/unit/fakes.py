@@ -71,10 +71,14 @@ class MemoryVendorEmails:
         due = [e for e in self.rows.values() if e.status == "pending" and e.next_attempt_at <= now]
         return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
 
+    async def claim_abandoned(self, now: datetime) -> VendorEmail | None:
+        due = [e for e in self.rows.values() if e.status == "sending" and e.next_attempt_at <= now]
+        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
+
     async def save(self, email: VendorEmail) -> None:
         self.rows[email.package_id] = copy.deepcopy(email)
 
-    async def of_package(self, package_id: UUID) -> VendorEmail | None:
+    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
         return copy.deepcopy(self.rows.get(package_id))
 
 

@@ -1,4 +1,5 @@
-"""Negotiation rules: prices only go down, floors of Rp1 (products) and Rp0 (shipping)."""
+"""Negotiation rules: the vendor's price only goes down (offer, then counters); the official may
+meet the vendor half-way; floors of Rp1 (products) and Rp0 (shipping)."""
 
 import pytest
 
@@ -10,7 +11,7 @@ from ordering.domain.negotiation import (
     check_counter,
     check_proposal,
     counter_to_accept,
-    standing_prices,
+    vendor_price,
 )
 from ordering.domain.pricing import Line, total, with_prices
 
@@ -49,11 +50,37 @@ class TestProposal:
         with pytest.raises(RuleViolation, match="no line"):
             check_proposal(LINES, OFFERED, PriceSet({1: 1, 2: 1, 3: 1}, 0))
 
-    def test_the_previous_price_is_the_last_proposal(self):
+    def test_without_a_counter_the_ceiling_stays_the_offer(self):
         rounds = [NegotiationRound(1, prices(9_000_000, 2_500_000, 0), RoundStatus.REJECTED)]
-        previous = standing_prices(OFFERED, rounds)
-        with pytest.raises(RuleViolation, match="Rp9000000"):
-            check_proposal(LINES, previous, prices(9_500_000, 2_500_000, 0))
+        ceiling = vendor_price(OFFERED, rounds)
+        assert ceiling == OFFERED
+        # above the official's own proposal but not above the offer: allowed
+        check_proposal(LINES, ceiling, prices(9_500_000, 2_500_000, 0))
+        with pytest.raises(RuleViolation, match="Rp10000001"):
+            check_proposal(LINES, ceiling, prices(10_000_001, 2_500_000, 0))
+
+    def test_the_official_may_meet_the_vendor_half_way(self):
+        """Proposed 8.900.000, countered 8.950.000: 8.920.000 is allowed, 8.960.000 is not."""
+        counter = prices(8_950_000, 2_500_000, 0)
+        rounds = [
+            NegotiationRound(1, prices(8_900_000, 2_500_000, 0), RoundStatus.REJECTED, counter)
+        ]
+        ceiling = vendor_price(OFFERED, rounds)
+        assert ceiling == counter
+        check_proposal(LINES, ceiling, prices(8_920_000, 2_500_000, 0))
+        check_proposal(LINES, ceiling, prices(8_950_000, 2_500_000, 0))
+        with pytest.raises(RuleViolation) as refused:
+            check_proposal(LINES, ceiling, prices(8_960_000, 2_500_000, 0))
+        assert refused.value.errors[0]["field"] == "prices"
+        assert "Rp8950000" in refused.value.errors[0]["message_id"]
+
+    def test_the_last_counter_counts_not_an_older_one(self):
+        rounds = [
+            NegotiationRound(1, prices(8, 8, 0), RoundStatus.REJECTED, prices(9_500_000, 3, 10)),
+            NegotiationRound(2, prices(9, 2, 0), RoundStatus.REJECTED, prices(9_200_000, 2, 5)),
+            NegotiationRound(3, prices(9, 2, 0), RoundStatus.REJECTED),  # no counter
+        ]
+        assert vendor_price(OFFERED, rounds) == prices(9_200_000, 2, 5)
 
 
 class TestCounter:
@@ -61,6 +88,18 @@ class TestCounter:
         check_counter(LINES, OFFERED, prices(9_800_000, 3_000_000, 500_000))
         with pytest.raises(RuleViolation, match="counter"):
             check_counter(LINES, OFFERED, prices(10_500_000, 3_000_000, 500_000))
+
+    def test_a_counter_is_at_most_the_vendors_own_previous_counter(self):
+        first = prices(8_950_000, 3_000_000, 500_000)
+        rounds = [NegotiationRound(1, prices(8_900_000, 3, 0), RoundStatus.REJECTED, first)]
+        ceiling = vendor_price(OFFERED, rounds)
+        check_counter(LINES, ceiling, prices(8_940_000, 3_000_000, 500_000))
+        with pytest.raises(RuleViolation) as refused:
+            check_counter(LINES, ceiling, prices(9_000_000, 3_000_000, 500_000))
+        assert refused.value.errors[0]["field"] == "counter_prices"
+        with pytest.raises(RuleViolation) as shipping:
+            check_counter(LINES, ceiling, prices(8_900_000, 3_000_000, 500_001))
+        assert shipping.value.errors[0]["field"] == "counter_shipping_cost"
 
     def test_only_the_last_rejection_with_counter_prices_can_be_accepted(self):
         counter = prices(9_800_000, 3_000_000, 0)

@@ -36,6 +36,18 @@ class SqlVendorEmails:
         row = (await self.session.execute(query)).mappings().first()
         return email_from_row(row) if row else None
 
+    async def claim_abandoned(self, now: datetime) -> VendorEmail | None:
+        """A claim whose lease (``next_attempt_at``) ran out: its sender died."""
+        query = (
+            select(vendor_emails)
+            .where(vendor_emails.c.status == "sending", vendor_emails.c.next_attempt_at <= now)
+            .order_by(vendor_emails.c.next_attempt_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        row = (await self.session.execute(query)).mappings().first()
+        return email_from_row(row) if row else None
+
     async def save(self, email: VendorEmail) -> None:
         await self.session.execute(
             update(vendor_emails)
@@ -43,7 +55,9 @@ class SqlVendorEmails:
             .values(**email_to_row(email))
         )
 
-    async def of_package(self, package_id: UUID) -> VendorEmail | None:
+    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
         query = select(vendor_emails).where(vendor_emails.c.package_id == package_id)
+        if for_update:
+            query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
         return email_from_row(row) if row else None

@@ -1,14 +1,26 @@
 """Sending one e-mail through SMTP with aiosmtplib (host, port, TLS mode, credentials)."""
 
+import socket
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import aiosmtplib
 
-from ordering.application.ports import MailDeliveryError, OutgoingMail
+from ordering.application.ports import MailDeliveryError, MailOutcomeUnknown, OutgoingMail
 from ordering.settings import OrderingSettings
 
-__all__ = ["MailDeliveryError", "OutgoingMail", "SmtpMailer"]
+__all__ = ["MailDeliveryError", "MailOutcomeUnknown", "OutgoingMail", "SmtpMailer"]
+
+# The server certainly did not take the message: it could not be reached, or it answered
+# with an error code (sender, recipient, data or authentication refused).
+NOT_DELIVERED = (
+    aiosmtplib.SMTPConnectError,
+    aiosmtplib.SMTPResponseException,
+    aiosmtplib.SMTPRecipientsRefused,
+    aiosmtplib.SMTPNotSupported,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
 
 
 class SmtpMailer:
@@ -42,6 +54,9 @@ class SmtpMailer:
                 start_tls=settings.smtp_tls_mode == "starttls",
                 timeout=settings.smtp_timeout_seconds,
             )
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+        except NOT_DELIVERED as error:
             raise MailDeliveryError(f"{type(error).__name__}: {error}"[:500]) from error
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
+            # A timeout or disconnection mid-conversation: the message may have been taken.
+            raise MailOutcomeUnknown(f"{type(error).__name__}: {error}"[:500]) from error
         return reply

@@ -86,7 +86,8 @@ vendor_emails = Table(
     Column("recipient", String(320)),
     Column("subject", Text, nullable=False),
     Column("body", Text, nullable=False),
-    Column("status", String(20), nullable=False),  # pending, sent, failed
+    # pending, sending, sent, failed, unconfirmed (notify_vendor.py)
+    Column("status", String(20), nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", DateTime(timezone=True), nullable=False),
     Column("last_error", Text),

@@ -31,7 +31,7 @@ async def visible_package(
     """The package, if the caller may see it (404 otherwise, so nothing is revealed)."""
     package = await uow.packages.get(package_id, for_update=for_update)
     if package is None or not package.visible_to(principal_of(uow)):
-        raise NotFound(f"package {package_id} not found")
+        raise NotFound(f"package {package_id} not found", f"paket {package_id} tidak ditemukan")
     return package
 
 

@@ -1,8 +1,22 @@
 """Step 15: deliver the queued vendor e-mails, retrying with back-off, visibly in history.
 
-A background task of the service. Each attempt runs in one unit of work that claims the
-e-mail (locked, so replicas never send one twice) and records the outcome: a history entry,
-and on success ``ordering.vendor_notified.v1``.
+A background task of the service. The guarantee is AT MOST ONCE per hand-off (one e-mail per
+package, with a stable ``Message-ID``), by claim-then-send:
+
+1. claim: one transaction marks the due e-mail ``sending`` (``SKIP LOCKED``, so replicas never
+   take the same one; ``next_attempt_at`` becomes the claim's lease) and COMMITS;
+2. send: SMTP, outside any transaction;
+3. record: a second transaction marks it ``sent`` (history + ``ordering.vendor_notified.v1``),
+   or, when the server certainly did not take it, ``pending`` again with back-off (or
+   ``failed`` after the last attempt).
+
+A crash between 1 and 3 leaves the e-mail ``sending``; once its lease has run out it is NOT
+sent again but marked ``unconfirmed`` (history entry ``vendor_email_unconfirmed``, the
+``epurchasing_mail_messages{status="unconfirmed"}`` gauge, a warning in the log) for an
+operator, who checks the mail server's log for the Message-ID. An SMTP error after which the
+server may have taken the message (a timeout or disconnection mid-conversation) is treated
+the same way. Why not at-least-once: the vendor can always see the package in the
+application, while two identical notifications of one package make it look like two orders.
 """
 
 import asyncio
@@ -17,6 +31,7 @@ from ordering.application.loading import AGGREGATE
 from ordering.application.ports import (
     MailDeliveryError,
     Mailer,
+    MailOutcomeUnknown,
     MailPolicy,
     OrderingUnitOfWork,
     OutgoingMail,
@@ -35,10 +50,10 @@ def backoff_seconds(policy: MailPolicy, attempts: int) -> float:
 
 
 async def _history(
-    uow: OrderingUnitOfWork, package: Package, email: VendorEmail, sent: bool, reason: str
+    uow: OrderingUnitOfWork, package: Package, email: VendorEmail, action: str, reason: str
 ) -> None:
     await uow.history(
-        package.vendor_email(sent, reason),
+        package.vendor_email(action, reason),
         procurement_id=email.procurement_id,
         aggregate=AGGREGATE,
         aggregate_id=email.package_id,
@@ -49,70 +64,135 @@ async def _history(
 async def _failed(
     uow: OrderingUnitOfWork, policy: MailPolicy, package: Package, email: VendorEmail, error: str
 ) -> None:
-    attempts = email.attempts + 1
+    """The server certainly did not take the message: retry later, or give up."""
+    attempts = email.attempts
     if attempts >= policy.max_attempts or not email.recipient:
-        await uow.vendor_emails.save(
-            replace(email, status="failed", attempts=attempts, last_error=error)
-        )
-        await _history(uow, package, email, False, f"attempt {attempts}: {error}; giving up")
+        await uow.vendor_emails.save(replace(email, status="failed", last_error=error))
+        reason = f"attempt {attempts}: {error}; giving up"
+        await _history(uow, package, email, "vendor_email_failed", reason)
         return
     retry_at = uow.now() + timedelta(seconds=backoff_seconds(policy, attempts))
     await uow.vendor_emails.save(
-        replace(email, attempts=attempts, last_error=error, next_attempt_at=retry_at)
+        replace(email, status="pending", last_error=error, next_attempt_at=retry_at)
     )
     reason = f"attempt {attempts}: {error}; next attempt at {retry_at.isoformat()}"
-    await _history(uow, package, email, False, reason)
+    await _history(uow, package, email, "vendor_email_failed", reason)
+
+
+async def _unconfirmed(
+    uow: OrderingUnitOfWork, package: Package, email: VendorEmail, why: str
+) -> None:
+    """Whether the server took the message is unknown: never re-sent automatically."""
+    await uow.vendor_emails.save(replace(email, status="unconfirmed", last_error=why))
+    reason = (
+        f"attempt {email.attempts}: {why}; not re-sent automatically, an operator must check "
+        f"the mail server for {email.message_id}"
+    )
+    log.warning("e-mail of package %s unconfirmed: %s", email.package_id, why)
+    await _history(uow, package, email, "vendor_email_unconfirmed", reason)
 
 
 async def _sent(uow: OrderingUnitOfWork, package: Package, email: VendorEmail) -> None:
-    attempts = email.attempts + 1
     now = uow.now()
-    await uow.vendor_emails.save(replace(email, status="sent", attempts=attempts, sent_at=now))
-    reason = f"attempt {attempts}: sent to {email.recipient} as {email.message_id}"
-    await _history(uow, package, email, True, reason)
+    await uow.vendor_emails.save(replace(email, status="sent", sent_at=now, last_error=None))
+    reason = f"attempt {email.attempts}: sent to {email.recipient} as {email.message_id}"
+    await _history(uow, package, email, "vendor_email_sent", reason)
     payload = VendorNotified(
         package_id=package.id,
         vendor_id=package.vendor.id,
         recipient=email.recipient,
         message_id=email.message_id,
-        attempts=attempts,
+        attempts=email.attempts,
         sent_at=now,
     )
     await uow.record(
         payload,
         procurement_id=package.procurement_id,
-        sop_step=package.vendor_email(True, reason).sop_step,
+        sop_step=package.vendor_email("vendor_email_sent", reason).sop_step,
         actor=None,
     )
 
 
-async def deliver_one(unit_of_work: UnitOfWorkFactory, mailer: Mailer, policy: MailPolicy) -> bool:
-    """Try the next due e-mail; False when none is due."""
+async def _package_of(uow: OrderingUnitOfWork, email: VendorEmail) -> Package:
+    # vendor_notified is caused by the package_processing event that queued the e-mail.
+    uow.caller = Caller.system(email.causation_id)
+    package = await uow.packages.get(email.package_id)
+    assert package is not None  # the e-mail's foreign key
+    return package
+
+
+async def flag_abandoned(unit_of_work: UnitOfWorkFactory) -> bool:
+    """An e-mail left ``sending`` past its lease (the sender died between SMTP and the
+    commit) becomes ``unconfirmed``; False when there is none."""
+    async with unit_of_work(Caller.system()) as uow:
+        email = await uow.vendor_emails.claim_abandoned(uow.now())
+        if email is None:
+            return False
+        package = await _package_of(uow, email)
+        why = "the sender stopped between the SMTP conversation and recording its outcome"
+        await _unconfirmed(uow, package, email, why)
+    return True
+
+
+async def _claim(
+    unit_of_work: UnitOfWorkFactory, policy: MailPolicy
+) -> tuple[bool, OutgoingMail | None]:
+    """Step 1: (something done, the mail to send now). The claim is committed before SMTP."""
     async with unit_of_work(Caller.system()) as uow:
         email = await uow.vendor_emails.claim_due(uow.now())
         if email is None:
-            return False
-        # vendor_notified is caused by the package_processing event that queued the e-mail.
-        uow.caller = Caller.system(email.causation_id)
-        package = await uow.packages.get(email.package_id)
-        assert package is not None  # the e-mail's foreign key
+            return False, None
+        attempt = replace(email, attempts=email.attempts + 1)
         if not email.recipient:
-            await _failed(uow, policy, package, email, "the vendor has no registered e-mail")
-            return True
+            package = await _package_of(uow, email)
+            await _failed(uow, policy, package, attempt, "the vendor has no registered e-mail")
+            return True, None
+        lease = uow.now() + timedelta(seconds=policy.claim_seconds)
+        await uow.vendor_emails.save(replace(attempt, status="sending", next_attempt_at=lease))
         mail = OutgoingMail(
+            package_id=email.package_id,
             recipient=email.recipient,
             subject=email.subject,
             body=email.body,
             message_id=email.message_id,
             date=uow.now(),
         )
-        try:
-            await mailer.send(mail)
-        except MailDeliveryError as error:
+    return True, mail
+
+
+async def _record(
+    unit_of_work: UnitOfWorkFactory,
+    policy: MailPolicy,
+    mail: OutgoingMail,
+    error: MailDeliveryError | None,
+) -> None:
+    """Step 3: what SMTP said, kept (even if the claim's lease ran out meanwhile)."""
+    async with unit_of_work(Caller.system()) as uow:
+        email = await uow.vendor_emails.of_package(mail.package_id, for_update=True)
+        assert email is not None
+        package = await _package_of(uow, email)
+        if error is None:
+            await _sent(uow, package, email)
+        elif isinstance(error, MailOutcomeUnknown):
+            await _unconfirmed(uow, package, email, str(error))
+        else:
             log.warning("e-mail of package %s not delivered: %s", email.package_id, error)
             await _failed(uow, policy, package, email, str(error))
-        else:
-            await _sent(uow, package, email)
+
+
+async def deliver_one(unit_of_work: UnitOfWorkFactory, mailer: Mailer, policy: MailPolicy) -> bool:
+    """Flag one abandoned claim, or send the next due e-mail; False when nothing was to do."""
+    if await flag_abandoned(unit_of_work):
+        return True
+    done, mail = await _claim(unit_of_work, policy)
+    if mail is None:
+        return done
+    try:
+        await mailer.send(mail)
+    except MailDeliveryError as error:
+        await _record(unit_of_work, policy, mail, error)
+    else:
+        await _record(unit_of_work, policy, mail, None)
     return True
 
 

@@ -46,9 +46,14 @@ class VendorEmails(Protocol):
     async def claim_due(self, now: datetime) -> VendorEmail | None:
         """One pending e-mail due now, locked so no other sender takes it."""
 
+    async def claim_abandoned(self, now: datetime) -> VendorEmail | None:
+        """One e-mail still ``sending`` after its claim's lease (``next_attempt_at``), locked."""
+
     async def save(self, email: VendorEmail) -> None: ...
 
-    async def of_package(self, package_id: UUID) -> VendorEmail | None: ...
+    async def of_package(
+        self, package_id: UUID, *, for_update: bool = False
+    ) -> VendorEmail | None: ...
 
 
 class OrderingUnitOfWork(UnitOfWork):
@@ -78,10 +83,14 @@ class MailPolicy:
     backoff_seconds: float = 30.0
     backoff_max_seconds: float = 3600.0
     poll_seconds: float = 2.0
+    # How long a claimed e-mail may stay ``sending`` before it is taken for abandoned (the
+    # sender crashed between SMTP and the commit) and flagged ``unconfirmed``.
+    claim_seconds: float = 600.0
 
 
 @dataclass(frozen=True)
 class OutgoingMail:
+    package_id: UUID
     recipient: str
     subject: str
     body: str
@@ -90,7 +99,13 @@ class OutgoingMail:
 
 
 class MailDeliveryError(Exception):
-    """The SMTP server was unreachable, timed out, or refused the message or recipient."""
+    """The SMTP server certainly did not take the message: unreachable, or it refused the
+    sender, the recipient or the message (a retry cannot send it twice)."""
+
+
+class MailOutcomeUnknown(MailDeliveryError):
+    """The conversation broke off (timeout, disconnection) at a point where the server may
+    already have taken the message: it is not retried automatically."""
 
 
 class Mailer(Protocol):

@@ -6,12 +6,13 @@ delivery service; its ``delivery.goods_handed_over.v1`` moves the package to ``h
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from epurchasing_shared.contracts.ordering import OrderAcknowledged, OrderAmended, OrderIssued
 from epurchasing_shared.documents import Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
+from epurchasing_shared.kernel.errors import RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
 from ordering.application.loading import AGGREGATE, answer, callers_package, principal_of
 from ordering.application.payloads import order_lines, party, vendor_ref
@@ -21,6 +22,20 @@ from ordering.domain.purchase_order import AddendumChange, format_order_number
 
 UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
 OWNER = "purchase_order"
+ORDER_DATE_DAYS = 366  # an order is dated within a year of today
+DEADLINE_YEARS = 5  # an addendum's delivery deadline is within five years of today
+
+
+def check_date_near(field: str, value: date, today: date, before: int, after: int) -> None:
+    """A sane date: from ``before`` days before today to ``after`` days after (no 1970)."""
+    earliest, latest = today - timedelta(days=before), today + timedelta(days=after)
+    if not earliest <= value <= latest:
+        raise RuleViolation.one(
+            field,
+            f"{value.isoformat()} is not between {earliest.isoformat()} and {latest.isoformat()}",
+            f"tanggal {value.isoformat()} tidak berada antara {earliest.isoformat()} dan "
+            f"{latest.isoformat()}",
+        )
 
 
 async def issue_purchase_order(
@@ -40,7 +55,9 @@ async def issue_purchase_order(
     async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
         who = principal_of(uow)
         package.may("issue_purchase_order", str(who.role))
-        day = order_date or uow.now().astimezone(rules.zone).date()
+        today = uow.now().astimezone(rules.zone).date()
+        day = order_date or today
+        check_date_near("order_date", day, today, ORDER_DATE_DAYS, ORDER_DATE_DAYS)
         seq = await uow.order_numbers.next_seq(package.work_unit, day.year)
         number = format_order_number(
             rules.order_number_format, work_unit=package.work_unit, year=day.year, seq=seq
@@ -141,6 +158,10 @@ async def amend_order(
     async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
         who = principal_of(uow)
         role = str(who.role)
+        if change.delivery_deadline is not None:
+            today = uow.now().astimezone(rules.zone).date()
+            span = DEADLINE_YEARS * 366
+            check_date_near("delivery_deadline", change.delivery_deadline, today, span, span)
         amended = package.addendum_terms(role, change, rules.addendum_max_increase_percent)
         order = package.order
         assert order is not None

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.pages import PageParams, encode_cursor
@@ -117,20 +118,66 @@ async def package_detail(
     return view
 
 
+async def _visible(uow: OrderingUnitOfWork, principal: Principal, package_id: UUID) -> Package:
+    package = await uow.packages.get(package_id)
+    if package is None or not package.visible_to(principal):
+        raise NotFound(f"package {package_id} not found", f"paket {package_id} tidak ditemukan")
+    return package
+
+
 async def get_package(
     unit_of_work: Callable[[Caller], OrderingUnitOfWork], principal: Principal, package_id: UUID
 ) -> dict[str, Any]:
     async with unit_of_work(Caller(principal)) as uow:
-        package = await uow.packages.get(package_id)
-        if package is None or not package.visible_to(principal):
-            raise NotFound(f"package {package_id} not found")
+        package = await _visible(uow, principal, package_id)
         return await package_detail(uow, package, principal)
+
+
+async def _documents_of(uow: OrderingUnitOfWork, package: Package) -> list[DocumentRef]:
+    """Every document uploaded in ordering for the package: kept under the package itself or
+    under its purchase order (the signed Surat Pesanan and the addenda), oldest first."""
+    owners = [package.id] + ([package.order.id] if package.order else [])
+    found = [ref for owner in owners for ref in await uow.documents_of(owner)]
+    versions = [v.document_id for v in package.order.versions] if package.order else []
+
+    def position(ref: DocumentRef) -> tuple[Any, int, str]:
+        rank = versions.index(ref.id) if ref.id in versions else len(versions)
+        return ref.uploaded_at, rank, str(ref.id)
+
+    return sorted(found, key=position)
+
+
+async def package_documents(
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork], principal: Principal, package_id: UUID
+) -> list[DocumentRef]:
+    """The package's documents, for whoever may see the package (404 for anyone else)."""
+    async with unit_of_work(Caller(principal)) as uow:
+        return await _documents_of(uow, await _visible(uow, principal, package_id))
+
+
+async def package_document(
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork],
+    principal: Principal,
+    package_id: UUID,
+    document_id: UUID,
+) -> DocumentRef:
+    """One document of the package (404 when it is not one of the package's)."""
+    async with unit_of_work(Caller(principal)) as uow:
+        package = await _visible(uow, principal, package_id)
+        for ref in await _documents_of(uow, package):
+            if ref.id == document_id:
+                return ref
+    raise NotFound(f"document {document_id} not found", f"dokumen {document_id} tidak ditemukan")
 
 
 def cursor_position(cursor: list[Any]) -> tuple[datetime, UUID]:
     """(created_at, id) from a cursor this service gave out; anything else -- wrong length,
     non-strings, a date without offset, not a UUID -- is a 422 naming ``cursor``."""
-    invalid = RuleViolation.one("cursor", "the cursor is not one this service gave out")
+    invalid = RuleViolation.one(
+        "cursor",
+        "the cursor is not one this service gave out",
+        "kursor ini bukan kursor yang diberikan layanan ini",
+    )
     if len(cursor) != 2 or not all(isinstance(value, str) for value in cursor):
         raise invalid
     try:

@@ -64,7 +64,9 @@ class VendorEmail:
     body: str
     next_attempt_at: datetime
     created_at: datetime
-    status: str = "pending"  # pending, sent, failed
+    # pending -> sending (claimed, committed before SMTP) -> sent | pending (retry) | failed;
+    # sending past its lease, or an SMTP outcome that is unknown -> unconfirmed (operator).
+    status: str = "pending"
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None

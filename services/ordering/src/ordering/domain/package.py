@@ -16,7 +16,7 @@ from ordering.domain.negotiation import (
     check_counter,
     check_proposal,
     counter_to_accept,
-    standing_prices,
+    vendor_price,
 )
 from ordering.domain.pricing import Line, total, with_prices
 from ordering.domain.purchase_order import (
@@ -106,9 +106,9 @@ class Package:
         """The change of the package's arrival from competition (13)."""
         return Change("receive_package", None, self.state, PACKAGE["receive_package"].sop_step)
 
-    def vendor_email(self, sent: bool, reason: str) -> Change:
-        """The history of one e-mail attempt (15): the package stays as it is."""
-        action = "vendor_email_sent" if sent else "vendor_email_failed"
+    def vendor_email(self, action: str, reason: str) -> Change:
+        """The history of one e-mail attempt (15): ``vendor_email_sent``, ``_failed`` or
+        ``_unconfirmed``; the package stays as it is."""
         return Change(action, self.state, self.state, PACKAGE[action].sop_step, reason)
 
     # --- 14, 17: processing and negotiation -----------------------------------------------
@@ -118,9 +118,9 @@ class Package:
     def propose(
         self, role: str, proposal: PriceSet, *, by: str, at: datetime, note: str | None
     ) -> Change:
-        """A new round: every line priced, nothing above the prices on the table."""
+        """A new round: every line priced, nothing above the vendor's last price."""
         self.may("propose", role)
-        check_proposal(self.lines, standing_prices(self.offered, self.rounds), proposal)
+        check_proposal(self.lines, vendor_price(self.offered, self.rounds), proposal)
         number = len(self.rounds) + 1
         self.rounds.append(
             NegotiationRound(
@@ -133,7 +133,9 @@ class Package:
         latest = self.rounds[-1].number if self.rounds else 0
         if number != latest or latest == 0:
             raise RuleViolation.one(
-                "round", f"round {number} is not the open round (the open one is {latest})"
+                "round",
+                f"round {number} is not the open round (the open one is {latest})",
+                f"putaran {number} bukan putaran negosiasi yang terbuka (yang terbuka: {latest})",
             )
         return self.rounds[-1]
 
@@ -161,12 +163,12 @@ class Package:
         by: str,
         at: datetime,
     ) -> Change:
-        """The vendor rejects the round, optionally with counter-prices no higher than the
-        prices that stood before it."""
+        """The vendor rejects the round, optionally with counter-prices no higher than its own
+        previous price (its offer or its last counter-offer)."""
         self.may("reject_proposal", role)
         current = self._open_round(number)
         if counter is not None:
-            check_counter(self.lines, standing_prices(self.offered, self.rounds[:-1]), counter)
+            check_counter(self.lines, vendor_price(self.offered, self.rounds[:-1]), counter)
         self.rounds[-1] = replace(
             current,
             status=RoundStatus.REJECTED,
@@ -237,7 +239,10 @@ class Package:
 
     def _the_order(self) -> PurchaseOrder:
         if self.order is None:  # cannot happen past order_issued; guard all the same
-            raise NotFound(f"package {self.id} has no purchase order")
+            raise NotFound(
+                f"package {self.id} has no purchase order",
+                f"paket {self.id} belum memiliki Surat Pesanan",
+            )
         return self.order
 
     def acknowledge_order(self, role: str, *, by: str, at: datetime) -> Change:

@@ -88,10 +88,18 @@ class AddendumChange:
 def _check_quantities(lines: Sequence[Line], quantities: Mapping[int, int]) -> None:
     known = {line.line_no for line in lines}
     if unknown := sorted(set(quantities) - known):
-        raise RuleViolation.one("quantities", f"the order has no line(s) {unknown}")
+        raise RuleViolation.one(
+            "quantities",
+            f"the order has no line(s) {unknown}",
+            f"Surat Pesanan tidak memiliki baris {unknown}",
+        )
     for line_no, quantity in sorted(quantities.items()):
         if quantity < 1:
-            raise RuleViolation.one("quantities", f"line {line_no}: quantity {quantity} is below 1")
+            raise RuleViolation.one(
+                "quantities",
+                f"line {line_no}: quantity {quantity} is below 1",
+                f"baris {line_no}: jumlah {quantity} kurang dari 1",
+            )
 
 
 def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
@@ -99,7 +107,9 @@ def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
     quantities = change.quantities or {}
     _check_quantities(current.lines, quantities)
     if change.shipping_cost is not None and change.shipping_cost < 0:
-        raise RuleViolation.one("shipping_cost", "shipping cost may not be negative")
+        raise RuleViolation.one(
+            "shipping_cost", "shipping cost may not be negative", "ongkos kirim tidak boleh negatif"
+        )
     amended = OrderTerms(
         lines=tuple(with_quantities(current.lines, quantities)),
         shipping_cost=current.shipping_cost
@@ -110,7 +120,9 @@ def amend(current: OrderTerms, change: AddendumChange) -> OrderTerms:
         terms=change.terms or current.terms,
     )
     if amended == current:
-        raise RuleViolation.one("body", "the addendum changes nothing")
+        raise RuleViolation.one(
+            "body", "the addendum changes nothing", "adendum tidak mengubah apa pun"
+        )
     return amended
 
 
@@ -120,7 +132,11 @@ def check_addendum_value(
     """New total ≤ pagu, and the value added over the ORIGINAL order total ≤ the allowed
     percentage (Perpres 16/2018 art. 54(2): 10 %), in integer arithmetic."""
     if new_total > pagu:
-        raise RuleViolation.one("total", f"the new total Rp{new_total} is above the pagu Rp{pagu}")
+        raise RuleViolation.one(
+            "total",
+            f"the new total Rp{new_total} is above the pagu Rp{pagu}",
+            f"total baru Rp{new_total} melebihi pagu anggaran Rp{pagu}",
+        )
     added = new_total - original_total
     if added * 100 > original_total * max_increase_percent:
         limit = original_total * max_increase_percent // 100
@@ -128,4 +144,6 @@ def check_addendum_value(
             "total",
             f"the addendum adds Rp{added} to the original total Rp{original_total}; "
             f"at most {max_increase_percent} % (Rp{limit}) may be added",
+            f"adendum menambah Rp{added} pada nilai awal Surat Pesanan Rp{original_total}; "
+            f"paling banyak {max_increase_percent} % (Rp{limit}) boleh ditambahkan",
         )

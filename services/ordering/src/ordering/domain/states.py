@@ -39,6 +39,8 @@ PACKAGE = StateMachine(
         transition("receive_package", NEVER, S.RECEIVED, "13", SYSTEM),
         transition("vendor_email_sent", NEVER, None, "15", SYSTEM),
         transition("vendor_email_failed", NEVER, None, "15", SYSTEM),
+        # The sender stopped between SMTP and recording the outcome: not re-sent, flagged.
+        transition("vendor_email_unconfirmed", NEVER, None, "15", SYSTEM),
         transition("process", {S.RECEIVED}, S.PROCESSING, "14", OFFICIAL),
         transition("propose", NEGOTIABLE, S.NEGOTIATING, "17", OFFICIAL),
         transition("accept_proposal", {S.NEGOTIATING}, S.AGREED, "17a", VENDOR),
