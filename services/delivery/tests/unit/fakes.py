@@ -15,11 +15,12 @@ from uuid import UUID
 from delivery_factories import NOW
 
 from delivery.application.ports import DeliveryUnitOfWork, Row
-from delivery.domain.fulfilment import Fulfilment
+from delivery.domain.fulfilment import Fulfilment, holds_turn
 from delivery.domain.shipping import ShippingEntry
 from epurchasing_shared.clock import Clock, FixedClock
 from epurchasing_shared.documents import Upload
 from epurchasing_shared.kernel.actions import ActionRequest
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import Caller, IdempotencyKey
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
@@ -65,6 +66,7 @@ def _row(fulfilment: Fulfilment, created_at: datetime, updated_at: datetime) -> 
 class MemoryFulfilments:
     def __init__(self, store: MemoryStore, clock: Clock) -> None:
         self.clock = clock
+        self.store = store
         self.fulfilments = store.table("fulfilments")  # id -> (Fulfilment, created_at)
         self.shipments = store.table("shipment_entries")  # (id, entry_no) -> row
         self.payments = store.table("payments")  # (id, payment_no) -> row
@@ -131,16 +133,28 @@ class MemoryFulfilments:
         state: str | None,
         after: tuple[datetime, UUID] | None,
         limit: int,
+        overdue: bool | None = None,
+        mine: bool = False,
+        now: datetime | None = None,
     ) -> list[Row]:
+        def open_turn(procurement_id: UUID) -> Turn | None:
+            found = [t for t in self.store.turns if t.aggregate_id == procurement_id and t.is_open]
+            return found[0] if found else None
+
         rows = sorted(
             (
-                self._row(pid)
+                {**self._row(pid), "turn": open_turn(pid)}
                 for pid, (f, _) in self.fulfilments.items()
                 if f.is_visible_to(principal)
             ),
             key=lambda r: (r["created_at"], r["procurement_id"]),
         )
         rows = [r for r in rows if state is None or r["state"] == state]
+        if overdue is not None:
+            assert now is not None
+            rows = [r for r in rows if bool(r["turn"] and r["turn"].overdue(now)) is overdue]
+        if mine:
+            rows = [r for r in rows if holds_turn(principal, r["turn"])]
         if after is not None:
             rows = [r for r in rows if (r["created_at"], r["procurement_id"]) > after]
         return rows[:limit]

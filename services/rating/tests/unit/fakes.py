@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.kernel.actions import ActionRequest
-from epurchasing_shared.kernel.unit_of_work import Caller, IdempotencyKey
+from epurchasing_shared.kernel.states import Turn
+from epurchasing_shared.kernel.unit_of_work import Caller, IdempotencyKey, default_calendar
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
 from rating.application.ports import After, RatingUnitOfWork
-from rating.application.visibility import may_see
+from rating.application.visibility import is_my_turn, may_see
 from rating.domain.blacklist import BlacklistEntry
 from rating.domain.rating import PENDING, CompletedPackage, Rating
 from rating.domain.scorecard import VendorTally
@@ -33,8 +34,12 @@ def _after(key: tuple[datetime, UUID], after: After) -> bool:
 
 
 class MemoryRatings:
-    def __init__(self, rows: dict[UUID, Rating]) -> None:
-        self.rows = rows
+    def __init__(self, rows: dict[UUID, Rating], turns: list[Turn]) -> None:
+        self.rows, self.turns = rows, turns
+
+    def _open_turn(self, rating_id: UUID) -> Turn | None:
+        found = [t for t in self.turns if t.aggregate_id == rating_id and t.is_open]
+        return found[0] if found else None
 
     async def open_if_new(self, rating: Rating) -> bool:
         if any(r.package.package_id == rating.package.package_id for r in self.rows.values()):
@@ -63,19 +68,25 @@ class MemoryRatings:
         *,
         vendor_id: UUID | None,
         state: str | None,
+        overdue: bool | None,
+        mine: bool,
+        now: datetime,
         limit: int,
         after: After,
-    ) -> list[Rating]:
+    ) -> list[tuple[Rating, Turn | None]]:
+        with_turns = ((r, self._open_turn(r.id)) for r in self.rows.values())
         found = sorted(
             (
-                r
-                for r in self.rows.values()
+                (r, t)
+                for r, t in with_turns
                 if may_see(r, viewer)
                 and vendor_id in (None, r.package.vendor_id)
                 and state in (None, r.state)
+                and overdue in (None, t is not None and t.overdue(now))
+                and (not mine or is_my_turn(t, viewer))
                 and _after((r.opened_at, r.id), after)
             ),
-            key=lambda r: (r.opened_at, r.id),
+            key=lambda found: (found[0].opened_at, found[0].id),
         )
         return deepcopy(found[:limit])
 
@@ -163,7 +174,7 @@ class MemoryBlacklist:
 
 class FakeRatingUnitOfWork(InMemoryUnitOfWork, RatingUnitOfWork):
     def _open(self) -> None:
-        self.ratings = MemoryRatings(self.store.table("ratings"))
+        self.ratings = MemoryRatings(self.store.table("ratings"), self.store.turns)
         self.reviews = MemoryVendorReviews(self.store.table("vendor_reviews"))
         self.scorecards = MemoryScorecards(
             self.store.table("vendor_scorecards"), self.store.table("vendor_rating_ppks")
@@ -226,15 +237,41 @@ def package(
 
 
 def seed_rating(store: MemoryStore, completed: CompletedPackage, at: datetime = START) -> Rating:
-    """A pending rating, counted in its vendor's scorecard sums as the consumer would."""
-    rating, _ = Rating.open(uuid4(), completed, at)
+    """A pending rating with its PPK's open turn, counted in its vendor's scorecard sums, as
+    the consumer would leave it."""
+    rating, change = Rating.open(uuid4(), completed, at)
     store.table("ratings")[rating.id] = deepcopy(rating)
+    standard = change.time_standard
+    assert standard is not None
+    store.turns.append(  # the PPK's turn, as the consumer's history entry opens it
+        Turn(
+            id=uuid4(),
+            aggregate="rating",
+            aggregate_id=rating.id,
+            procurement_id=completed.procurement_id,
+            sop_step=standard.step or change.sop_step,
+            actor_role=standard.actor,
+            actor_id=completed.ppk_id,
+            work_unit=completed.work_unit,
+            working_days=standard.working_days,
+            started_at=at,
+            due_at=default_calendar().add_working_days(at, standard.working_days),
+            opened_by_action=change.action,
+        )
+    )
     tallies = store.table("vendor_scorecards")
     tally = tallies.get(completed.vendor_id, VendorTally())
     tallies[completed.vendor_id] = tally.with_package(
         completed.vendor_name, completed.completed_at, completed.on_time
     )
     return rating
+
+
+def close_turn(store: MemoryStore, rating_id: UUID, at: datetime, by: str = "ppk-1") -> None:
+    """End the rating's open turn, as rating it through the use case would."""
+    for index, turn in enumerate(store.turns):
+        if turn.aggregate_id == rating_id and turn.is_open:
+            store.turns[index] = replace(turn, done_at=at, done_by=by, done_action="rate")
 
 
 def seed_entry(
@@ -263,4 +300,5 @@ def snapshot(store: MemoryStore) -> tuple[Any, ...]:
         list(store.events),
         list(store.history),
         dict(store.responses),
+        list(store.turns),
     )

@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 
 from epurchasing_shared.kernel.errors import ActionNotAllowed, RoleNotAllowed, RuleViolation
-from epurchasing_shared.kernel.states import Change
+from epurchasing_shared.kernel.states import Change, TimeStandard
 from rating.domain.rating import PENDING, RATED, RATING_MACHINE, REPLIED, CompletedPackage, Rating
 from rating.domain.scheme import WeightedResult
 from rating.settings import RatingSettings
@@ -82,7 +82,16 @@ class TestOpen:
     def test_a_completed_package_opens_a_pending_rating(self):
         opened, change = Rating.open(uuid4(), pending().package, AT, "completed")
         assert (opened.state, opened.version, opened.opened_at) == (PENDING, 1, AT)
-        assert change == Change("open_rating", "", PENDING, "27", "completed")
+        # The PPK's turn opens: step 27, one working day (the SOP's Waktu "1 hari").
+        ppk_rates = TimeStandard(working_days=1, actor="ppk", step="27")
+        assert change == Change("open_rating", "", PENDING, "27", "completed", ppk_rates)
+
+    def test_rating_and_replying_hand_over_no_turn(self):
+        """Rating ends step 27 (its turn closes); the vendor's reply is optional: no turn."""
+        rated = pending()
+        change = rated.rate(RatingSettings().rating_scheme(), SCORES, None, AT)
+        assert change.time_standard is None
+        assert rated.answer("terima kasih", "vendor-user", AT).time_standard is None
 
 
 class TestStateMachine:

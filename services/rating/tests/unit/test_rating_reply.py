@@ -15,7 +15,17 @@ from rating.application.reply import reply_to_rating
 from rating.domain.rating import RATED, REPLIED
 from rating.settings import RatingSettings
 
-from .fakes import START, asking, package, ppk, seed_rating, snapshot, unit_of_work, vendor
+from .fakes import (
+    START,
+    asking,
+    close_turn,
+    package,
+    ppk,
+    seed_rating,
+    snapshot,
+    unit_of_work,
+    vendor,
+)
 
 SCORES = {"quality_quantity": 3, "cost": 2, "timeliness": 3, "service": 2}
 
@@ -24,6 +34,7 @@ def seed_rated(store, vendor_id):
     rating = seed_rating(store, package(vendor_id))
     rating.rate(RatingSettings().rating_scheme(), SCORES, "baik", START)
     store.table("ratings")[rating.id] = rating
+    close_turn(store, rating.id, START)
     return rating
 
 

@@ -10,13 +10,24 @@ from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, tr
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from delivery.adapters.tables import fulfilments, payments, receipts_of_goods, shipment_entries
+from delivery.adapters.tables import (
+    fulfilments,
+    payments,
+    receipts_of_goods,
+    shipment_entries,
+    spine,
+)
 from delivery.application.ports import Row
 from delivery.domain.fulfilment import Fulfilment, OrderTerms
 from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.clock import Clock
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
+from epurchasing_shared.turns import turn_from_row
+
+turns = spine.turns
+TURN = "turn_"  # the open turn's columns in a list row, labelled turn_<column>
 
 
 def _terms_columns(terms: OrderTerms) -> dict[str, Any]:
@@ -181,18 +192,53 @@ async def find_visible(
     return (await session.execute(query)).mappings().first()
 
 
-async def _list_visible(
-    session: AsyncSession,
+def _open_turn_join() -> Any:
+    """Each fulfilment with its open turn, if any (the partial unique index
+    ``ux_turns_open_aggregate`` on ``aggregate_id`` where ``done_at IS NULL``)."""
+    return fulfilments.outerjoin(
+        turns,
+        and_(turns.c.aggregate_id == fulfilments.c.procurement_id, turns.c.done_at.is_(None)),
+    )
+
+
+def mine_condition(principal: Principal) -> ColumnElement[bool]:
+    """The open turn is the caller's (``domain.fulfilment.holds_turn`` in SQL): a vendor's by
+    its vendor id, a PPK's by work unit and user id (``ix_turns_actor``); no one else's."""
+    if principal.role is Role.VENDOR and principal.vendor_id is not None:
+        return and_(
+            turns.c.actor_role == Role.VENDOR.value,
+            turns.c.actor_id == str(principal.vendor_id),
+        )
+    if principal.role is Role.PPK and principal.work_unit:
+        return and_(
+            turns.c.actor_role == Role.PPK.value,
+            turns.c.actor_id == principal.sub,
+            turns.c.work_unit == principal.work_unit,
+        )
+    return false()
+
+
+def list_query(
     principal: Principal,
     *,
     state: str | None,
     after: tuple[datetime, UUID] | None,
     limit: int,
-) -> list[RowMapping]:
-    """One page of the fulfilments the caller may see, oldest first."""
+    overdue: bool | None = None,
+    mine: bool = False,
+    now: datetime | None = None,
+) -> Any:
+    """One page of the fulfilments the caller may see with their open turns, oldest first
+    (keyset on ``ix_fulfilments_created``)."""
     conditions = [visible_to(principal)]
     if state:
         conditions.append(fulfilments.c.state == state)
+    if overdue is not None:
+        assert now is not None, "overdue is judged at a time"
+        late = and_(turns.c.id.isnot(None), turns.c.due_at < now)
+        conditions.append(late if overdue else ~late)
+    if mine:
+        conditions.append(mine_condition(principal))
     if after:
         created, procurement_id = after
         conditions.append(
@@ -204,13 +250,29 @@ async def _list_visible(
                 ),
             )
         )
-    query = (
-        select(fulfilments)
+    turn_columns = [column.label(f"{TURN}{column.name}") for column in turns.c]
+    return (
+        select(fulfilments, *turn_columns)
+        .select_from(_open_turn_join())
         .where(and_(*conditions))
         .order_by(fulfilments.c.created_at, fulfilments.c.procurement_id)
         .limit(limit)
     )
-    return list((await session.execute(query)).mappings().all())
+
+
+def _with_turn(row: RowMapping) -> dict[str, Any]:
+    """A list row: the fulfilment's columns, and ``turn`` (its open Turn or None)."""
+    own = {key: value for key, value in row.items() if not key.startswith(TURN)}
+    turn: Turn | None = None
+    if row[f"{TURN}id"] is not None:
+        turn = turn_from_row({c.name: row[f"{TURN}{c.name}"] for c in turns.c})
+    return {**own, "turn": turn}
+
+
+async def _list_visible(session: AsyncSession, principal: Principal, **filters: Any) -> list[Row]:
+    """One page of the fulfilments the caller may see (with their open turns), oldest first."""
+    rows = (await session.execute(list_query(principal, **filters))).mappings().all()
+    return [_with_turn(row) for row in rows]
 
 
 async def rows_of(
@@ -278,9 +340,20 @@ class SqlFulfilments:
         state: str | None,
         after: tuple[datetime, UUID] | None,
         limit: int,
+        overdue: bool | None = None,
+        mine: bool = False,
+        now: datetime | None = None,
     ) -> list[Row]:
-        rows = await _list_visible(self.session, principal, state=state, after=after, limit=limit)
-        return [dict(row) for row in rows]
+        return await _list_visible(
+            self.session,
+            principal,
+            state=state,
+            after=after,
+            limit=limit,
+            overdue=overdue,
+            mine=mine,
+            now=now,
+        )
 
     async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
         found = await _details(self.session, procurement_id)

@@ -10,7 +10,7 @@ fulfilment as the caller now sees it, and its version as the ``ETag`` (for the n
 ``If-Match``).
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Query, Response, UploadFile
@@ -113,10 +113,22 @@ DOWNLOAD = {
 async def list_fulfilments(
     principal: Principal = Depends(readers),  # first: no token is 401 whatever the query
     state: FulfilmentState | None = Query(default=None),
+    overdue: bool | None = Query(
+        default=None,
+        description="`true`: only those whose open turn is past its due time; `false`: only "
+        "those on time or with no open turn.",
+    ),
+    turn: Literal["mine"] | None = Query(
+        default=None,
+        description="`mine`: only those whose turn is the caller's (\"my work\"): a vendor's "
+        "by its vendor id, a PPK's by its work unit and user id; none for auditors and admins.",
+    ),
     page: PageParams = Depends(page_params),
     uow: UnitOfWorkFactory = Depends(unit_of_work),
 ) -> FulfilmentPage:
-    return await queries.list_fulfilments(uow, principal, page, state)
+    return await queries.list_fulfilments(
+        uow, principal, page, state, overdue=overdue, mine=turn == "mine"
+    )
 
 
 @router.get(

@@ -70,14 +70,26 @@ async def _followed(
 
 
 async def _note(
-    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, event: CloudEvent, change: Change
+    uow: DeliveryUnitOfWork,
+    fulfilment: Fulfilment,
+    event: CloudEvent,
+    change: Change,
+    *,
+    side: bool = False,
 ) -> None:
+    """The history entry of an order event's change. ``side``: an addendum followed (or not)
+    leaves whoever's turn it is alone, unless it settles the account (its change then hands
+    the PPK the completion, 27)."""
+    actor_id, work_unit = fulfilment.turn_holder(change)
     await uow.history(
         change,
         procurement_id=fulfilment.procurement_id,
         aggregate=AGGREGATE,
         aggregate_id=fulfilment.procurement_id,
         actor=_actor(event),
+        actor_id=actor_id,
+        work_unit=work_unit,
+        close_turn=not side,
     )
 
 
@@ -154,7 +166,7 @@ async def follow_amendment(
             followed,
         )
         return
-    await _note(uow, fulfilment, event, outcome.noted)
+    await _note(uow, fulfilment, event, outcome.noted, side=True)
     if outcome.result is AmendmentResult.NOT_APPLIED:
         log.warning("order %s: amendment not applied: %s", amended.order_id, outcome.reason)
         return

@@ -47,8 +47,15 @@ class FulfilmentRepository(Protocol):
         state: str | None,
         after: tuple[datetime, UUID] | None,
         limit: int,
+        overdue: bool | None = None,
+        mine: bool = False,
+        now: datetime | None = None,
     ) -> list[Row]:
-        """One page of the rows the caller may see, by (created_at, procurement_id)."""
+        """One page of the rows the caller may see, by (created_at, procurement_id), each
+        with its open turn as ``turn`` (a ``Turn`` or None). ``overdue``: only those whose open
+        turn is past due at ``now`` (True), or not (False: on time or no open turn);
+        ``mine``: only those whose open turn is the caller's (``domain.fulfilment.holds_turn``:
+        a vendor's by its vendor id, a PPK's by work unit and user id; none for others)."""
 
     async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
         """The ``shipments``, ``payments`` and ``receipts`` (BAP/BAST) rows, in order."""

@@ -40,20 +40,30 @@ async def list_fulfilments(
     principal: Principal,
     params: PageParams,
     state: FulfilmentState | None,
+    *,
+    overdue: bool | None = None,
+    mine: bool = False,
 ) -> FulfilmentPage:
-    """One page of the fulfilments the caller may see, optionally in one state."""
+    """One page of the fulfilments the caller may see, optionally in one state; ``overdue``:
+    only those whose open turn is past due (True) or not (False: on time, or no one's turn);
+    ``mine``: only those whose turn is the caller's ("my work": a vendor's by its vendor id,
+    a PPK's by work unit and user id)."""
     async with unit_of_work(Caller(principal)) as uow:
+        now = uow.now()
         rows = await uow.fulfilments.list_visible(
             principal,
             state=state.value if state else None,
             after=_after(params),
             limit=params.limit + 1,
+            overdue=overdue,
+            mine=mine,
+            now=now,
         )
     page = rows[: params.limit]
     more = len(rows) > params.limit
     last = page[-1] if page else None
     return FulfilmentPage(
-        items=[summary(row, principal) for row in page],
+        items=[summary(row, principal, now) for row in page],
         next_cursor=encode_cursor(last["created_at"].isoformat(), last["procurement_id"])
         if more and last
         else None,

@@ -46,7 +46,9 @@ async def note(
     reason: str | None = None,
     documents: Sequence[DocumentRef] = (),
 ) -> None:
-    """The history entry of one change (its SOP step comes from the table)."""
+    """The history entry of one change (its SOP step comes from the table); it ends the open
+    turn and opens the one the change hands over (the vendor's or the PPK's)."""
+    actor_id, work_unit = fulfilment.turn_holder(change)
     await uow.history(
         change,
         procurement_id=fulfilment.procurement_id,
@@ -54,6 +56,8 @@ async def note(
         aggregate_id=fulfilment.procurement_id,
         reason=reason,
         documents=documents,
+        actor_id=actor_id,
+        work_unit=work_unit,
     )
 
 

@@ -10,6 +10,7 @@ from delivery.application.ports import DeliveryUnitOfWork, Row
 from delivery.domain.shipping import ShipmentStatus
 from delivery.domain.states import FULFILMENT, FulfilmentState
 from epurchasing_shared.kernel.errors import NotFound
+from epurchasing_shared.kernel.unit_of_work import turn_view
 from epurchasing_shared.principal import Principal
 
 
@@ -105,6 +106,22 @@ class ReceiptOfGoodsView(BaseModel):
     recorded_at: datetime
 
 
+class TurnView(BaseModel):
+    """Whose turn it is now: the SOP step they must do next and by when (the SOP's *Waktu* in
+    working days, from the transition table; due at the end of the last working day, WIB)."""
+
+    sop_step: str = Field(examples=["26"])
+    actor_role: Literal["vendor", "ppk"] = Field(examples=["ppk"])
+    actor_id: str | None = Field(
+        description="The vendor id on a vendor's turn; the PPK's user id on the PPK's.",
+        examples=["ppk-dinkes-1"],
+    )
+    work_unit: str | None = Field(examples=["dinkes"])
+    started_at: datetime
+    due_at: datetime = Field(examples=["2026-03-31T23:59:59.999999+07:00"])
+    overdue: bool = Field(description="Still open after `due_at`.")
+
+
 class FulfilmentSummary(BaseModel):
     procurement_id: UUID
     package_id: UUID
@@ -122,6 +139,10 @@ class FulfilmentSummary(BaseModel):
     allowed_actions: list[str] = Field(
         description="What the caller may do now (the transition table, for the caller's role).",
         examples=[["record_shipment"]],
+    )
+    turn: TurnView | None = Field(
+        description="Whose turn it is, for which SOP step, due when; null once completed (or "
+        "while ordering still waits for the vendor's acknowledgement, 22)."
     )
 
 
@@ -144,8 +165,9 @@ def not_found(procurement_id: UUID) -> NotFound:
     )
 
 
-def summary(row: Row, principal: Principal) -> FulfilmentSummary:
-    """A fulfilment row as its caller sees it (allowed actions for the caller's role)."""
+def summary(row: Row, principal: Principal, now: datetime) -> FulfilmentSummary:
+    """A fulfilment row as its caller sees it (allowed actions for the caller's role; the
+    row's open turn, ``turn``, overdue or not at ``now``)."""
     return FulfilmentSummary(
         procurement_id=row["procurement_id"],
         package_id=row["package_id"],
@@ -172,6 +194,7 @@ def summary(row: Row, principal: Principal) -> FulfilmentSummary:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         allowed_actions=FULFILMENT.allowed_actions(row["state"], principal.role),
+        turn=turn_view(row.get("turn"), now),
     )
 
 
@@ -188,8 +211,9 @@ async def fulfilment_detail(
     if row is None:
         raise not_found(procurement_id)
     more = await uow.fulfilments.details(procurement_id)
+    turn = await uow.open_turn(procurement_id)
     return FulfilmentDetail(
-        **summary(row, principal).model_dump(),
+        **summary({**row, "turn": turn}, principal, uow.now()).model_dump(),
         shipments=[ShipmentView.model_validate(dict(r)) for r in more["shipments"]],
         payments=[PaymentView.model_validate(dict(r)) for r in more["payments"]],
         bap=_receipt(more["receipts"], "bap"),

@@ -22,8 +22,8 @@ from delivery.domain.shipping import (
     check_entry_facts,
     out_of_order,
 )
-from delivery.domain.states import FULFILMENT, FulfilmentState
-from epurchasing_shared.kernel.states import Change
+from delivery.domain.states import FULFILMENT, PPK, TURN_ON_TARGET, VENDOR, FulfilmentState
+from epurchasing_shared.kernel.states import Change, Turn, with_time_standard
 from epurchasing_shared.principal import Principal, Role
 
 
@@ -69,6 +69,27 @@ def _actor(action: str, role: str | None) -> str:
     return role if role is not None else min(FULFILMENT[action].roles)
 
 
+def holds_turn(principal: Principal, turn: Turn | None) -> bool:
+    """Whether ``turn`` is the caller's own ("my work"): a vendor's turn whose actor id is the
+    caller's vendor id; a PPK's turn of the caller's work unit and user id. Auditors and
+    admins hold no turn."""
+    if turn is None:
+        return False
+    if principal.role is Role.VENDOR:
+        return (
+            turn.actor_role == VENDOR
+            and principal.vendor_id is not None
+            and turn.actor_id == str(principal.vendor_id)
+        )
+    if principal.role is Role.PPK:
+        return (
+            turn.actor_role == PPK
+            and turn.work_unit == principal.work_unit
+            and turn.actor_id == principal.sub
+        )
+    return False
+
+
 @dataclass
 class Fulfilment:
     procurement_id: UUID
@@ -110,10 +131,24 @@ class Fulfilment:
     def is_visible_to(self, principal: Principal) -> bool:
         return principal.reads_everything or self.is_party(principal)
 
+    def turn_holder(self, change: Change) -> tuple[str | None, str]:
+        """Who exactly holds the turn ``change`` hands over, as (actor id, work unit): the
+        vendor's turn carries the VENDOR id (any user of the vendor sees it), the PPK's the
+        order's PPK; both the ordering work unit (its PPKs and auditors follow them)."""
+        standard = change.time_standard
+        if standard is None:
+            return None, self.work_unit
+        if standard.actor == VENDOR:
+            return str(self.vendor_id), self.work_unit
+        return self.ppk_id, self.work_unit
+
     def _move(
         self, action: str, role: str | None, to_state: FulfilmentState | None = None
     ) -> Change:
         change = FULFILMENT.change(action, self.state, _actor(action, role), to=to_state)
+        chosen = TURN_ON_TARGET.get((action, change.to_state))
+        if chosen is not None:  # the rules chose a target that hands over another turn
+            change = with_time_standard(change, chosen)
         self.state = FulfilmentState(change.to_state)
         self.version += 1
         self.changes.append(change)
@@ -218,7 +253,15 @@ class Fulfilment:
             f"order version {before.version} -> {terms.version}: total {before.total} -> "
             f"{terms.total}, delivery deadline {terms.delivery_deadline.isoformat()}"
         )
-        noted = replace(followed, from_state=from_state, to_state=self.state, reason=reason)
+        # Settled: the entry hands the PPK the completion (27), as settle_by_addendum's row says.
+        standard = change.time_standard if change else None
+        noted = replace(
+            followed,
+            from_state=from_state,
+            to_state=self.state,
+            reason=reason,
+            time_standard=standard,
+        )
         return AmendmentOutcome(AmendmentResult.APPLIED, change=change, noted=noted)
 
     def _amendment_refusal(self, terms: OrderTerms, committed_at: datetime) -> str | None:

@@ -10,7 +10,7 @@ state (the fulfilment is opened by ``order_issued``), so it is never an allowed 
 
 from enum import StrEnum
 
-from epurchasing_shared.kernel.states import SYSTEM, StateMachine, transition
+from epurchasing_shared.kernel.states import SYSTEM, StateMachine, TimeStandard, transition
 
 
 class FulfilmentState(StrEnum):
@@ -36,20 +36,38 @@ AMENDABLE_STATES = frozenset(set(S) - {S.PAID, S.COMPLETED})
 
 AWAITING, READY = S.AWAITING_ACKNOWLEDGEMENT, S.READY_FOR_PREPARATION
 
-# One row per transition, aligned as a table (hence the long lines).
+# The turn each transition hands over (the SOP's *Waktu*, in working days): who acts next, for
+# which SOP step. README "Time standards" says why each number was chosen.
+VENDOR_STARTS = TimeStandard(working_days=1, actor=VENDOR, step="23")  # start preparing (23)
+VENDOR_SHIPS = TimeStandard(working_days=3, actor=VENDOR, step="25")  # 23's 3 days: ship
+VENDOR_REPORTS = TimeStandard(working_days=1, actor=VENDOR, step="25")  # next shipping entry
+PPK_INSPECTS = TimeStandard(working_days=1, actor=PPK, step="26")  # BAP
+PPK_HANDS_OVER = TimeStandard(working_days=1, actor=PPK, step="26")  # BAST
+PPK_PAYS = TimeStandard(working_days=1, actor=PPK, step="26")  # (next) payment
+PPK_COMPLETES = TimeStandard(working_days=1, actor=PPK, step="27")  # complete and rate
+
+# One row per transition, aligned as a table (hence the long lines). ``time`` is the turn the
+# row's FIRST target hands over; None: no turn opens (the open one, if any, just ends).
 # fmt: off
 FULFILMENT = StateMachine("fulfilment", [
-    #          action                from states                to state(s)                step   by
-    transition("open_fulfilment",    (),                        AWAITING,                  "21",  SYSTEM),
-    transition("acknowledge_order",  {AWAITING},                READY,                     "22",  SYSTEM),
-    transition("start_preparation",  {READY},                   S.PREPARING,               "23",  VENDOR),
-    transition("record_shipment",    {S.PREPARING, S.SHIPPING}, (S.SHIPPING, S.DELIVERED), "25",  VENDOR),
-    transition("inspect_goods",      {S.DELIVERED},             S.INSPECTED,               "26",  PPK),
-    transition("hand_over_goods",    {S.INSPECTED},             S.HANDED_OVER,             "26",  PPK),
-    transition("record_payment",     {S.HANDED_OVER},           (S.HANDED_OVER, S.PAID),   "26",  PPK),
+    #          action                from states                to state(s)                step   by       time
+    transition("open_fulfilment",    (),                        AWAITING,                  "21",  SYSTEM),  # none: 22 is the vendor's turn in ordering
+    transition("acknowledge_order",  {AWAITING},                READY,                     "22",  SYSTEM,  time_standard=VENDOR_STARTS),
+    transition("start_preparation",  {READY},                   S.PREPARING,               "23",  VENDOR,  time_standard=VENDOR_SHIPS),
+    transition("record_shipment",    {S.PREPARING, S.SHIPPING}, (S.SHIPPING, S.DELIVERED), "25",  VENDOR,  time_standard=VENDOR_REPORTS),
+    transition("inspect_goods",      {S.DELIVERED},             S.INSPECTED,               "26",  PPK,     time_standard=PPK_HANDS_OVER),
+    transition("hand_over_goods",    {S.INSPECTED},             S.HANDED_OVER,             "26",  PPK,     time_standard=PPK_PAYS),
+    transition("record_payment",     {S.HANDED_OVER},           (S.HANDED_OVER, S.PAID),   "26",  PPK,     time_standard=PPK_PAYS),
     transition("complete_package",   {S.PAID},                  S.COMPLETED,               "27",  PPK),
+    # A side entry: the order followed changes, whoever's turn it is goes on (close_turn=False).
     transition("follow_amendment",   AMENDABLE_STATES,          None,                      "24a", SYSTEM),
     # An addendum lowering the total to exactly what is already paid settles the account.
-    transition("settle_by_addendum", {S.HANDED_OVER},           S.PAID,                    "24a", SYSTEM),
+    transition("settle_by_addendum", {S.HANDED_OVER},           S.PAID,                    "24a", SYSTEM,  time_standard=PPK_COMPLETES),
 ])
 # fmt: on
+
+# Where a row's rules choose another target than its first, the turn that target hands over.
+TURN_ON_TARGET: dict[tuple[str, str], TimeStandard] = {
+    ("record_shipment", S.DELIVERED): PPK_INSPECTS,  # the delivered entry: the PPK's turn
+    ("record_payment", S.PAID): PPK_COMPLETES,  # paid in full: completion (27)
+}

@@ -4,14 +4,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, false, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
-from rating.adapters.tables import ratings, vendor_reviews
+from epurchasing_shared.turns import turn_from_row
+from rating.adapters.tables import ratings, spine, vendor_reviews
 from rating.application.ports import After
+from rating.application.visibility import turn_holder
 from rating.domain.rating import PENDING, CompletedPackage, Rating
 from rating.domain.scheme import WeightedResult
 
@@ -86,6 +89,73 @@ def visible_filter(principal: Principal) -> Any:
     return ratings.c.state != PENDING
 
 
+turns = spine.turns
+# The rating's open turn (at most one: the unique partial index ux_turns_open_aggregate).
+_OPEN_TURN = and_(turns.c.aggregate_id == ratings.c.id, turns.c.done_at.is_(None))
+_TURN_COLUMNS = [column.label(f"turn_{column.name}") for column in turns.c]
+
+
+def _turn_of(row: RowMapping) -> Turn | None:
+    if row["turn_id"] is None:
+        return None
+    return turn_from_row({name: row[f"turn_{name}"] for name in Turn.__dataclass_fields__})
+
+
+def my_turn_filter(principal: Principal) -> Any:
+    """The SQL twin of :func:`rating.application.visibility.is_my_turn` (on the joined open
+    turn): each branch is served by an index on turns (ix_turns_actor, ix_turns_work_unit)."""
+    role, holder = principal.role.value, turn_holder(principal)
+    named = (
+        and_(turns.c.actor_role == role, turns.c.actor_id == holder)
+        if holder is not None
+        else false()
+    )
+    if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) and principal.work_unit:
+        unnamed = and_(
+            turns.c.work_unit == principal.work_unit,
+            turns.c.actor_role == role,
+            turns.c.actor_id.is_(None),
+        )
+        return or_(named, unnamed)
+    return named
+
+
+def page_query(
+    viewer: Principal,
+    *,
+    vendor_id: UUID | None,
+    state: str | None,
+    overdue: bool | None,
+    mine: bool,
+    now: datetime,
+    limit: int,
+    after: After,
+) -> Select:
+    """One keyset page of ratings (by opened_at, id: index ix_ratings_opened) left-joined to
+    their open turn (ux_turns_open_aggregate); ``mine`` and ``overdue`` filter on that turn."""
+    query = (
+        select(ratings, *_TURN_COLUMNS)
+        .select_from(ratings.outerjoin(turns, _OPEN_TURN))
+        .where(visible_filter(viewer))
+    )
+    if vendor_id is not None:
+        query = query.where(ratings.c.vendor_id == vendor_id)
+    if state is not None:
+        query = query.where(ratings.c.state == state)
+    if overdue is True:
+        query = query.where(turns.c.due_at < now)  # no open turn: NULL, not overdue
+    elif overdue is False:
+        query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= now))
+    if mine:
+        query = query.where(my_turn_filter(viewer))
+    if after is not None:
+        at, rid = after
+        query = query.where(
+            or_(ratings.c.opened_at > at, and_(ratings.c.opened_at == at, ratings.c.id > rid))
+        )
+    return query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
+
+
 class SqlRatings:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -126,25 +196,26 @@ class SqlRatings:
         *,
         vendor_id: UUID | None,
         state: str | None,
+        overdue: bool | None,
+        mine: bool,
+        now: datetime,
         limit: int,
         after: After,
-    ) -> list[Rating]:
-        """The ratings ``viewer`` may see, oldest first, after the cursor (opened_at, id)."""
-        query = select(ratings).where(visible_filter(viewer))
-        if vendor_id is not None:
-            query = query.where(ratings.c.vendor_id == vendor_id)
-        if state is not None:
-            query = query.where(ratings.c.state == state)
-        if after is not None:
-            at, rid = after
-            query = query.where(
-                or_(
-                    ratings.c.opened_at > at,
-                    and_(ratings.c.opened_at == at, ratings.c.id > rid),
-                )
-            )
-        query = query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
-        return [_from_row(row) for row in (await self.session.execute(query)).mappings()]
+    ) -> list[tuple[Rating, Turn | None]]:
+        """The ratings ``viewer`` may see, oldest first, after the cursor (opened_at, id),
+        each joined to its open turn on the spine's ``turns`` table."""
+        query = page_query(
+            viewer,
+            vendor_id=vendor_id,
+            state=state,
+            overdue=overdue,
+            mine=mine,
+            now=now,
+            limit=limit,
+            after=after,
+        )
+        rows = (await self.session.execute(query)).mappings()
+        return [(_from_row(row), _turn_of(row)) for row in rows]
 
     async def _one(self, query: Select) -> Rating | None:
         row = (await self.session.execute(query)).mappings().first()

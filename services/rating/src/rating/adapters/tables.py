@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -53,6 +54,8 @@ ratings = Table(
     Column("replied_at", DateTime(timezone=True)),
     Column("replied_by", String(200)),
 )
+# The lists' keyset order (GET /ratings pages by opened_at, id).
+Index("ix_ratings_opened", ratings.c.opened_at, ratings.c.id)
 
 # Whether each vendor is currently below the review threshold: a flag is raised on a crossing.
 vendor_reviews = Table(

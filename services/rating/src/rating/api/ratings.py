@@ -15,7 +15,7 @@ from rating.api.wiring import Wiring, wiring
 from rating.application import queries
 from rating.application import rate_vendor as rating_step
 from rating.application import reply as replies
-from rating.application.queries import State
+from rating.application.queries import State, TurnScope
 from rating.application.views import RatingOut, RatingPage
 
 router = APIRouter(tags=["ratings"])
@@ -57,17 +57,36 @@ async def reply_to_rating(
     return respond(outcome)
 
 
-@router.get("/ratings", response_model=RatingPage, summary="Ratings, e.g. of one vendor")
+@router.get(
+    "/ratings",
+    response_model=RatingPage,
+    summary="Ratings, e.g. of one vendor; a PPK's pending ones to rate (turn=mine)",
+)
 async def list_ratings(
     # The caller first: a request without a token is a 401 whatever its query says.
     principal: Principal = Depends(current_principal),
     vendor_id: UUID | None = Query(default=None),
     state: State | None = Query(default=None),
+    overdue: bool | None = Query(
+        default=None,
+        description="true: only ratings whose open turn is past its due time; false: the others",
+    ),
+    turn: TurnScope | None = Query(
+        default=None,
+        description="mine: only ratings whose open turn is the caller's (a PPK's pending "
+        "ratings to give, SOP step 27)",
+    ),
     page: PageParams = Depends(page_params),
     service: Wiring = Depends(wiring),
 ) -> RatingPage:
     return await queries.list_ratings(
-        service.unit_of_work, principal, vendor_id=vendor_id, state=state, page=page
+        service.unit_of_work,
+        principal,
+        vendor_id=vendor_id,
+        state=state,
+        overdue=overdue,
+        turn=turn,
+        page=page,
     )
 
 

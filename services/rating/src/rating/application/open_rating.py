@@ -44,5 +44,8 @@ async def open_rating_for_completed_package(
         aggregate="rating",
         aggregate_id=rating.id,
         actor=by,
+        # The PPK's turn (step 27, one working day, from the table): the package's own PPK.
+        actor_id=package.ppk_id,
+        work_unit=package.work_unit,
     )
     return True

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.principal import Principal
 from rating.domain.blacklist import BlacklistEntry
@@ -37,10 +38,16 @@ class Ratings(Protocol):
         *,
         vendor_id: UUID | None,
         state: str | None,
+        overdue: bool | None,
+        mine: bool,
+        now: datetime,
         limit: int,
         after: After,
-    ) -> list[Rating]:
-        """The ratings ``viewer`` may see, oldest opened first, after the cursor."""
+    ) -> list[tuple[Rating, Turn | None]]:
+        """The ratings ``viewer`` may see, oldest opened first, after the cursor, each with
+        its open turn (None: no one's turn). ``overdue``: True, those whose open turn is past
+        due at ``now``; False, the others. ``mine``: only those whose open turn is the
+        viewer's (:func:`rating.application.visibility.is_my_turn`)."""
 
 
 class VendorReviews(Protocol):

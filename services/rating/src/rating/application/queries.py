@@ -15,6 +15,8 @@ from rating.application.views import BlacklistEntryOut, BlacklistPage, RatingOut
 from rating.application.visibility import may_see
 
 State = Literal["pending", "rated", "replied"]
+# ``turn=mine``: the caller's own work (the open turns named to it).
+TurnScope = Literal["mine"]
 
 
 async def get_rating(
@@ -22,11 +24,12 @@ async def get_rating(
 ) -> RatingOut:
     async with unit_of_work(Caller(principal)) as uow:
         rating = await uow.ratings.get(rating_id)
-    if rating is None or not may_see(rating, principal):
-        raise NotFound(
-            f"rating {rating_id} not found", f"penilaian kinerja {rating_id} tidak ditemukan"
-        )
-    return RatingOut.of(rating, principal)
+        if rating is None or not may_see(rating, principal):
+            raise NotFound(
+                f"rating {rating_id} not found", f"penilaian kinerja {rating_id} tidak ditemukan"
+            )
+        turn, now = await uow.open_turn(rating.id), uow.now()
+    return RatingOut.of(rating, principal, turn, now)
 
 
 async def list_ratings(
@@ -36,16 +39,30 @@ async def list_ratings(
     vendor_id: UUID | None,
     state: State | None,
     page: PageParams,
+    overdue: bool | None = None,
+    turn: TurnScope | None = None,
 ) -> RatingPage:
+    """The ratings the caller may see, each with its open turn; ``overdue`` filters on that
+    turn being past due now, ``turn="mine"`` on it being the caller's (a PPK's pending
+    ratings)."""
     after = cursor_after(page)
     async with unit_of_work(Caller(principal)) as uow:
+        now = uow.now()
         found = await uow.ratings.page(
-            principal, vendor_id=vendor_id, state=state, limit=page.limit + 1, after=after
+            principal,
+            vendor_id=vendor_id,
+            state=state,
+            overdue=overdue,
+            mine=turn == "mine",
+            now=now,
+            limit=page.limit + 1,
+            after=after,
         )
     shown, more = found[: page.limit], len(found) > page.limit
+    last = shown[-1][0] if shown else None
     return RatingPage(
-        items=[RatingOut.of(r, principal) for r in shown],
-        next_cursor=next_cursor(shown[-1].opened_at, shown[-1].id, more) if shown else None,
+        items=[RatingOut.of(r, principal, t, now) for r, t in shown],
+        next_cursor=next_cursor(last.opened_at, last.id, more) if last else None,
     )
 
 

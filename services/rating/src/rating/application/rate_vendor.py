@@ -59,7 +59,8 @@ async def rate_vendor(
             vendor_rated(rating), procurement_id=procurement_id, sop_step=change.sop_step
         )
         await review_vendor(uow, rating, policy, change.sop_step)
-        body = as_json(RatingOut.of(rating, principal))
+        turn = await uow.open_turn(rating.id)  # none: rating ends the PPK's turn
+        body = as_json(RatingOut.of(rating, principal, turn, uow.now()))
         return Outcome(body, created=True, location=f"/ratings/{rating.id}")
 
     return await perform(unit_of_work, request, load, act)

@@ -37,6 +37,7 @@ async def reply_to_rating(
             aggregate="rating",
             aggregate_id=rating.id,
         )
-        return Outcome(as_json(RatingOut.of(rating, principal)))
+        turn = await uow.open_turn(rating.id)
+        return Outcome(as_json(RatingOut.of(rating, principal, turn, uow.now())))
 
     return await perform(unit_of_work, request, load, act)

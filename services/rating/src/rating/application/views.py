@@ -13,11 +13,36 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from epurchasing_shared.contracts.common import Party
+from epurchasing_shared.kernel.states import Turn
+from epurchasing_shared.kernel.unit_of_work import turn_view
 from epurchasing_shared.principal import Principal, Role
 from rating.application.visibility import allowed_actions
 from rating.domain.blacklist import BlacklistEntry
 from rating.domain.rating import Rating
 from rating.domain.scorecard import Scorecard
+
+
+class TurnOut(BaseModel):
+    """Whose turn it is on the resource, for which SOP step, due when (docs/time-standards.md)."""
+
+    sop_step: str = Field(examples=["27"])
+    actor_role: str = Field(description="the role whose turn it is", examples=["ppk"])
+    actor_id: str | None = Field(
+        description="who exactly: a user id (a PPK, an official) or a vendor id",
+        examples=["ppk-budi"],
+    )
+    work_unit: str | None = Field(examples=["dinkes"])
+    started_at: datetime
+    due_at: datetime = Field(
+        description="the end (23:59:59.999999 local time, WIB by default) of the last "
+        "working day the SOP allows"
+    )
+    overdue: bool = Field(description="still open after due_at")
+
+    @classmethod
+    def of(cls, turn: Turn | None, now: datetime) -> "TurnOut | None":
+        view = turn_view(turn, now)
+        return None if view is None else cls.model_validate(view)
 
 
 class RatingOut(BaseModel):
@@ -45,9 +70,16 @@ class RatingOut(BaseModel):
     reply: str | None
     replied_at: datetime | None
     allowed_actions: list[str]
+    turn: TurnOut | None = Field(
+        description="the open turn: the PPK's to rate while pending (SOP step 27, 1 working "
+        "day); null once rated (the vendor's reply is optional and has no turn)"
+    )
 
     @classmethod
-    def of(cls, rating: Rating, principal: Principal) -> "RatingOut":
+    def of(
+        cls, rating: Rating, principal: Principal, turn: Turn | None, now: datetime
+    ) -> "RatingOut":
+        """``turn``: the rating's open turn (``uow.open_turn(rating.id)``), seen at ``now``."""
         package, result = rating.package, rating.result
         return cls(
             id=rating.id,
@@ -74,6 +106,7 @@ class RatingOut(BaseModel):
             reply=rating.reply,
             replied_at=rating.replied_at,
             allowed_actions=allowed_actions(rating, principal),
+            turn=TurnOut.of(turn, now),
         )
 
 

@@ -5,7 +5,7 @@ pending one only to its own PPK and to admins and auditors (it is that PPK's to-
 """
 
 from epurchasing_shared.kernel.errors import RoleNotAllowed
-from epurchasing_shared.kernel.states import StateMachine
+from epurchasing_shared.kernel.states import StateMachine, Turn
 from epurchasing_shared.principal import Principal, Role
 from rating.domain.rating import PENDING, RATING_MACHINE, Rating
 
@@ -25,6 +25,29 @@ def is_own(rating: Rating, principal: Principal) -> bool:
     if principal.role is Role.VENDOR:
         return rating.package.vendor_id == principal.vendor_id
     return False
+
+
+def turn_holder(principal: Principal) -> str | None:
+    """The actor id a turn names when it is ``principal``'s: a vendor's id for any user of the
+    vendor, the user id otherwise."""
+    if principal.role is Role.VENDOR:
+        return str(principal.vendor_id) if principal.vendor_id is not None else None
+    return principal.sub
+
+
+def is_my_turn(turn: Turn | None, principal: Principal) -> bool:
+    """``turn=mine``: an open turn of the caller's role named to the caller (its user id, or
+    its vendor id), or named to no one in the caller's work unit (a PPK's or official's)."""
+    if turn is None or not turn.is_open or turn.actor_role != principal.role.value:
+        return False
+    holder = turn_holder(principal)
+    if turn.actor_id is not None:
+        return holder is not None and turn.actor_id == holder
+    return (
+        principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL)
+        and principal.work_unit is not None
+        and turn.work_unit == principal.work_unit
+    )
 
 
 def allowed_actions(rating: Rating, principal: Principal) -> list[str]:

@@ -10,19 +10,31 @@ from datetime import datetime
 from uuid import UUID
 
 from epurchasing_shared.kernel.errors import RuleViolation
-from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
+from epurchasing_shared.kernel.states import (
+    SYSTEM,
+    Change,
+    StateMachine,
+    TimeStandard,
+    transition,
+)
 from epurchasing_shared.principal import Role
 from rating.domain.scheme import RatingScheme, WeightedResult
 
 NEW, PENDING, RATED, REPLIED = "", "pending", "rated", "replied"
 
+# SOP step 27, *Waktu* "1 hari": the package's PPK rates its vendor within one working day of
+# the completion (the hand-off day not counted; see docs/time-standards.md).
+RATE_WITHIN = TimeStandard(working_days=1, actor=Role.PPK.value, step="27")
+
 RATING_MACHINE = StateMachine(
     "rating",
     [
-        # action            from       to        SOP step  who
-        transition("open_rating", {NEW}, PENDING, "27", SYSTEM),
+        # action            from       to        SOP step  who     turn it opens
+        transition("open_rating", {NEW}, PENDING, "27", SYSTEM, time_standard=RATE_WITHIN),
+        # Rating ends step 27 (and the procurement): the PPK's turn closes, none opens.
         transition("rate", {PENDING}, RATED, "27", Role.PPK),
-        # The vendor's one answer to its step-27 rating (ours, not an SOP step of its own).
+        # The vendor's one answer to its step-27 rating (ours, not an SOP step of its own):
+        # optional, so no turn (a vendor who does not answer is not late).
         transition("reply", {RATED}, REPLIED, "27", Role.VENDOR),
     ],
 )
