@@ -9,7 +9,12 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters.tables import spine
-from competition.adapters.unit_of_work import SessionRepositories, rules_of, unit_of_work_factory
+from competition.adapters.unit_of_work import (
+    SessionRepositories,
+    SqlCompetitionUnitOfWork,
+    rules_of,
+    unit_of_work_factory,
+)
 from competition.api import catalogue, competitions, offers, purchase_requests, request_documents
 from competition.application import queries
 from competition.application.auto_evaluation import run_auto_evaluation
@@ -31,6 +36,7 @@ PUBLISHES = (
     contracts.CompetitionFailed,
     contracts.CompetitionPublished,
     contracts.PackageGenerated,
+    contracts.CompetitionStepOverdue,
 )
 
 
@@ -93,6 +99,9 @@ def definition(clock: Clock | None = None) -> ServiceDefinition:
         visible_aggregates=visible_aggregates,
         consumers=consumers,
         background=auto_evaluation_tasks,
+        # The overdue scanner's transactions are the service's own unit of work (its
+        # repositories), as every use case's; no automatic consequence: the event only.
+        unit_of_work=lambda runtime: SqlCompetitionUnitOfWork.factory(runtime, "competition"),
     )
 
 

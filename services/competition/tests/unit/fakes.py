@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from competition.application.ports import CompetitionUnitOfWork
+from competition.application.ports import CompetitionUnitOfWork, WorkFilter
 from competition.domain.blacklist import BlacklistEntry
 from competition.domain.competition import Competition
 from competition.domain.offers import CatalogueProduct, Offer
@@ -18,9 +18,28 @@ from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlackli
 from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
 
 
+def work_matches(store: MemoryStore, aggregate_id: UUID, work: WorkFilter | None) -> bool:
+    """The SQL adapter's join on the open turn (``with_work_filter``), on the memory store."""
+    if work is None or not work.active:
+        return True
+    turn = next((t for t in store.turns if t.aggregate_id == aggregate_id and t.is_open), None)
+    if work.overdue is True and (turn is None or not turn.due_at < work.now):
+        return False
+    if work.overdue is False and turn is not None and turn.due_at < work.now:
+        return False
+    if work.mine is not None:
+        mine = work.mine
+        if turn is None or turn.actor_role != mine.role:
+            return False
+        unit_turn = turn.actor_id is None and mine.work_unit is not None
+        return turn.actor_id == mine.actor_id or (unit_turn and turn.work_unit == mine.work_unit)
+    return True
+
+
 class FakePurchaseRequests:
     def __init__(self, store: MemoryStore) -> None:
         self.rows: dict[UUID, tuple[PurchaseRequest, datetime]] = store.table("purchase_requests")
+        self.store = store
 
     async def get(self, request_id: UUID, for_update: bool = False) -> PurchaseRequest | None:
         found = self.rows.get(request_id)
@@ -38,6 +57,7 @@ class FakePurchaseRequests:
         after: tuple[datetime, UUID] | None = None,
         state: str | None = None,
         buyer: tuple[str | None, str] | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[PurchaseRequest, datetime]]:
         rows = sorted(self.rows.values(), key=lambda r: (r[1], str(r[0].id)))
         found = [
@@ -50,6 +70,7 @@ class FakePurchaseRequests:
                 or (r.official is not None and r.official.id == buyer[1])
             )
             and (after is None or (at, str(r.id)) > (after[0], str(after[1])))
+            and work_matches(self.store, r.id, work)
         ]
         return found[:limit]
 
@@ -94,6 +115,7 @@ class FakeCompetitions:
         work_unit: str | None = None,
         vendor_id: UUID | None = None,
         state: str | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[Competition, datetime]]:
         rows = sorted(self.rows.values(), key=lambda r: (r[1], str(r[0].id)), reverse=True)
         found = [
@@ -103,6 +125,7 @@ class FakeCompetitions:
             and (state is None or c.state == state)
             and (vendor_id is None or vendor_id in c.eligible_vendor_ids)
             and (after is None or (at, str(c.id)) < (after[0], str(after[1])))
+            and work_matches(self.store, c.id, work)
         ]
         return found[:limit]
 

@@ -75,7 +75,8 @@ class World:
     def snapshot(self) -> Any:
         """What the store holds (tables left empty by a rollback count as absent)."""
         tables = {name: rows for name, rows in self.store.tables.items() if rows}
-        return deepcopy((tables, self.store.events, self.store.history, self.store.responses))
+        store = self.store
+        return deepcopy((tables, store.events, store.history, store.responses, store.turns))
 
     def unchanged(self, before: Any) -> bool:
         return self.snapshot() == before

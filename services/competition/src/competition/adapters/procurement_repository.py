@@ -5,12 +5,80 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import Select, Table, and_, insert, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters.tables import competitions, purchase_requests, spine
+from competition.application.ports import WorkFilter
 from competition.domain.competition import Competition, CompetitionItem
 from competition.domain.purchase_request import Official, PurchaseRequest, RequestItem
+
+
+def with_work_filter(query: Select[Any], table: Table, work: WorkFilter | None) -> Select[Any]:
+    """``query`` of ``table`` (a purchase request or competition per row) narrowed by its open
+    turn: a left join on the spine's ``turns`` by aggregate id among the open turns (the
+    partial unique index ``ux_turns_open_aggregate``), so the keyset order stays the
+    table's own."""
+    if work is None or not work.active:
+        return query
+    turns = spine.turns
+    query = query.select_from(
+        table.outerjoin(turns, and_(turns.c.aggregate_id == table.c.id, turns.c.done_at.is_(None)))
+    )
+    if work.overdue is True:
+        query = query.where(turns.c.due_at < work.now)
+    elif work.overdue is False:
+        query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= work.now))
+    if work.mine is not None:
+        mine = work.mine
+        held = turns.c.actor_id == mine.actor_id
+        if mine.work_unit is not None:
+            held = or_(held, and_(turns.c.actor_id.is_(None), turns.c.work_unit == mine.work_unit))
+        query = query.where(turns.c.actor_role == mine.role, held)
+    return query
+
+
+def request_page_query(
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
+    state: str | None = None,
+    buyer: tuple[str | None, str] | None = None,
+    work: WorkFilter | None = None,
+) -> Select[Any]:
+    """One keyset page of purchase requests, oldest first (``SqlPurchaseRequests.page``)."""
+    table = purchase_requests
+    query = select(table).order_by(table.c.created_at, table.c.id).limit(limit)
+    query = with_work_filter(query, table, work)
+    if buyer is not None:
+        query = query.where((table.c.work_unit == buyer[0]) | (table.c.official_id == buyer[1]))
+    if state:
+        query = query.where(table.c.state == state)
+    if after is not None:
+        query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
+    return query
+
+
+def competition_page_query(
+    limit: int,
+    after: tuple[datetime, UUID] | None = None,
+    work_unit: str | None = None,
+    vendor_id: UUID | None = None,
+    state: str | None = None,
+    work: WorkFilter | None = None,
+) -> Select[Any]:
+    """One keyset page of competitions, newest first (``SqlCompetitions.page``)."""
+    table = competitions
+    query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+    query = with_work_filter(query, table, work)
+    if state is not None:
+        query = query.where(table.c.state == state)
+    if work_unit is not None:
+        query = query.where(table.c.work_unit == work_unit)
+    if vendor_id is not None:
+        query = query.where(table.c.eligible_vendor_ids.contains([str(vendor_id)]))
+    if after is not None:
+        query = query.where(tuple_(table.c.created_at, table.c.id) < tuple_(*after))
+    return query
 
 
 def _item_row(item: RequestItem) -> dict[str, Any]:
@@ -224,17 +292,12 @@ class SqlPurchaseRequests:
         after: tuple[datetime, UUID] | None = None,
         state: str | None = None,
         buyer: tuple[str | None, str] | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[PurchaseRequest, datetime]]:
         """Oldest first after the cursor; ``buyer`` (work unit, official id) narrows to the
-        requests of the work unit or addressed to the official (None: all of them)."""
-        table = purchase_requests
-        query = select(table).order_by(table.c.created_at, table.c.id).limit(limit)
-        if buyer is not None:
-            query = query.where((table.c.work_unit == buyer[0]) | (table.c.official_id == buyer[1]))
-        if state:
-            query = query.where(table.c.state == state)
-        if after is not None:
-            query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
+        requests of the work unit or addressed to the official (None: all of them); ``work``
+        by their open turn."""
+        query = request_page_query(limit, after, state, buyer, work)
         rows = (await self.session.execute(query)).mappings().all()
         return [(request_from_row(row), row["created_at"]) for row in rows]
 
@@ -275,19 +338,11 @@ class SqlCompetitions:
         work_unit: str | None = None,
         vendor_id: UUID | None = None,
         state: str | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[Competition, datetime]]:
         """Newest first before the cursor, of a work unit or open to a vendor if named, in
-        ``state`` if named."""
-        table = competitions
-        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
-        if state is not None:
-            query = query.where(table.c.state == state)
-        if work_unit is not None:
-            query = query.where(table.c.work_unit == work_unit)
-        if vendor_id is not None:
-            query = query.where(table.c.eligible_vendor_ids.contains([str(vendor_id)]))
-        if after is not None:
-            query = query.where(tuple_(table.c.created_at, table.c.id) < tuple_(*after))
+        ``state`` if named, by their open turn if ``work`` says so."""
+        query = competition_page_query(limit, after, work_unit, vendor_id, state, work)
         rows = (await self.session.execute(query)).mappings().all()
         return [(competition_from_row(row), row["created_at"]) for row in rows]
 

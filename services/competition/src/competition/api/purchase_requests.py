@@ -220,10 +220,14 @@ async def get_purchase_request(
 async def list_purchase_requests(
     action: ActionRequest = READER,
     state: schemas.RequestState | None = Query(default=None, description="Only in this state"),
+    overdue: bool | None = schemas.OVERDUE_QUERY,
+    turn: Literal["mine"] | None = schemas.TURN_QUERY,
     page: PageParams = Depends(page_params),
     uow: UnitOfWorkFactory = UOW,
 ) -> JSONResponse:
     after = created_cursor(page.cursor)
-    items, last = await use.list_requests(uow, action, page.limit, after, state)
+    items, last = await use.list_requests(
+        uow, action, page.limit, after, state, overdue, turn == "mine"
+    )
     cursor = encode_cursor(last[0].isoformat(), last[1]) if last else None
     return JSONResponse({"items": items, "next_cursor": cursor})

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, StrictInt
 
 from competition.domain import competition as cp
@@ -40,6 +41,37 @@ RequestState = Literal[pr.DRAFT, pr.SUBMITTED, pr.ACCEPTED, pr.IN_COMPETITION, p
 CompetitionState = Literal[  # type: ignore[valid-type]
     cp.DRAFT, cp.OPEN, cp.SUCCEEDED, cp.FAILED, cp.PUBLISHED, cp.PACKAGE_GENERATED
 ]
+
+# --- turns -----------------------------------------------------------------------------------
+
+
+class TurnOut(BaseModel):
+    """Whose turn it is on this resource, for which SOP step, and due when (the SOP's
+    *Waktu* in working days, docs/time-standards.md); null when it is no one's turn here."""
+
+    sop_step: str = Field(description="The SOP step the actor must do next", examples=["4"])
+    actor_role: Literal["ppk", "procurement_official"] = Field(examples=["procurement_official"])
+    actor_id: str | None = Field(
+        description="The user id whose turn it is (a vendor's turn: the vendor id)",
+        examples=["pp-dinkes-01"],
+    )
+    work_unit: str | None = Field(examples=["dinkes"])
+    started_at: datetime
+    due_at: datetime = Field(description="End (23:59:59.999999 WIB) of the last working day")
+    overdue: bool = Field(description="Still open after due_at")
+
+
+TURN_DESCRIPTION = "Whose turn it is (SOP step, due time, overdue); null: no one's turn here"
+OVERDUE_QUERY = Query(
+    default=None,
+    description="true: only those whose open turn is past its due time; "
+    "false: only those with no overdue turn",
+)
+TURN_QUERY = Query(
+    default=None,
+    description="mine: only those whose open turn is the caller's (\"my work\": a PPK's or "
+    "official's by user id, a vendor's by its vendor id)",
+)
 
 # --- documents -------------------------------------------------------------------------------
 
@@ -106,6 +138,7 @@ class PurchaseRequestOut(BaseModel):
     )
     documents: list[DocumentOut]
     allowed_actions: list[str]
+    turn: TurnOut | None = Field(description=TURN_DESCRIPTION)
 
 
 class PurchaseRequestPage(BaseModel):
@@ -180,6 +213,7 @@ class CompetitionOut(BaseModel):
     package_id: UUID | None
     offers_closed: bool
     allowed_actions: list[str]
+    turn: TurnOut | None = Field(description=TURN_DESCRIPTION)
 
 
 class PackageGeneratedOut(CompetitionOut):

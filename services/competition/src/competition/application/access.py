@@ -6,6 +6,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from competition.application.ports import TurnHolder
 from competition.domain.competition import Competition
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.contracts.common import Party
@@ -19,6 +20,17 @@ SYSTEM_ACTOR = Actor(id=SERVICE, role=SYSTEM)  # who the history names for the s
 
 def party_of(principal: Principal) -> Party:
     return Party(id=principal.sub, name=principal.name)
+
+
+def turn_holder_of(principal: Principal) -> TurnHolder:
+    """Whose turns are the caller's own ("my work"): a PPK's or official's by user id (or
+    their work unit's, for a turn held by no one in particular); a vendor's by its vendor id.
+    An admin or auditor holds no turn (nothing matches)."""
+    if principal.role is Role.VENDOR and principal.vendor_id is not None:
+        return TurnHolder(role=Role.VENDOR.value, actor_id=str(principal.vendor_id))
+    return TurnHolder(
+        role=str(principal.role), actor_id=principal.sub, work_unit=principal.work_unit
+    )
 
 
 def is_buyer_of(principal: Principal, work_unit: str) -> bool:

@@ -56,15 +56,36 @@ async def log_competition(
     change: Change,
     ranking: list[dict[str, Any]] | None = None,
     actor: Any = CALLER,
+    close_turn: bool = True,
 ) -> None:
     """Save the competition and append its change to the procurement's history."""
     await uow.competitions.save(competition, uow.now(), ranking)
+    await history_of_competition(uow, competition, change, actor, close_turn)
+
+
+async def history_of_competition(
+    uow: CompetitionUnitOfWork,
+    competition: Competition,
+    change: Change,
+    actor: Any = CALLER,
+    close_turn: bool = True,
+) -> None:
+    """The competition's history entry; the turn the change hands over (always the
+    official's) goes to the official the purchase request is addressed to, in the
+    competition's work unit, whoever acted (another official of the unit, the system)."""
+    holder = None
+    if change.time_standard is not None:
+        request = await uow.requests.get(competition.purchase_request_id)
+        holder = request.turn_holder(change.time_standard.actor) if request else None
     await uow.history(
         change,
         procurement_id=competition.purchase_request_id,
         aggregate=AGGREGATE,
         aggregate_id=competition.id,
         actor=actor,
+        actor_id=holder,
+        work_unit=competition.work_unit,
+        close_turn=close_turn,
     )
 
 
@@ -126,12 +147,7 @@ async def create_competition(
         cp.check_competition_data(competition)
         await save_request_change(uow, request, change)
         await uow.competitions.add(competition, uow.now())
-        await uow.history(
-            cp.created(competition),
-            procurement_id=request.id,
-            aggregate=AGGREGATE,
-            aggregate_id=competition.id,
-        )
+        await history_of_competition(uow, competition, cp.created(competition))
         return Outcome(
             await competition_view(uow, caller_of(uow), competition),
             created=True,
@@ -172,7 +188,7 @@ async def edit_competition(
             setattr(competition, name, value)
         cp.check_competition_data(competition)
         change = competition.move("edit", role, uow.now())
-        await log_competition(uow, competition, change)
+        await log_competition(uow, competition, change, close_turn=False)
         return await answer(uow, competition)
 
     return await perform(unit_of_work, action, load_competition(competition_id), act)
@@ -237,7 +253,11 @@ async def open_competition(
 
     async def act(uow: CompetitionUnitOfWork, competition: Competition) -> Outcome:
         eligible = await eligible_vendors(uow, competition, rules)
-        change = cp.open_competition(competition, offer_deadline, eligible, uow.now())
+        now = uow.now()
+        # The evaluation turn is due 1 working day after the deadline: the offer period's
+        # working days (by the service's calendar) come before it.
+        period = max(uow.calendar.working_days_between(now, offer_deadline), 0)
+        change = cp.open_competition(competition, offer_deadline, eligible, now, period)
         await log_competition(uow, competition, change)
         await uow.record(
             _opened_event(competition),

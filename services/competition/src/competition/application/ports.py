@@ -28,6 +28,31 @@ class Rules:
     officials_see_live_prices: bool = False
 
 
+@dataclass(frozen=True)
+class TurnHolder:
+    """Whose turns "mine" means: the turns of ``role`` held by ``actor_id`` (a user id, a
+    vendor's id), or held by no one in particular in ``work_unit``."""
+
+    role: str
+    actor_id: str
+    work_unit: str | None = None
+
+
+@dataclass(frozen=True)
+class WorkFilter:
+    """List filters on a resource's open turn (the spine's ``turns`` table): ``overdue``
+    true = an open turn past its due time at ``now``, false = none such; ``mine``: the open
+    turn is the caller's."""
+
+    now: datetime
+    overdue: bool | None = None
+    mine: TurnHolder | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.overdue is not None or self.mine is not None
+
+
 class PurchaseRequests(Protocol):
     async def get(self, request_id: UUID, for_update: bool = False) -> PurchaseRequest | None: ...
     async def add(self, request: PurchaseRequest, now: datetime) -> None: ...
@@ -38,6 +63,7 @@ class PurchaseRequests(Protocol):
         after: tuple[datetime, UUID] | None = None,
         state: str | None = None,
         buyer: tuple[str | None, str] | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[PurchaseRequest, datetime]]: ...
 
 
@@ -60,6 +86,7 @@ class Competitions(Protocol):
         work_unit: str | None = None,
         vendor_id: UUID | None = None,
         state: str | None = None,
+        work: WorkFilter | None = None,
     ) -> list[tuple[Competition, datetime]]: ...
     async def claim_due(self, now: datetime, skip: Sequence[UUID] = ()) -> Competition | None: ...
     async def history_aggregate_ids(self, procurement_id: UUID) -> set[UUID]: ...

@@ -4,8 +4,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from competition.application.access import may_see_request, party_of, plain
-from competition.application.ports import CompetitionUnitOfWork, Rules, UnitOfWorkFactory
+from competition.application.access import may_see_request, party_of, plain, turn_holder_of
+from competition.application.ports import (
+    CompetitionUnitOfWork,
+    Rules,
+    UnitOfWorkFactory,
+    WorkFilter,
+)
 from competition.application.views import request_view
 from competition.domain import purchase_request as pr
 from competition.domain.errors import Forbidden
@@ -56,9 +61,25 @@ async def save_request_change(
     change: Change,
     documents: tuple[DocumentRef, ...] = (),
     actor: Any = CALLER,
+    close_turn: bool = True,
 ) -> None:
     """Save the purchase request and append its change to the procurement's history."""
     await uow.requests.save(request, uow.now())
+    await log_request(uow, request, change, documents, actor, close_turn)
+
+
+async def log_request(
+    uow: CompetitionUnitOfWork,
+    request: PurchaseRequest,
+    change: Change,
+    documents: tuple[DocumentRef, ...] = (),
+    actor: Any = CALLER,
+    close_turn: bool = True,
+) -> None:
+    """The request's history entry; the turn the change hands over (the table's standard)
+    goes to the request's PPK or addressed official, in the request's work unit.
+    ``close_turn=False``: a side action (an edit, a document) during the PPK's turn."""
+    standard = change.time_standard
     await uow.history(
         change,
         procurement_id=request.id,
@@ -66,7 +87,16 @@ async def save_request_change(
         aggregate_id=request.id,
         documents=documents,
         actor=actor,
+        actor_id=request.turn_holder(standard.actor) if standard else None,
+        work_unit=request.work_unit,
+        close_turn=close_turn,
     )
+
+
+def work_filter(uow: CompetitionUnitOfWork, overdue: bool | None, mine: bool) -> WorkFilter:
+    """The list filters on the open turn, at the unit of work's time, for its caller."""
+    holder = turn_holder_of(caller_of(uow)) if mine else None
+    return WorkFilter(now=uow.now(), overdue=overdue, mine=holder)
 
 
 def today(uow: CompetitionUnitOfWork, rules: Rules) -> Any:
@@ -90,12 +120,7 @@ async def draft_request(
         )
         pr.check_draft_data(request, today(uow, rules))
         await uow.requests.add(request, uow.now())
-        await uow.history(
-            pr.drafted(request),
-            procurement_id=request.id,
-            aggregate=AGGREGATE,
-            aggregate_id=request.id,
-        )
+        await log_request(uow, request, pr.drafted(request))
         return Outcome(
             await request_view(uow, principal, request),
             created=True,
@@ -127,7 +152,7 @@ async def edit_request(
 
     async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
         change = pr.edit_draft(request, changes, today(uow, rules), role_of(uow))
-        await save_request_change(uow, request, change)
+        await save_request_change(uow, request, change, close_turn=False)
         return await _answer(uow, request)
 
     return await perform(unit_of_work, action, _load(request_id), act)
@@ -147,7 +172,7 @@ async def attach_request_document(
         ref = await uow.save_document(
             upload, kind=kind, owner_kind=AGGREGATE, owner_id=request.id, procurement_id=request.id
         )
-        await save_request_change(uow, request, change, (ref,))
+        await save_request_change(uow, request, change, (ref,), close_turn=False)
         return Outcome(
             plain({"document": ref.as_dict(), "version": request.version}),
             created=True,
@@ -245,12 +270,17 @@ async def list_requests(
     limit: int,
     after: tuple[datetime, UUID] | None,
     state: str | None,
+    overdue: bool | None = None,
+    mine: bool = False,
 ) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
-    """The requests the caller may see, oldest first; the last (created_at, id) if full."""
+    """The requests the caller may see, oldest first; the last (created_at, id) if full.
+    ``overdue``: only those whose open turn is (true) or is not (false) past due; ``mine``:
+    only those whose open turn is the caller's ("my work")."""
     async with unit_of_work(action.caller) as uow:
         principal = caller_of(uow)
         buyer = None if principal.reads_everything else (principal.work_unit, principal.sub)
-        found = await uow.requests.page(limit, after, state, buyer)
+        work = work_filter(uow, overdue, mine)
+        found = await uow.requests.page(limit, after, state, buyer, work)
         items = [await request_view(uow, principal, request) for request, _ in found]
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last

@@ -21,7 +21,7 @@ from competition.application.ports import (
     Rules,
     UnitOfWorkFactory,
 )
-from competition.application.purchase_requests import caller_of
+from competition.application.purchase_requests import caller_of, work_filter
 from competition.application.results import evaluated_offers
 from competition.application.views import competition_view, offer_view
 from competition.domain import competition as cp
@@ -48,17 +48,21 @@ async def list_competitions(
     limit: int,
     after: tuple[datetime, UUID] | None,
     state: str | None = None,
+    overdue: bool | None = None,
+    mine: bool = False,
 ) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
     """Competitions the caller may see (in ``state`` if named), newest first, after the
     cursor's (created_at, id): the work unit's, or those a vendor may offer in; the last
-    (created_at, id) if full."""
+    (created_at, id) if full. ``overdue`` and ``mine`` filter by the open turn, as for
+    purchase requests."""
     async with unit_of_work(action.caller) as uow:
         principal = caller_of(uow)
         work_unit = (
             principal.work_unit if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) else None
         )
         vendor_id = principal.vendor_id if principal.role is Role.VENDOR else None
-        found = await uow.competitions.page(limit, after, work_unit, vendor_id, state)
+        work = work_filter(uow, overdue, mine)
+        found = await uow.competitions.page(limit, after, work_unit, vendor_id, state, work)
         items = [await competition_view(uow, principal, c) for c, _ in found]
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last

@@ -7,7 +7,13 @@ from competition.application.ports import CompetitionUnitOfWork
 from competition.domain.competition import Competition
 from competition.domain.offers import Offer
 from competition.domain.purchase_request import PurchaseRequest
+from epurchasing_shared.kernel.unit_of_work import turn_view
 from epurchasing_shared.principal import Principal, Role
+
+
+async def turn_of(uow: CompetitionUnitOfWork, aggregate_id: Any) -> dict[str, Any] | None:
+    """Whose turn it is on the aggregate (SOP step, due time, overdue now), or None."""
+    return turn_view(await uow.open_turn(aggregate_id), uow.now())
 
 
 async def request_view(
@@ -36,6 +42,7 @@ async def request_view(
             "return_reason": request.return_reason,
             "documents": [d.as_dict() for d in documents],
             "allowed_actions": request.allowed_actions(str(principal.role)),
+            "turn": await turn_of(uow, request.id),
         }
     )
 
@@ -91,5 +98,6 @@ async def competition_view(
         | {
             "offers_closed": competition.offers_closed(now),
             "allowed_actions": competition.allowed_actions(str(principal.role), now, has_offer),
+            "turn": await turn_of(uow, competition.id),
         }
     )

@@ -4,13 +4,20 @@
 ``published`` (12) → ``package_generated`` (13, succeeded competitions only).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
 from competition.domain.errors import ActionNotAllowed, RuleViolation
-from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
+from epurchasing_shared.kernel.states import (
+    SYSTEM,
+    Change,
+    StateMachine,
+    TimeStandard,
+    transition,
+    with_time_standard,
+)
 
 OFFICIAL, VENDOR = "procurement_official", "vendor"
 DRAFT, OPEN = "draft", "open"
@@ -19,19 +26,51 @@ PUBLISHED, PACKAGE_GENERATED = "published", "package_generated"
 
 Kind = Literal["product", "specification"]
 
+# The SOP's *Waktu* of the official's turns on a competition (the README says why).
+#: Created (6–7): the official enters the data (8) and sets the offer deadline (9): 1 + 1 days.
+OFFICIAL_OPENS = TimeStandard(working_days=2, actor=OFFICIAL, step="9")
+#: Opened (9): the vendors offer (10) until the official's deadline, which is a time, not a
+#: working-day count; the official then evaluates (11) within 1 working day AFTER the
+#: deadline. The row holds that 1 day; :func:`open_competition` adds the working days of the
+#: offer period, so the turn is due at the end of the first working day after the deadline.
+OFFICIAL_EVALUATES = TimeStandard(working_days=1, actor=OFFICIAL, step="11")
+#: Evaluated (11): the official publishes the result (12).
+OFFICIAL_PUBLISHES = TimeStandard(working_days=1, actor=OFFICIAL, step="12")
+#: Published (12), succeeded: the official generates the package (13). A failed competition
+#: ends at publication (no turn; its request is the official's again, to compete anew).
+OFFICIAL_GENERATES = TimeStandard(working_days=1, actor=OFFICIAL, step="13")
+
 COMPETITION_MACHINE = StateMachine(
     "competition",
     [
         # Drafting creates the competition (7): no state leaves to it.
-        transition("create", [], DRAFT, "7", OFFICIAL),
+        transition("create", [], DRAFT, "7", OFFICIAL, time_standard=OFFICIAL_OPENS),
+        # A side action while the official's turn goes on (it neither ends nor restarts it).
         transition("edit", [DRAFT], DRAFT, "8", OFFICIAL),
-        transition("open", [DRAFT], OPEN, "9", OFFICIAL),
+        transition("open", [DRAFT], OPEN, "9", OFFICIAL, time_standard=OFFICIAL_EVALUATES),
+        # Offers are the offer's own history (aggregate "offer"): they leave the turn alone.
         transition("submit_offer", [OPEN], OPEN, "10", VENDOR),
         transition("revise_offer", [OPEN], OPEN, "10", VENDOR),
         transition("withdraw_offer", [OPEN], OPEN, "10", VENDOR),
         # The official evaluates, or the service itself once the deadline has passed.
-        transition("evaluate", [OPEN], (SUCCEEDED, FAILED), "11", OFFICIAL, SYSTEM),
-        transition("publish", [SUCCEEDED, FAILED], PUBLISHED, "12", OFFICIAL),
+        transition(
+            "evaluate",
+            [OPEN],
+            (SUCCEEDED, FAILED),
+            "11",
+            OFFICIAL,
+            SYSTEM,
+            time_standard=OFFICIAL_PUBLISHES,
+        ),
+        transition(
+            "publish",
+            [SUCCEEDED, FAILED],
+            PUBLISHED,
+            "12",
+            OFFICIAL,
+            time_standard=OFFICIAL_GENERATES,
+        ),
+        # Competition's part ends: the turn closes; ordering opens the next one (14).
         transition("generate_package", [PUBLISHED], PACKAGE_GENERATED, "13", OFFICIAL),
     ],
 )
@@ -104,14 +143,17 @@ class Competition:
                 _why_not_id(self, action),
             )
         change = COMPETITION_MACHINE.change(action, self.state, role, to=chosen, reason=reason)
+        if action == "publish" and self.outcome != "succeeded":
+            change = with_time_standard(change, None)  # a failed competition ends here
         self.state = change.to_state
         self.version += 1
         return change
 
 
 def created(competition: Competition) -> Change:
-    """The change that creates a draft competition (7), as the history records it."""
-    return Change("create", None, competition.state, COMPETITION_MACHINE["create"].sop_step)
+    """The change that creates a draft competition (7), as the history records it: the
+    official's turn to open it (8–9) starts."""
+    return COMPETITION_MACHINE.initial("create", competition.state)
 
 
 def offer_change(action: str, from_state: str | None, to_state: str) -> Change:
@@ -201,9 +243,17 @@ def check_items_within_request(
 
 
 def open_competition(
-    competition: Competition, offer_deadline: datetime, eligible: list[UUID], now: datetime
+    competition: Competition,
+    offer_deadline: datetime,
+    eligible: list[UUID],
+    now: datetime,
+    offer_period_days: int = 0,
 ) -> Change:
-    """Set the offer deadline and the eligible vendors (step 9); returns the change."""
+    """Set the offer deadline and the eligible vendors (step 9); returns the change.
+
+    ``offer_period_days``: the working days from now to the deadline (the calendar's count,
+    given by the use case). The official's evaluation turn that opening hands over is due
+    the table's days after the deadline, so those days are added to the row's standard."""
     if offer_deadline <= now:
         raise RuleViolation.one(
             "offer_deadline",
@@ -218,6 +268,10 @@ def open_competition(
         )
     check_competition_data(competition)
     change = competition.move("open", OFFICIAL, now)
+    if change.time_standard is not None and offer_period_days > 0:
+        standard = change.time_standard
+        days = standard.working_days + offer_period_days
+        change = with_time_standard(change, replace(standard, working_days=days))
     competition.offer_deadline = offer_deadline
     competition.eligible_vendor_ids = sorted(eligible, key=str)
     return change

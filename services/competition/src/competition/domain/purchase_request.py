@@ -10,28 +10,69 @@ from datetime import date
 from uuid import UUID
 
 from competition.domain.errors import RuleViolation
-from epurchasing_shared.kernel.states import SYSTEM, Change, StateMachine, transition
+from epurchasing_shared.kernel.states import (
+    SYSTEM,
+    Change,
+    StateMachine,
+    TimeStandard,
+    transition,
+)
 
 PPK, OFFICIAL = "ppk", "procurement_official"
 
 DRAFT, SUBMITTED, ACCEPTED, IN_COMPETITION = "draft", "submitted", "accepted", "in_competition"
 FULFILLED = "fulfilled"
 
+# The SOP's *Waktu* of the turns a request hands over (docs/time-standards.md; the README of
+# this service says why each is what it is). A turn runs until the action that ends it; where
+# the system has no action between SOP steps, its working days are the sum of theirs.
+#: The PPK writes the specification and memo (2) and sends the request (3): 1 + 1 days.
+PPK_PREPARES = TimeStandard(working_days=2, actor=PPK, step="3")
+#: The named official receives the request: accepts or returns it (4).
+OFFICIAL_RECEIVES = TimeStandard(working_days=1, actor=OFFICIAL, step="4")
+#: The official logs in (5), drafts the competition (6) and chooses the product or
+#: specification (7), which creating the competition does at once: 1 + 1 + 1 days.
+OFFICIAL_CREATES_COMPETITION = TimeStandard(working_days=3, actor=OFFICIAL, step="6")
+
 PURCHASE_REQUEST_MACHINE = StateMachine(
     "purchase request",
     [
         # Drafting creates the request: no state leaves to it, only its SOP step is read.
-        transition("draft", [], DRAFT, "1", PPK),
+        transition("draft", [], DRAFT, "1", PPK, time_standard=PPK_PREPARES),
+        # Side actions while the PPK's turn goes on (they neither end nor restart it).
         transition("edit", [DRAFT], DRAFT, "2", PPK),
         transition("attach_document", [DRAFT], DRAFT, "2", PPK),
-        transition("submit", [DRAFT], SUBMITTED, "3", PPK),
-        transition("accept", [SUBMITTED], ACCEPTED, "4", OFFICIAL),
-        transition("return", [SUBMITTED], DRAFT, "4", OFFICIAL),
+        transition("submit", [DRAFT], SUBMITTED, "3", PPK, time_standard=OFFICIAL_RECEIVES),
+        transition(
+            "accept",
+            [SUBMITTED],
+            ACCEPTED,
+            "4",
+            OFFICIAL,
+            time_standard=OFFICIAL_CREATES_COMPETITION,
+        ),
+        # Returned: the PPK's turn to revise (2) and send it again (3).
+        transition("return", [SUBMITTED], DRAFT, "4", OFFICIAL, time_standard=PPK_PREPARES),
+        # The request's turn ends; the competition's own turns follow (domain/competition.py).
         transition("start_competition", [ACCEPTED], IN_COMPETITION, "6", OFFICIAL),
         # A failed competition (11a) or a package the PPK cancelled (20b) lets the request be
-        # competed again.
-        transition("reopen", [IN_COMPETITION], ACCEPTED, "11", SYSTEM),
-        transition("reopen_after_cancellation", [IN_COMPETITION], ACCEPTED, "20", SYSTEM),
+        # competed again: the official's turn to create the next competition.
+        transition(
+            "reopen",
+            [IN_COMPETITION],
+            ACCEPTED,
+            "11",
+            SYSTEM,
+            time_standard=OFFICIAL_CREATES_COMPETITION,
+        ),
+        transition(
+            "reopen_after_cancellation",
+            [IN_COMPETITION],
+            ACCEPTED,
+            "20",
+            SYSTEM,
+            time_standard=OFFICIAL_CREATES_COMPETITION,
+        ),
         # delivery.package_completed.v1: the request's package was delivered, paid, completed.
         transition("fulfil", [IN_COMPETITION], FULFILLED, "27", SYSTEM),
     ],
@@ -82,6 +123,15 @@ class PurchaseRequest:
     def allowed_actions(self, role: str) -> list[str]:
         return PURCHASE_REQUEST_MACHINE.allowed_actions(self.state, role)
 
+    def turn_holder(self, role: str) -> str | None:
+        """Who exactly a turn of ``role`` on this request belongs to: its PPK, or the
+        procurement official it is addressed to."""
+        if role == PPK:
+            return self.ppk_id
+        if role == OFFICIAL and self.official is not None:
+            return self.official.id
+        return None
+
     def _move(self, action: str, role: str, reason: str | None = None) -> Change:
         change = PURCHASE_REQUEST_MACHINE.change(action, self.state, role, reason=reason)
         self.state = change.to_state
@@ -90,8 +140,9 @@ class PurchaseRequest:
 
 
 def drafted(request: PurchaseRequest) -> Change:
-    """The change that creates a draft (steps 1–2), as the history records it."""
-    return Change("draft", None, request.state, PURCHASE_REQUEST_MACHINE["draft"].sop_step)
+    """The change that creates a draft (steps 1–2), as the history records it: the PPK's
+    turn to send it (3) opens."""
+    return PURCHASE_REQUEST_MACHINE.initial("draft", request.state)
 
 
 # A fiscal year (tahun anggaran) within one year of the current one, and a delivery date no
