@@ -17,6 +17,7 @@ from ordering.adapters.visibility import can_see_procurement, visible_aggregates
 from ordering.api import documents, negotiation, purchase_orders
 from ordering.api import packages as packages_api
 from ordering.application.notify_vendor import run_vendor_mail_sender
+from ordering.application.overdue import on_overdue
 from ordering.consumers.delivery_events import delivery_events_consumer
 from ordering.consumers.package_generated import package_generated_consumer
 from ordering.settings import OrderingSettings
@@ -76,6 +77,8 @@ def definition() -> ServiceDefinition:
         consumers=consumers,
         background=background,
         metrics=metrics,
+        on_overdue=on_overdue,
+        unit_of_work=lambda runtime: SqlOrderingUnitOfWork.factory(runtime, SERVICE),
     )
 
 

@@ -37,6 +37,16 @@ class OrderingSettings(ServiceSettings):
     order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
     addendum_max_increase_percent: int = Field(default=10, ge=0)
 
+    # Automatic consequences of an overdue turn (application/overdue.py), each switchable:
+    # the PPK's review (20) past 3 working days cancels the package (LKPP's rule); a vendor
+    # not answering a proposal (17) or not approving (18) in time: no LKPP rule found, off.
+    auto_cancel_ppk_review: bool = True
+    auto_cancel_vendor_answer: bool = False
+    auto_cancel_vendor_approval: bool = False
+    # "Your turn" e-mails at the hand-offs (17, 19, 21) and a reminder when a turn is overdue.
+    turn_emails: bool = True
+    overdue_reminders: bool = True
+
     def rules(self) -> OrderingRules:
         """What the use cases apply, as plain values."""
         return OrderingRules(
@@ -45,6 +55,11 @@ class OrderingSettings(ServiceSettings):
             zone=self.zone,
             public_base_url=self.public_base_url,
             mail_sender=self.mail_sender,
+            auto_cancel_ppk_review=self.auto_cancel_ppk_review,
+            auto_cancel_vendor_answer=self.auto_cancel_vendor_answer,
+            auto_cancel_vendor_approval=self.auto_cancel_vendor_approval,
+            turn_emails=self.turn_emails,
+            overdue_reminders=self.overdue_reminders,
         )
 
     def mail_policy(self) -> MailPolicy:

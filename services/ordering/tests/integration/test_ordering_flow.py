@@ -105,7 +105,15 @@ class TestFromPackageGeneratedToOrderAcknowledged:
         assert seen.index("ordering.package_received.v1") > 0
         seen.remove("ordering.package_received.v1")
         assert seen == [PROCESS_TO_ACK[0]] * 3 + PROCESS_TO_ACK[1:]
-        mails = h.catcher.to(recipient)
+        # One e-mail per hand-off: the package (15), the proposal awaiting the vendor's answer
+        # (17), the purchase order awaiting its acknowledgement (21); the PPK's (19) has no
+        # address (competition's event carries none) and is recorded as not sent.
+        everything = h.catcher.to(recipient)
+        ids = [m["Message-ID"] for m in everything]
+        assert len(ids) == len(set(ids)) == 3
+        assert sum("menunggu jawaban Anda" in m["Subject"] for m in everything) == 1
+        assert sum("Surat Pesanan menunggu" in m["Subject"] for m in everything) == 1
+        mails = [m for m in everything if m["Message-ID"].startswith(f"<package-{package_id}@")]
         assert len(mails) == 1
         body = mails[0].get_content()
         assert "Pengadaan laptop Dinas Kesehatan" in mails[0]["Subject"]

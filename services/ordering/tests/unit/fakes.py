@@ -22,8 +22,25 @@ RULES = OrderingRules(public_base_url="https://e.example", mail_sender="x <no-re
 
 
 class MemoryPackages:
-    def __init__(self, rows: dict) -> None:
+    def __init__(self, rows: dict, turns: list | None = None) -> None:
         self.rows = rows
+        self.turns = turns if turns is not None else []
+
+    def _open_turn(self, package_id: UUID):
+        return next((t for t in self.turns if t.aggregate_id == package_id and t.is_open), None)
+
+    def _mine(self, principal, turn) -> bool:
+        if turn is None:
+            return False
+        if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL):
+            return (turn.actor_role, turn.actor_id, turn.work_unit) == (
+                principal.role.value,
+                principal.sub,
+                principal.work_unit,
+            )
+        if principal.role is Role.VENDOR:
+            return turn.actor_role == "vendor" and turn.actor_id == str(principal.vendor_id)
+        return False
 
     async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
         return copy.deepcopy(self.rows.get(package_id))
@@ -37,11 +54,21 @@ class MemoryPackages:
     async def save(self, package: Package) -> None:
         self.rows[package.id] = copy.deepcopy(package)
 
-    async def list_visible(self, principal, *, state, limit, after) -> list[Package]:
+    async def list_visible(
+        self, principal, *, state, limit, after, overdue=None, mine=False, now=None
+    ) -> list[Package]:
         found = sorted(
             (p for p in self.rows.values() if p.visible_to(principal)),
             key=lambda p: (p.created_at, p.id),
         )
+        if mine:
+            found = [p for p in found if self._mine(principal, self._open_turn(p.id))]
+        if overdue is not None:
+            turns = {p.id: self._open_turn(p.id) for p in found}
+            late = {i for i, t in turns.items() if t is not None and t.due_at < now}
+            found = [p for p in found if (p.id in late) == overdue]
+            if overdue:
+                found = [p for p in found if turns[p.id] is not None]
         found = [p for p in found if state is None or p.state == state]
         if after:
             found = [p for p in found if (p.created_at, p.id) > after]
@@ -58,13 +85,17 @@ class MemoryOrderNumbers:
 
 
 class MemoryVendorEmails:
+    """The mail outbox by Message-ID (the dedupe key); step 15's e-mail one per package."""
+
     def __init__(self, rows: dict) -> None:
         self.rows = rows
 
     async def queue(self, email: VendorEmail) -> bool:
-        if email.package_id in self.rows:
+        if email.message_id in self.rows:
             return False
-        self.rows[email.package_id] = copy.deepcopy(email)
+        if email.kind == "package_processed" and await self.of_package(email.package_id):
+            return False
+        self.rows[email.message_id] = copy.deepcopy(email)
         return True
 
     async def claim_due(self, now: datetime) -> VendorEmail | None:
@@ -76,15 +107,25 @@ class MemoryVendorEmails:
         return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
 
     async def save(self, email: VendorEmail) -> None:
-        self.rows[email.package_id] = copy.deepcopy(email)
+        self.rows[email.message_id] = copy.deepcopy(email)
 
     async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
-        return copy.deepcopy(self.rows.get(package_id))
+        for email in self.rows.values():
+            if email.package_id == package_id and email.kind == "package_processed":
+                return copy.deepcopy(email)
+        return None
+
+    async def by_message_id(
+        self, message_id: str, *, for_update: bool = False
+    ) -> VendorEmail | None:
+        return copy.deepcopy(self.rows.get(message_id))
 
 
 class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):
+    rules = RULES
+
     def _open(self) -> None:
-        self.packages = MemoryPackages(self.store.table("packages"))
+        self.packages = MemoryPackages(self.store.table("packages"), self.store.turns)
         self.order_numbers = MemoryOrderNumbers(self.store.table("order_number_counters"))
         self.vendor_emails = MemoryVendorEmails(self.store.table("vendor_emails"))
 

@@ -206,6 +206,9 @@ EMAIL_COLUMNS = [
     "attempts",
     "last_error",
     "sent_at",
+    "kind",
+    "recipient_role",
+    "sop_step",
 ]
 
 

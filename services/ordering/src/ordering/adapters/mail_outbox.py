@@ -1,4 +1,4 @@
-"""The vendor e-mails waiting to be sent: one row per package (the dedupe key)."""
+"""The mail outbox: one row per hand-off e-mail, its stable Message-ID the dedupe key."""
 
 from datetime import datetime
 from uuid import UUID
@@ -20,7 +20,7 @@ class SqlVendorEmails:
         inserted = await self.session.execute(
             insert(vendor_emails)
             .values(**email_to_row(email))
-            .on_conflict_do_nothing(index_elements=["package_id"])
+            .on_conflict_do_nothing()  # the Message-ID, or step 15's one-per-package index
         )
         return bool(inserted.rowcount)  # type: ignore[attr-defined]
 
@@ -51,12 +51,25 @@ class SqlVendorEmails:
     async def save(self, email: VendorEmail) -> None:
         await self.session.execute(
             update(vendor_emails)
-            .where(vendor_emails.c.package_id == email.package_id)
+            .where(vendor_emails.c.message_id == email.message_id)
             .values(**email_to_row(email))
         )
 
     async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
-        query = select(vendor_emails).where(vendor_emails.c.package_id == package_id)
+        """The package's step-15 e-mail."""
+        query = select(vendor_emails).where(
+            vendor_emails.c.package_id == package_id,
+            vendor_emails.c.kind == "package_processed",
+        )
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return email_from_row(row) if row else None
+
+    async def by_message_id(
+        self, message_id: str, *, for_update: bool = False
+    ) -> VendorEmail | None:
+        query = select(vendor_emails).where(vendor_emails.c.message_id == message_id)
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()

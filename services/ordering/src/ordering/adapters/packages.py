@@ -11,9 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from epurchasing_shared.principal import Principal, Role
 from ordering.adapters import codec
-from ordering.adapters.tables import negotiation_rounds, order_versions, packages, purchase_orders
+from ordering.adapters.tables import (
+    negotiation_rounds,
+    order_versions,
+    packages,
+    purchase_orders,
+    spine,
+)
 from ordering.domain.package import Package
 from ordering.domain.purchase_order import PurchaseOrder
+
+turns = spine.turns
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -24,6 +32,22 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
         return packages.c.work_unit == principal.work_unit
     if principal.role is Role.VENDOR and principal.vendor_id:
         return packages.c.vendor_id == principal.vendor_id
+    return false()
+
+
+def my_turn(principal: Principal) -> ColumnElement[bool]:
+    """The open turns that are the caller's own: a PPK's or official's by role, user id and
+    work unit; a vendor's by its vendor id (any user of the vendor); no one else has turns."""
+    if principal.role in (Role.PPK, Role.PROCUREMENT_OFFICIAL) and principal.work_unit:
+        return and_(
+            turns.c.actor_role == principal.role.value,
+            turns.c.actor_id == principal.sub,
+            turns.c.work_unit == principal.work_unit,
+        )
+    if principal.role is Role.VENDOR and principal.vendor_id:
+        return and_(
+            turns.c.actor_role == Role.VENDOR.value, turns.c.actor_id == str(principal.vendor_id)
+        )
     return false()
 
 
@@ -107,8 +131,27 @@ class SqlPackages:
         state: str | None,
         limit: int,
         after: tuple[datetime, UUID] | None,
+        overdue: bool | None = None,
+        mine: bool = False,
+        now: datetime | None = None,
     ) -> list[Package]:
         query = select(packages).where(visible_to(principal))
+        if overdue is not None or mine:
+            # The package's open turn: at most one (ux_turns_open_aggregate, also the index
+            # the join uses); an outer join when "not overdue" includes no one's turn.
+            open_turn = and_(turns.c.aggregate_id == packages.c.id, turns.c.done_at.is_(None))
+            query = query.select_from(
+                packages.outerjoin(turns, open_turn)
+                if overdue is False and not mine
+                else packages.join(turns, open_turn)
+            )
+            if mine:
+                query = query.where(my_turn(principal))
+            moment = now or self.now()
+            if overdue is True:
+                query = query.where(turns.c.due_at < moment)
+            elif overdue is False:
+                query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= moment))
         if state:
             query = query.where(packages.c.state == state)
         if after:

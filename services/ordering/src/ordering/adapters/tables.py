@@ -74,13 +74,19 @@ negotiation_rounds = Table(
     PrimaryKeyConstraint("package_id", "round"),
 )
 
-# One outgoing e-mail per package: the primary key on package_id is the dedupe key.
+# The mail outbox: one row per hand-off e-mail. The vendor's e-mail of step 15 (kind
+# ``package_processed``, one per package), the "your turn" e-mails of later hand-offs and the
+# reminders of overdue turns (one per turn each). The stable Message-ID is the dedupe key.
 vendor_emails = Table(
     "vendor_emails",
     metadata,
-    Column("package_id", Uuid, ForeignKey("packages.id"), primary_key=True),
+    Column("message_id", String(300), primary_key=True),
+    Column("package_id", Uuid, ForeignKey("packages.id"), nullable=False, index=True),
     Column("procurement_id", Uuid, nullable=False),
-    Column("message_id", String(300), nullable=False, unique=True),
+    # package_processed (15), your_turn, overdue_reminder; and whom it is for, which step.
+    Column("kind", String(40), nullable=False, server_default="package_processed"),
+    Column("recipient_role", String(40), nullable=False, server_default="vendor"),
+    Column("sop_step", String(10), nullable=False, server_default="15"),
     # The event that caused the e-mail (package_processing): vendor_notified's causation.
     Column("causation_id", String(100)),
     Column("recipient", String(320)),
@@ -93,6 +99,12 @@ vendor_emails = Table(
     Column("last_error", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True)),
+)
+Index(
+    "ux_vendor_emails_package_processed",
+    vendor_emails.c.package_id,
+    unique=True,
+    postgresql_where=vendor_emails.c.kind == "package_processed",
 )
 Index(
     "ix_vendor_emails_due",

@@ -1,15 +1,35 @@
 """The ordering unit of work on PostgreSQL: the kernel's, with the service's repositories."""
 
+from collections.abc import Callable
+from typing import Any, Self
+
+from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.persistence import SqlUnitOfWork
 from ordering.adapters.mail_outbox import SqlVendorEmails
 from ordering.adapters.orders import SqlOrderNumbers
 from ordering.adapters.packages import SqlPackages
-from ordering.application.ports import OrderingUnitOfWork
+from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 
 SERVICE = "ordering"
 
 
 class SqlOrderingUnitOfWork(SqlUnitOfWork, OrderingUnitOfWork):
+    rules = OrderingRules()
+
+    @classmethod
+    def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:
+        """The kernel's factory, each unit of work carrying the service's rules."""
+        make = super().factory(runtime, service)
+        rules_of = getattr(runtime.settings, "rules", None)
+        rules = rules_of() if callable(rules_of) else OrderingRules()
+
+        def with_rules(caller: Caller) -> "SqlOrderingUnitOfWork":
+            uow = make(caller)
+            uow.rules = rules
+            return uow
+
+        return with_rules  # type: ignore[return-value]
+
     async def _open(self) -> None:
         self.packages = SqlPackages(self.session, self.now)
         self.order_numbers = SqlOrderNumbers(self.session)

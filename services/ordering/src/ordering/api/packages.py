@@ -4,7 +4,7 @@ Every action answers 200 with the package as the caller now sees it, its version
 none creates a resource with a URL of its own, so none answers 201.
 """
 
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query
@@ -30,18 +30,32 @@ ACTION = {"response_model": PackageDetail, "responses": ACTION_RESPONSES}
 @router.get(
     "",
     response_model=PackagePage,
-    summary="Packages the caller may see (paginated, filterable by state)",
+    summary="Packages the caller may see (paginated; by state, overdue turn, 'my work')",
 )
 async def list_packages(
     # The caller first: no token is a 401 whatever the query (a malformed cursor included).
     principal: Principal = Depends(current_principal),
     state: PackageState | None = Query(default=None),
+    overdue: bool | None = Query(
+        default=None,
+        description="true: packages whose open turn is past its due time; false: the others",
+    ),
+    turn: Literal["mine"] | None = Query(
+        default=None,
+        description="mine: packages whose open turn is the caller's own (a PPK or official "
+        "by user id and work unit, a vendor by its vendor id): 'my work'",
+    ),
     page: PageParams = Depends(page_params),
     wired: Wiring = Depends(wiring),
 ) -> Any:
     # The view as it is (the same timestamps as the actions' answers), documented by the model.
     page_view = await views.list_visible_packages(
-        wired.unit_of_work, principal, state.value if state else None, page
+        wired.unit_of_work,
+        principal,
+        state.value if state else None,
+        page,
+        overdue=overdue,
+        mine=turn == "mine",
     )
     return JSONResponse(page_view)
 

@@ -150,6 +150,23 @@ class OrderLineOut(BaseModel):
     line_total: int = Field(examples=[99_500_000])
 
 
+class TurnOut(BaseModel):
+    """Whose turn it is on the package: the SOP step the actor must do next, due when."""
+
+    sop_step: str = Field(examples=["20"])
+    actor_role: str = Field(examples=["ppk"])
+    actor_id: str | None = Field(
+        description="The named official's or PPK's user id; for a vendor, its VENDOR id",
+        examples=["ppk-dinkes-1"],
+    )
+    work_unit: str | None = Field(examples=["dinkes"])
+    started_at: datetime
+    due_at: datetime = Field(
+        description="End (23:59:59.999999 WIB) of the N-th working day after the hand-off"
+    )
+    overdue: bool
+
+
 class PackageSummary(BaseModel):
     """A package as a list shows it."""
 
@@ -173,6 +190,9 @@ class PackageSummary(BaseModel):
     delivery_deadline: date
     cancel_reason: str | None
     allowed_actions: list[str] = Field(examples=[["propose", "cancel"]])
+    turn: TurnOut | None = Field(
+        description="Whose turn it is (null: no one's in ordering: cancelled, acknowledged, ...)"
+    )
 
 
 class RoundOut(BaseModel):

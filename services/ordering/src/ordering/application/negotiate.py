@@ -11,7 +11,8 @@ from epurchasing_shared.contracts.ordering import (
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.states import Change
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
-from ordering.application.loading import AGGREGATE, answer, callers_package, principal_of
+from ordering.application.hand_off import record_change
+from ordering.application.loading import answer, callers_package, principal_of
 from ordering.application.payloads import item_prices, order_lines
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.negotiation import PriceSet
@@ -22,9 +23,7 @@ UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
 
 
 async def _history(uow: OrderingUnitOfWork, package: Package, change: Change) -> None:
-    await uow.history(
-        change, procurement_id=package.procurement_id, aggregate=AGGREGATE, aggregate_id=package.id
-    )
+    await record_change(uow, package, change)
 
 
 async def propose_prices(

@@ -26,6 +26,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from epurchasing_shared.contracts.ordering import VendorNotified
+from epurchasing_shared.kernel.states import Change
 from epurchasing_shared.kernel.unit_of_work import Caller
 from ordering.application.loading import AGGREGATE
 from ordering.application.ports import (
@@ -38,6 +39,7 @@ from ordering.application.ports import (
 )
 from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
+from ordering.domain.states import PACKAGE
 
 log = logging.getLogger("ordering.mail")
 UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
@@ -49,15 +51,28 @@ def backoff_seconds(policy: MailPolicy, attempts: int) -> float:
     return float(min(delay, policy.backoff_max_seconds))
 
 
+def _change(package: Package, email: VendorEmail, outcome: str, reason: str) -> Change:
+    """The history of one attempt: ``vendor_email_<outcome>`` for step 15's e-mail,
+    ``notification_<outcome>`` (at the e-mail's SOP step) for a hand-off or reminder."""
+    if email.kind == "package_processed":
+        return package.vendor_email(f"vendor_email_{outcome}", reason)
+    action = f"notification_{outcome}"
+    PACKAGE[action]  # a row of the table
+    reason = f"{email.kind} to the {email.recipient_role}: {reason}"
+    return Change(action, package.state, package.state, email.sop_step, reason)
+
+
 async def _history(
     uow: OrderingUnitOfWork, package: Package, email: VendorEmail, action: str, reason: str
 ) -> None:
+    # A side entry: whoever's turn it is goes on (an e-mail is not the actor's action).
     await uow.history(
-        package.vendor_email(action, reason),
+        _change(package, email, action.rsplit("_", 1)[-1], reason),
         procurement_id=email.procurement_id,
         aggregate=AGGREGATE,
         aggregate_id=email.package_id,
         actor=None,
+        close_turn=False,
     )
 
 
@@ -97,6 +112,8 @@ async def _sent(uow: OrderingUnitOfWork, package: Package, email: VendorEmail) -
     await uow.vendor_emails.save(replace(email, status="sent", sent_at=now, last_error=None))
     reason = f"attempt {email.attempts}: sent to {email.recipient} as {email.message_id}"
     await _history(uow, package, email, "vendor_email_sent", reason)
+    if email.kind != "package_processed":
+        return
     payload = VendorNotified(
         package_id=package.id,
         vendor_id=package.vendor.id,
@@ -145,7 +162,8 @@ async def _claim(
         attempt = replace(email, attempts=email.attempts + 1)
         if not email.recipient:
             package = await _package_of(uow, email)
-            await _failed(uow, policy, package, attempt, "the vendor has no registered e-mail")
+            why = f"no e-mail address is known for the {email.recipient_role}"
+            await _failed(uow, policy, package, attempt, why)
             return True, None
         lease = uow.now() + timedelta(seconds=policy.claim_seconds)
         await uow.vendor_emails.save(replace(attempt, status="sending", next_attempt_at=lease))
@@ -168,7 +186,7 @@ async def _record(
 ) -> None:
     """Step 3: what SMTP said, kept (even if the claim's lease ran out meanwhile)."""
     async with unit_of_work(Caller.system()) as uow:
-        email = await uow.vendor_emails.of_package(mail.package_id, for_update=True)
+        email = await uow.vendor_emails.by_message_id(mail.message_id, for_update=True)
         assert email is not None
         package = await _package_of(uow, email)
         if error is None:

@@ -29,9 +29,15 @@ class Packages(Protocol):
         state: str | None,
         limit: int,
         after: tuple[datetime, UUID] | None,
+        overdue: bool | None = None,
+        mine: bool = False,
+        now: datetime | None = None,
     ) -> list[Package]:
         """A page of the packages ``principal`` may see, oldest first, after the cursor
-        (created_at, id); summaries: rounds and order are not loaded."""
+        (created_at, id); summaries: rounds and order are not loaded. ``overdue``: only those
+        whose open turn is (True) or is not (False) past its due time at ``now``; ``mine``:
+        only those whose open turn is the caller's (a PPK or official by user id and work
+        unit, a vendor by its vendor id)."""
 
 
 class OrderNumbers(Protocol):
@@ -51,17 +57,22 @@ class VendorEmails(Protocol):
 
     async def save(self, email: VendorEmail) -> None: ...
 
-    async def of_package(
-        self, package_id: UUID, *, for_update: bool = False
+    async def by_message_id(
+        self, message_id: str, *, for_update: bool = False
     ) -> VendorEmail | None: ...
+
+    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
+        """The package's step-15 e-mail (``package_processed``)."""
 
 
 class OrderingUnitOfWork(UnitOfWork):
-    """The ordering service's unit of work: the kernel's, with its repositories."""
+    """The ordering service's unit of work: the kernel's, with its repositories and the
+    service's rules (for the e-mails and automatic consequences of a hand-off)."""
 
     packages: Packages
     order_numbers: OrderNumbers
     vendor_emails: VendorEmails
+    rules: "OrderingRules"
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,13 @@ class OrderingRules:
     zone: tzinfo | None = None  # where the order date is read (``settings.zone``)
     public_base_url: str = "http://localhost"
     mail_sender: str = "e-purchasing <no-reply@epurchasing.example>"
+    # Automatic consequences of an overdue turn (application/overdue.py), each switchable.
+    auto_cancel_ppk_review: bool = True  # 20: LKPP cancels the package (domain.md)
+    auto_cancel_vendor_answer: bool = False  # 17: no LKPP rule found; off by default
+    auto_cancel_vendor_approval: bool = False  # 18: idem
+    # "Your turn" e-mails at the hand-offs (17, 19, 21) and reminders of overdue turns.
+    turn_emails: bool = True
+    overdue_reminders: bool = True
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from uuid import UUID
 from epurchasing_shared.contracts.ordering import PackageProcessing
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
-from ordering.application.loading import AGGREGATE, answer, callers_package, role_of
+from ordering.application.hand_off import record_change
+from ordering.application.loading import answer, callers_package, role_of
 from ordering.application.payloads import party, vendor_ref
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 from ordering.domain.notification import PackageSummary, VendorEmail, vendor_email
@@ -58,12 +59,7 @@ async def process_package(
 
     async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
         change = package.process(role_of(uow))
-        await uow.history(
-            change,
-            procurement_id=package.procurement_id,
-            aggregate=AGGREGATE,
-            aggregate_id=package.id,
-        )
+        await record_change(uow, package, change)
         event = await uow.record(
             PackageProcessing(
                 package_id=package.id,

@@ -14,7 +14,8 @@ from epurchasing_shared.documents import Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.errors import RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
-from ordering.application.loading import AGGREGATE, answer, callers_package, principal_of
+from ordering.application.hand_off import record_change
+from ordering.application.loading import answer, callers_package, principal_of
 from ordering.application.payloads import order_lines, party, vendor_ref
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 from ordering.domain.package import Package
@@ -82,13 +83,7 @@ async def issue_purchase_order(
             by=who.sub,
             at=uow.now(),
         )
-        await uow.history(
-            change,
-            procurement_id=package.procurement_id,
-            aggregate=AGGREGATE,
-            aggregate_id=package.id,
-            documents=[document],
-        )
+        await record_change(uow, package, change, documents=[document])
         first = package.order.terms if package.order else None
         assert first is not None
         payload = OrderIssued(
@@ -122,12 +117,7 @@ async def acknowledge_order(
         who = principal_of(uow)
         now = uow.now()
         change = package.acknowledge_order(str(who.role), by=who.sub, at=now)
-        await uow.history(
-            change,
-            procurement_id=package.procurement_id,
-            aggregate=AGGREGATE,
-            aggregate_id=package.id,
-        )
+        await record_change(uow, package, change)
         order = package.order
         assert order is not None
         payload = OrderAcknowledged(
@@ -175,13 +165,9 @@ async def amend_order(
         taken = package.amend_order(
             role, amended, reason, document_id=document.id, by=who.sub, at=uow.now()
         )
-        await uow.history(
-            taken,
-            procurement_id=package.procurement_id,
-            aggregate=AGGREGATE,
-            aggregate_id=package.id,
-            documents=[document],
-        )
+        # A side action of the order's life: whoever's turn it is (the vendor's
+        # acknowledgement, 22) goes on.
+        await record_change(uow, package, taken, documents=[document], close_turn=False)
         payload = OrderAmended(
             package_id=package.id,
             order_id=order.id,

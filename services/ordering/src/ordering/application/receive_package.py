@@ -4,7 +4,7 @@ from epurchasing_shared.contracts.competition import PackageGenerated
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.contracts.ordering import PackageReceived
 from epurchasing_shared.kernel.errors import PermanentEventError
-from ordering.application.loading import AGGREGATE
+from ordering.application.hand_off import record_change
 from ordering.application.payloads import line_from_json, party, vendor_ref
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.package import Package, Person, Vendor
@@ -49,14 +49,7 @@ async def receive_package(
     if not await uow.packages.add_if_new(package):
         return False
     change = package.received()
-    await uow.history(
-        change,
-        procurement_id=package.procurement_id,
-        aggregate=AGGREGATE,
-        aggregate_id=package.id,
-        reason=f"from {event.type} {event.id}",
-        actor=None,
-    )
+    await record_change(uow, package, change, reason=f"from {event.type} {event.id}", actor=None)
     received = PackageReceived(
         package_id=package.id,
         competition_id=package.competition_id,

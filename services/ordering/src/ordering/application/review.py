@@ -13,7 +13,8 @@ from epurchasing_shared.contracts.ordering import (
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.states import Change
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
-from ordering.application.loading import AGGREGATE, answer, callers_package, role_of
+from ordering.application.hand_off import record_change
+from ordering.application.loading import answer, callers_package, role_of
 from ordering.application.payloads import order_lines, party, vendor_ref
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.package import Package
@@ -32,12 +33,7 @@ async def _step(
 
     async def act(uow: OrderingUnitOfWork, package: Package) -> Outcome:
         change = take(package, role_of(uow))
-        await uow.history(
-            change,
-            procurement_id=package.procurement_id,
-            aggregate=AGGREGATE,
-            aggregate_id=package.id,
-        )
+        await record_change(uow, package, change)
         await uow.record(
             payload_of(package, uow),
             procurement_id=package.procurement_id,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
-from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.kernel.unit_of_work import Caller, turn_view
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal
 from ordering.application.payloads import lines_to_json, prices_to_json
@@ -22,7 +22,10 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def package_summary(package: Package, principal: Principal) -> dict[str, Any]:
+def package_summary(
+    package: Package, principal: Principal, turn: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A package as a list shows it; ``turn``: its open turn's view (:func:`turn_of`)."""
     return {
         "id": str(package.id),
         "procurement_id": str(package.procurement_id),
@@ -44,7 +47,13 @@ def package_summary(package: Package, principal: Principal) -> dict[str, Any]:
         "delivery_deadline": package.delivery_deadline.isoformat(),
         "cancel_reason": package.cancel_reason,
         "allowed_actions": package.allowed_actions(principal.role.value),
+        "turn": turn,
     }
+
+
+async def turn_of(uow: OrderingUnitOfWork, package: Package) -> dict[str, Any] | None:
+    """Whose turn it is on the package now (SOP step, actor, due, overdue), or None."""
+    return turn_view(await uow.open_turn(package.id), uow.now())
 
 
 def _round(r: NegotiationRound) -> dict[str, Any]:
@@ -111,7 +120,7 @@ async def package_detail(
     uow: OrderingUnitOfWork, package: Package, principal: Principal
 ) -> dict[str, Any]:
     """The full view of one package for the caller."""
-    view = package_summary(package, principal)
+    view = package_summary(package, principal, await turn_of(uow, package))
     view["negotiation"] = [_round(r) for r in package.rounds]
     view["purchase_order"] = _order(package.order)
     view["vendor_email"] = _email(await uow.vendor_emails.of_package(package.id))
@@ -194,13 +203,25 @@ async def list_visible_packages(
     principal: Principal,
     state: str | None,
     page: PageParams,
+    *,
+    overdue: bool | None = None,
+    mine: bool = False,
 ) -> dict[str, Any]:
-    """A page of the packages the caller may see, with the cursor of the next page."""
+    """A page of the packages the caller may see, with the cursor of the next page;
+    ``overdue``: whose open turn is (not) past due; ``mine``: whose open turn is the
+    caller's ("my work": a PPK or official by user id and work unit, a vendor by vendor id)."""
     after = None if page.cursor is None else cursor_position(page.cursor)
     async with unit_of_work(Caller(principal)) as uow:
         found = await uow.packages.list_visible(
-            principal, state=state, limit=page.limit + 1, after=after
+            principal,
+            state=state,
+            limit=page.limit + 1,
+            after=after,
+            overdue=overdue,
+            mine=mine,
+            now=uow.now(),
         )
-    items, more = found[: page.limit], len(found) > page.limit
+        items, more = found[: page.limit], len(found) > page.limit
+        views = [package_summary(p, principal, await turn_of(uow, p)) for p in items]
     cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id) if more else None
-    return {"items": [package_summary(p, principal) for p in items], "next_cursor": cursor}
+    return {"items": views, "next_cursor": cursor}

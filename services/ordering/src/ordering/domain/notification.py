@@ -67,6 +67,81 @@ class VendorEmail:
     # pending -> sending (claimed, committed before SMTP) -> sent | pending (retry) | failed;
     # sending past its lease, or an SMTP outcome that is unknown -> unconfirmed (operator).
     status: str = "pending"
+    # package_processed (15, one per package), your_turn (a hand-off), overdue_reminder.
+    kind: str = "package_processed"
+    recipient_role: str = "vendor"
+    sop_step: str = "15"
     attempts: int = 0
     last_error: str | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TurnNotice:
+    """What a "your turn" e-mail or an overdue reminder is about."""
+
+    title: str
+    rup_code: str
+    work_unit: str
+    addressee: str
+    sop_step: str
+    due_at: datetime
+
+
+# The hand-offs that e-mail the next actor (the step the actor must do next): a proposal
+# awaits the vendor's answer (17), the package awaits the PPK's review (20), the purchase order
+# awaits the vendor's acknowledgement (22). Step 15's e-mail is the package_processed one.
+YOUR_TURN = {
+    "17": (
+        "Usulan harga negosiasi menunggu jawaban Anda",
+        "a price proposal awaits your answer",
+    ),
+    "20": (
+        "Paket e-purchasing menunggu reviu PPK",
+        "an e-purchasing package awaits your review",
+    ),
+    "22": (
+        "Surat Pesanan menunggu konfirmasi Anda",
+        "a purchase order awaits your acknowledgement",
+    ),
+}
+
+
+def _due(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+
+
+def your_turn_email(notice: TurnNotice, link: str) -> tuple[str, str]:
+    """Subject and body of a hand-off e-mail (Indonesian, with an English line)."""
+    indonesian, english = YOUR_TURN[notice.sop_step]
+    subject = f"{indonesian}: {notice.title} ({english})"
+    body = (
+        f"Yth. {notice.addressee},\n\n"
+        f"{indonesian} (langkah {notice.sop_step} SOP), paling lambat {_due(notice.due_at)}.\n"
+        f"English: {english} (SOP step {notice.sop_step}), due {_due(notice.due_at)}.\n\n"
+        f"Paket: {notice.title}\nKode RUP: {notice.rup_code}\nSatuan kerja: {notice.work_unit}\n\n"
+        f"Tautan / link: {link}\n"
+    )
+    return subject, body
+
+
+def overdue_reminder_email(
+    notice: TurnNotice, link: str, consequence: str | None
+) -> tuple[str, str]:
+    """Subject and body of the reminder sent when a turn becomes overdue; ``consequence``:
+    what the service did about it (e.g. the package cancelled), in Indonesian and English."""
+    subject = (
+        f"Pengingat: langkah {notice.sop_step} melewati batas waktu: {notice.title} "
+        f"(reminder: step {notice.sop_step} is overdue)"
+    )
+    body = (
+        f"Yth. {notice.addressee},\n\n"
+        f"Langkah {notice.sop_step} SOP untuk paket ini belum dikerjakan dan telah melewati "
+        f"batas waktunya ({_due(notice.due_at)}).\n"
+        f"English: SOP step {notice.sop_step} of this package is past its due time "
+        f"({_due(notice.due_at)}).\n"
+        + (f"\n{consequence}\n" if consequence else "")
+        + f"\nPaket: {notice.title}\nKode RUP: {notice.rup_code}\n"
+        f"Satuan kerja: {notice.work_unit}\n\nTautan / link: {link}\n"
+    )
+    return subject, body

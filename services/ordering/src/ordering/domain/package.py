@@ -104,7 +104,7 @@ class Package:
     # --- 13, 15: arrival and the vendor's e-mail ------------------------------------------
     def received(self) -> Change:
         """The change of the package's arrival from competition (13)."""
-        return Change("receive_package", None, self.state, PACKAGE["receive_package"].sop_step)
+        return PACKAGE.initial("receive_package", self.state)
 
     def vendor_email(self, action: str, reason: str) -> Change:
         """The history of one e-mail attempt (15): ``vendor_email_sent``, ``_failed`` or
@@ -204,6 +204,13 @@ class Package:
     def cancel(self, role: str, action: str, reason: str) -> Change:
         """The PPK rejects (``ppk_reject``, 20b) or the official cancels (``cancel``, 17)."""
         change = self._take(action, role, reason)
+        self.cancel_reason = reason
+        return change
+
+    def expire(self, action: str, reason: str) -> Change:
+        """The service cancels the package because a turn ran past its time standard
+        (``ppk_review_expired``, ``vendor_answer_expired``, ``vendor_approval_expired``)."""
+        change = self._take(action, SYSTEM, reason)
         self.cancel_reason = reason
         return change
 

@@ -6,7 +6,7 @@ event come from this table (:data:`PACKAGE`), never from a literal elsewhere.
 
 from enum import StrEnum
 
-from epurchasing_shared.kernel.states import SYSTEM, StateMachine, transition
+from epurchasing_shared.kernel.states import SYSTEM, StateMachine, TimeStandard, transition
 
 
 class PackageState(StrEnum):
@@ -31,34 +31,108 @@ NEGOTIABLE = {S.PROCESSING, S.NEGOTIATION_REJECTED}
 ORDER_LIVE = {S.ORDER_ISSUED, S.ORDER_ACKNOWLEDGED}
 NEVER: set[str] = set()  # rows only recorded in history, never taken from a state
 
+
+def _turn(days: int, actor: str, step: str) -> TimeStandard:
+    """After the row, it is ``actor``'s turn for SOP ``step``, due in ``days`` working days
+    (the SOP's *Waktu*; README "Time standards")."""
+    return TimeStandard(working_days=days, actor=actor, step=step)
+
+
+TO_OFFICIAL_14 = _turn(1, OFFICIAL, "14")  # process the package
+TO_VENDOR_16 = _turn(1, VENDOR, "16")  # log in and review the purchase request
+TO_VENDOR_17 = _turn(3, VENDOR, "17")  # answer the official's proposal
+TO_OFFICIAL_17 = _turn(3, OFFICIAL, "17")  # negotiate again after a rejection
+TO_VENDOR_18 = _turn(3, VENDOR, "18")  # approve the purchase at the agreed prices
+TO_OFFICIAL_19 = _turn(1, OFFICIAL, "19")  # send the package to the PPK
+TO_PPK_20 = _turn(3, PPK, "20")  # review the package
+TO_PPK_21 = _turn(3, PPK, "21")  # draft and upload the purchase order
+TO_VENDOR_22 = _turn(1, VENDOR, "22")  # review and acknowledge the purchase order
+
 PACKAGE = StateMachine(
     "package",
     [
         # The package arrives from competition (13); the vendor's e-mail (15) is sent or fails
         # without moving the package. SYSTEM: the service itself, never a caller's role.
-        transition("receive_package", NEVER, S.RECEIVED, "13", SYSTEM),
+        transition(
+            "receive_package", NEVER, S.RECEIVED, "13", SYSTEM, time_standard=TO_OFFICIAL_14
+        ),
         transition("vendor_email_sent", NEVER, None, "15", SYSTEM),
         transition("vendor_email_failed", NEVER, None, "15", SYSTEM),
         # The sender stopped between SMTP and recording the outcome: not re-sent, flagged.
         transition("vendor_email_unconfirmed", NEVER, None, "15", SYSTEM),
-        transition("process", {S.RECEIVED}, S.PROCESSING, "14", OFFICIAL),
-        transition("propose", NEGOTIABLE, S.NEGOTIATING, "17", OFFICIAL),
-        transition("accept_proposal", {S.NEGOTIATING}, S.AGREED, "17a", VENDOR),
-        transition("reject_proposal", {S.NEGOTIATING}, S.NEGOTIATION_REJECTED, "17b", VENDOR),
-        transition("accept_counter", {S.NEGOTIATION_REJECTED}, S.AGREED, "17a", OFFICIAL),
+        transition(
+            "process", {S.RECEIVED}, S.PROCESSING, "14", OFFICIAL, time_standard=TO_VENDOR_16
+        ),
+        transition(
+            "propose", NEGOTIABLE, S.NEGOTIATING, "17", OFFICIAL, time_standard=TO_VENDOR_17
+        ),
+        transition(
+            "accept_proposal", {S.NEGOTIATING}, S.AGREED, "17a", VENDOR, time_standard=TO_VENDOR_18
+        ),
+        transition(
+            "reject_proposal",
+            {S.NEGOTIATING},
+            S.NEGOTIATION_REJECTED,
+            "17b",
+            VENDOR,
+            time_standard=TO_OFFICIAL_17,
+        ),
+        transition(
+            "accept_counter",
+            {S.NEGOTIATION_REJECTED},
+            S.AGREED,
+            "17a",
+            OFFICIAL,
+            time_standard=TO_VENDOR_18,
+        ),
         transition("cancel", NEGOTIABLE | {S.NEGOTIATING}, S.CANCELLED, "17", OFFICIAL),
         # Without negotiation the vendor may approve the offered prices directly.
-        transition("approve", {S.PROCESSING, S.AGREED}, S.VENDOR_APPROVED, "18", VENDOR),
-        transition("send_to_ppk", {S.VENDOR_APPROVED}, S.AWAITING_PPK, "19", OFFICIAL),
-        transition("ppk_approve", {S.AWAITING_PPK}, S.PPK_APPROVED, "20a", PPK),
+        transition(
+            "approve",
+            {S.PROCESSING, S.AGREED},
+            S.VENDOR_APPROVED,
+            "18",
+            VENDOR,
+            time_standard=TO_OFFICIAL_19,
+        ),
+        transition(
+            "send_to_ppk",
+            {S.VENDOR_APPROVED},
+            S.AWAITING_PPK,
+            "19",
+            OFFICIAL,
+            time_standard=TO_PPK_20,
+        ),
+        transition(
+            "ppk_approve", {S.AWAITING_PPK}, S.PPK_APPROVED, "20a", PPK, time_standard=TO_PPK_21
+        ),
         transition("ppk_reject", {S.AWAITING_PPK}, S.CANCELLED, "20b", PPK),
-        transition("issue_purchase_order", {S.PPK_APPROVED}, S.ORDER_ISSUED, "21", PPK),
+        transition(
+            "issue_purchase_order",
+            {S.PPK_APPROVED},
+            S.ORDER_ISSUED,
+            "21",
+            PPK,
+            time_standard=TO_VENDOR_22,
+        ),
+        # Ordering's last turn: the vendor's preparation (23) is delivery's.
         transition("acknowledge_order", {S.ORDER_ISSUED}, S.ORDER_ACKNOWLEDGED, "22", VENDOR),
         transition("amend_order", ORDER_LIVE, None, "24a", PPK),
         # delivery.goods_handed_over.v1: the BAST ends the time for addenda (24a).
         transition("record_handover", ORDER_LIVE, S.HANDED_OVER, "26", SYSTEM),
         # delivery.package_completed.v1: a completion implies the handover happened.
         transition("close", ORDER_LIVE | {S.HANDED_OVER}, S.CLOSED, "27", SYSTEM),
+        # Automatic consequences of an overdue turn (application/overdue.py, each behind a
+        # setting): the PPK's review not done in its 3 working days cancels the package as a
+        # PPK rejection does (20b); a vendor that does not answer a proposal (17) or approve
+        # (18) in its 3 working days lets the package lapse (README "Automatic consequences").
+        transition("ppk_review_expired", {S.AWAITING_PPK}, S.CANCELLED, "20b", SYSTEM),
+        transition("vendor_answer_expired", {S.NEGOTIATING}, S.CANCELLED, "17", SYSTEM),
+        transition("vendor_approval_expired", {S.AGREED}, S.CANCELLED, "18", SYSTEM),
+        # "Your turn" e-mails and overdue reminders (side entries, the turn goes on).
+        transition("notification_sent", NEVER, None, "15", SYSTEM),
+        transition("notification_failed", NEVER, None, "15", SYSTEM),
+        transition("notification_unconfirmed", NEVER, None, "15", SYSTEM),
     ],
 )
 

@@ -1,0 +1,159 @@
+"""Every change of a package goes through here: its history entry, the turn it hands over
+(who acts next, for which SOP step, due when: from the table's time standard) and, where the
+next actor is to be told, the "your turn" e-mail queued in the mail outbox in the same
+transaction (at most once per hand-off: the turn's id is in the e-mail's Message-ID)."""
+
+from collections.abc import Sequence
+
+from epurchasing_shared.contracts.envelope import Actor
+from epurchasing_shared.documents import DocumentRef
+from epurchasing_shared.kernel.states import Change, Turn
+from epurchasing_shared.kernel.unit_of_work import CALLER, _CallerDefault
+from ordering.application.loading import AGGREGATE
+from ordering.application.ports import OrderingRules, OrderingUnitOfWork
+from ordering.domain.notification import (
+    YOUR_TURN,
+    TurnNotice,
+    VendorEmail,
+    overdue_reminder_email,
+    your_turn_email,
+)
+from ordering.domain.package import Package
+from ordering.domain.states import OFFICIAL, PPK, VENDOR
+
+
+def actor_of(package: Package, role: str) -> str | None:
+    """Who exactly holds a turn of ``role`` on the package: the named official or PPK (user
+    id), or the VENDOR id for a vendor's turn (any user of the vendor sees it)."""
+    if role == VENDOR:
+        return str(package.vendor.id)
+    if role == PPK:
+        return package.ppk.id
+    if role == OFFICIAL:
+        return package.official.id
+    return None
+
+
+def addressee_of(package: Package, role: str) -> tuple[str, str | None]:
+    """Name and e-mail of the actor of ``role``. Only the vendor's address is known (the
+    catalogue data in competition's package); competition's event carries no e-mail for the
+    PPK or the official, so theirs is None and nothing is sent to them."""
+    if role == VENDOR:
+        return package.vendor.name, package.vendor.email
+    if role == PPK:
+        return package.ppk.name, None
+    if role == OFFICIAL:
+        return package.official.name, None
+    return role, None
+
+
+async def record_change(
+    uow: OrderingUnitOfWork,
+    package: Package,
+    change: Change,
+    *,
+    reason: str | None = None,
+    documents: Sequence[DocumentRef] = (),
+    actor: Actor | _CallerDefault | None = CALLER,
+    close_turn: bool = True,
+) -> Turn | None:
+    """The change's history entry and turn (closing the open one, opening the table's next
+    with the actor's id and the work unit), and its "your turn" e-mail where one is due."""
+    standard = change.time_standard
+    turn = await uow.history(
+        change,
+        procurement_id=package.procurement_id,
+        aggregate=AGGREGATE,
+        aggregate_id=package.id,
+        reason=reason,
+        documents=documents,
+        actor=actor,
+        actor_id=actor_of(package, standard.actor) if standard else None,
+        work_unit=package.work_unit if standard else None,
+        close_turn=close_turn,
+    )
+    if turn is not None and turn.sop_step in YOUR_TURN and uow.rules.turn_emails:
+        await queue_turn_email(uow, package, turn)
+    return turn
+
+
+def _domain(rules: OrderingRules) -> str:
+    return rules.mail_sender.rsplit("@", 1)[-1].strip(" >") or "epurchasing.example"
+
+
+def _link(rules: OrderingRules, package: Package) -> str:
+    return f"{rules.public_base_url.rstrip('/')}/packages/{package.id}"
+
+
+def _notice(uow: OrderingUnitOfWork, package: Package, turn: Turn) -> tuple[TurnNotice, str | None]:
+    name, address = addressee_of(package, turn.actor_role)
+    notice = TurnNotice(
+        title=package.title,
+        rup_code=package.rup_code,
+        work_unit=package.work_unit,
+        addressee=name,
+        sop_step=turn.sop_step,
+        due_at=turn.due_at.astimezone(uow.calendar.zone),
+    )
+    return notice, address
+
+
+def _email(
+    uow: OrderingUnitOfWork,
+    package: Package,
+    turn: Turn,
+    *,
+    kind: str,
+    message_id: str,
+    recipient: str | None,
+    content: tuple[str, str],
+) -> VendorEmail:
+    subject, body = content
+    return VendorEmail(
+        package_id=package.id,
+        procurement_id=package.procurement_id,
+        message_id=message_id,
+        causation_id=uow.caller.causation_id,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        next_attempt_at=uow.now(),
+        created_at=uow.now(),
+        kind=kind,
+        recipient_role=turn.actor_role,
+        sop_step=turn.sop_step,
+    )
+
+
+async def queue_turn_email(uow: OrderingUnitOfWork, package: Package, turn: Turn) -> bool:
+    """Tell the next actor it is their turn (17, 20, 22): one e-mail per hand-off (turn).
+    Queued even when no address is known, so the outbox and the history show once that it
+    could not be sent (the sender gives up on it at once; nothing is sent)."""
+    notice, address = _notice(uow, package, turn)
+    email = _email(
+        uow,
+        package,
+        turn,
+        kind="your_turn",
+        message_id=f"<package-{package.id}-turn-{turn.id}@{_domain(uow.rules)}>",
+        recipient=address,
+        content=your_turn_email(notice, _link(uow.rules, package)),
+    )
+    return await uow.vendor_emails.queue(email)
+
+
+async def queue_overdue_reminder(
+    uow: OrderingUnitOfWork, package: Package, turn: Turn, consequence: str | None
+) -> bool:
+    """Remind the actor whose turn became overdue: one reminder per turn."""
+    notice, address = _notice(uow, package, turn)
+    email = _email(
+        uow,
+        package,
+        turn,
+        kind="overdue_reminder",
+        message_id=f"<package-{package.id}-overdue-{turn.id}@{_domain(uow.rules)}>",
+        recipient=address,
+        content=overdue_reminder_email(notice, _link(uow.rules, package), consequence),
+    )
+    return await uow.vendor_emails.queue(email)
