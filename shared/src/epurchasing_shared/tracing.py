@@ -56,11 +56,17 @@ def instrument_app(app: Any, engine: Any) -> None:
     provider)."""
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    from opentelemetry.sdk.trace import TracerProvider
 
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        return  # tracing is off: no per-request or per-statement cost at all
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    instrumentor = SQLAlchemyInstrumentor()
+    if instrumentor.is_instrumented_by_opentelemetry:
+        return  # engines created since are instrumented by its create_engine wrapper
     # Its declared range stops before SQLAlchemy 2.1; it hooks the engine events, which 2.1
     # keeps, so the check is skipped (tests/integration show the database spans).
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, skip_dep_check=True)
+    instrumentor.instrument(engine=engine.sync_engine, skip_dep_check=True)
 
 
 def current_traceparent() -> str | None:
