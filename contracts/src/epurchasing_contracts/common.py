@@ -15,6 +15,9 @@ class Party(BaseModel):
 
     id: str
     name: str
+    # Where the person can be told it is their turn (from their token's email claim), when
+    # known; optional, so older events without it stay valid.
+    email: str | None = Field(default=None, max_length=320)
 
 
 class VendorRef(BaseModel):

@@ -28,6 +28,7 @@ purchase_requests = Table(
     Column("work_unit", String(120), nullable=False, index=True),
     Column("ppk_id", String(200), nullable=False),
     Column("ppk_name", String(200), nullable=False),
+    Column("ppk_email", String(320)),
     Column("official_id", String(200), index=True),
     Column("official_name", String(200)),
     Column("rup_code", String(60), nullable=False),

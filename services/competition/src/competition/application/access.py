@@ -19,7 +19,7 @@ SYSTEM_ACTOR = Actor(id=SERVICE, role=SYSTEM)  # who the history names for the s
 
 
 def party_of(principal: Principal) -> Party:
-    return Party(id=principal.sub, name=principal.name)
+    return Party(id=principal.sub, name=principal.name, email=principal.email)
 
 
 def turn_holder_of(principal: Principal) -> TurnHolder:

@@ -116,6 +116,7 @@ async def draft_request(
             work_unit=principal.work_unit,
             ppk_id=principal.sub,
             ppk_name=principal.name,
+            ppk_email=principal.email,
             **data,
         )
         pr.check_draft_data(request, today(uow, rules))

@@ -204,7 +204,7 @@ async def _package_data(
         rup_code=request.rup_code,
         fiscal_year=request.fiscal_year,
         work_unit=request.work_unit,
-        ppk=Party(id=request.ppk_id, name=request.ppk_name),
+        ppk=Party(id=request.ppk_id, name=request.ppk_name, email=request.ppk_email),
         official=party_of(caller_of(uow)),
         vendor=VendorRef(id=vendor["id"], name=vendor["name"], email=vendor["email"]),
         lines=lines,

@@ -119,6 +119,8 @@ class PurchaseRequest:
     # Why the official last returned the request to the PPK (step 4); cleared when it is
     # submitted again. The history keeps every return with its reason.
     return_reason: str | None = None
+    # Where the PPK can be told it is their turn (their token's email claim at drafting).
+    ppk_email: str | None = None
 
     def allowed_actions(self, role: str) -> list[str]:
         return PURCHASE_REQUEST_MACHINE.allowed_actions(self.state, role)
