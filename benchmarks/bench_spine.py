@@ -1,9 +1,9 @@
 """Benchmark of the event spine on the real broker and database; prints figures, asserts nothing.
 
-    .venv/bin/python benchmarks/bench_spine.py [--events 2000]
+    .venv/bin/python benchmarks/bench_spine.py [--events 2000] [--procurements 100]
 
-1. outbox relay: N events committed in batches of 50, then the time until the relay has
-   published (with publisher confirms) every row;
+1. outbox relay: N events (of P procurements, round robin) committed in batches of 50, then
+   the time until the relay has published (with publisher confirms) every row;
 2. consumer: the time one consumer (prefetch 1, inbox + a one-row effect per event, one
    transaction each) takes to apply those N events.
 Uses a scratch database and a prefixed topology, both removed at the end.
@@ -50,7 +50,7 @@ effects = Table(
 )
 
 
-def event() -> object:
+def event(procurement_id: uuid.UUID | None = None) -> object:
     payload = VendorBlacklisted(
         entry_id=uuid.uuid4(),
         vendor_id=uuid.uuid4(),
@@ -60,11 +60,12 @@ def event() -> object:
         recorded_at=datetime.now(UTC),
     )
     return make_event(
-        service="rating", payload=payload, procurement_id=None, time=datetime.now(UTC)
+        service="rating", payload=payload, procurement_id=procurement_id, time=datetime.now(UTC)
     )
 
 
-async def main(count: int) -> None:
+async def main(count: int, procurements: int) -> None:
+    owners = [uuid.uuid4() for _ in range(procurements)] or [None]
     run = f"bench{uuid.uuid4().hex[:6]}"
     url = f"{SERVER}/{run}"
     await create_database_if_missing(url)
@@ -80,8 +81,8 @@ async def main(count: int) -> None:
     try:
         for start in range(0, count, 50):
             async with sessions() as session, session.begin():
-                for _ in range(min(50, count - start)):
-                    await record_event(session, spine.outbox, event())
+                for n in range(start, min(start + 50, count)):
+                    await record_event(session, spine.outbox, event(owners[n % len(owners)]))
         relay = OutboxRelay(
             session_factory=sessions,
             outbox=spine.outbox,
@@ -96,7 +97,8 @@ async def main(count: int) -> None:
         relay_seconds = time.perf_counter() - started
         print(
             f"outbox relay: {count} events published with confirms in {relay_seconds:.2f} s "
-            f"= {count / relay_seconds:.0f} events/s"
+            f"= {count / relay_seconds:.0f} events/s ({procurements or 'no'} procurements; one "
+            "chain of confirms per procurement)"
         )
 
         async def apply(uow: SqlUnitOfWork, _event, payload) -> None:
@@ -141,4 +143,8 @@ async def main(count: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
-    asyncio.run(main(parser.parse_args().events))
+    parser.add_argument(
+        "--procurements", type=int, default=100, help="events spread over N (0: none, one chain)"
+    )
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.events, arguments.procurements))

@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 from uuid import UUID
@@ -48,6 +48,7 @@ from epurchasing_shared.metrics import (
 )
 from epurchasing_shared.overdue import OverdueHook, OverdueScanner
 from epurchasing_shared.persistence import SqlUnitOfWork
+from epurchasing_shared.retention import SpinePurger
 from epurchasing_shared.settings import ServiceSettings
 from epurchasing_shared.spine import SpineTables
 from epurchasing_shared.startup import redacted
@@ -127,7 +128,11 @@ def build_runtime(
     clock: Clock | None,
 ) -> Runtime:
     clock = clock or SystemClock()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     sessions = make_session_factory(engine)
     topology = Topology(prefix=settings.topology_prefix, delivery_limit=settings.delivery_limit)
     relay = OutboxRelay(
@@ -151,6 +156,18 @@ def build_runtime(
         broker=consumer_broker(settings.amqp_url, logging.getLogger(f"{definition.name}.broker")),
         relay=relay,
         calendar=calendar_from_settings(settings),
+    )
+
+
+def spine_purger(definition: ServiceDefinition, runtime: Runtime) -> SpinePurger:
+    """The retention purge of the service's outbox, inbox and idempotency keys."""
+    return SpinePurger(
+        service=definition.name,
+        sessions=runtime.sessions,
+        spine=runtime.spine,
+        now=runtime.clock.now,
+        retention=timedelta(days=runtime.settings.spine_retention_days),
+        interval=runtime.settings.spine_purge_seconds,
     )
 
 
@@ -395,6 +412,7 @@ def create_service_app(
             asyncio.create_task(runtime.relay.run()),
         ]
         tasks += [asyncio.create_task(work()) for work in definition.background(runtime)]
+        tasks.append(asyncio.create_task(spine_purger(definition, runtime).run()))
         if settings.overdue_scan_enabled:
             tasks.append(asyncio.create_task(overdue_scanner(definition, runtime).run()))
         try:

@@ -103,6 +103,33 @@ class ServiceSettings(BaseSettings):
         validation_alias=AliasChoices("MAX_JSON_BYTES", "max_json_bytes"),
         description="The largest JSON body a service reads (413 beyond, before reading it).",
     )
+    db_pool_size: int = Field(
+        default=10,
+        ge=1,
+        validation_alias=AliasChoices("DB_POOL_SIZE", "db_pool_size"),
+        description="Database connections a service process keeps open (requests, consumers, "
+        "relay, scanners share them).",
+    )
+    db_max_overflow: int = Field(
+        default=5,
+        ge=0,
+        validation_alias=AliasChoices("DB_MAX_OVERFLOW", "db_max_overflow"),
+        description="Connections opened beyond the pool under load (closed when returned).",
+    )
+    spine_retention_days: float = Field(
+        default=30.0,
+        gt=0,
+        validation_alias=AliasChoices("SPINE_RETENTION_DAYS", "spine_retention_days"),
+        description="Published outbox rows, inbox rows and idempotency keys older than this are "
+        "deleted (docs/performance.md): keep it longer than any redelivery, DLQ replay or "
+        "client retry you expect.",
+    )
+    spine_purge_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        validation_alias=AliasChoices("SPINE_PURGE_SECONDS", "spine_purge_seconds"),
+        description="How often the retention purge runs.",
+    )
     document_root: str = "var/documents"
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0

@@ -1,9 +1,13 @@
 """The outbox relay: publishes unsent outbox rows, oldest first, with publisher confirms.
 
 - wakes on PostgreSQL ``LISTEN/NOTIFY``, with a slow poll as the safety net;
-- claims rows with ``FOR UPDATE SKIP LOCKED`` so several replicas can run side by side;
-- publishes persistent and ``mandatory`` on a confirming channel: a row is marked sent only
-  once the broker confirmed it; a failed publish leaves it unsent and the relay backs off.
+- one replica at a time publishes (a transaction-level advisory lock around claim, publish
+  and mark), so several replicas can run side by side without reordering a procurement;
+- publishes a batch as one chain per procurement, the chains pipelined on one confirming
+  channel, each message of a chain confirmed before the chain's next is published;
+- publishes persistent and ``mandatory``: a row is marked sent only once the broker
+  confirmed it; a failed publish leaves it (and its procurement's later rows) unsent and the
+  relay backs off.
 """
 
 import asyncio
@@ -17,7 +21,7 @@ from urllib.parse import urlsplit
 import aio_pika
 import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from epurchasing_shared import metrics
@@ -29,6 +33,12 @@ from epurchasing_shared.messaging.topology import Topology, declare_topology
 
 log = logging.getLogger("epurchasing.outbox")
 BROKER_PROBE_SECONDS = 0.25
+# The advisory lock a relay holds while it claims, publishes and marks one batch (advisory
+# locks are per database, and every service has its own): one replica publishes at a time,
+# which keeps each procurement's events in commit order across replicas.
+RELAY_LOCK_KEY = 0x65_70_75_72_6F_78  # "epurox"
+# How soon a replica that found another one publishing looks again (it also wakes on NOTIFY).
+BUSY_RETRY_SECONDS = 1.0
 
 
 async def _broker_answers(address: tuple[str, int]) -> bool:
@@ -74,7 +84,7 @@ class OutboxRelay:
         topology: Topology,
         clock: Clock,
         poll_seconds: float = 5.0,
-        batch_size: int = 100,
+        batch_size: int = 200,
         max_backoff_seconds: float = 30.0,
         service: str = "",
     ) -> None:
@@ -92,6 +102,7 @@ class OutboxRelay:
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self.published = 0
+        self.busy = False  # another replica held the relay lock at the last attempt
         # "ok" once a round of publishing succeeded, else why not (readiness, metrics).
         self.state = "starting"
 
@@ -110,7 +121,11 @@ class OutboxRelay:
                     if failures:
                         log.warning("outbox relay: publishing again after %d failures", failures)
                     backoff, failures, self.state = 0.5, 0, "ok"
-                    await self._sleep(self._poll_seconds)
+                    await self._sleep(
+                        min(self._poll_seconds, BUSY_RETRY_SECONDS)
+                        if self.busy
+                        else self._poll_seconds
+                    )
                 except asyncio.CancelledError:
                     raise
                 except Exception as error:  # broker or database down: retry with back-off
@@ -142,46 +157,87 @@ class OutboxRelay:
             await asyncio.sleep(BROKER_PROBE_SECONDS)
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unsent rows; returns how many were published."""
+        """Publish one batch of unsent rows; returns how many were published (confirmed).
+
+        One relay at a time per database publishes (a transaction-level advisory lock; a
+        replica that does not get it publishes nothing this round: the holder takes these rows
+        too). The batch is claimed in ``seq`` (commit) order and split into one chain per
+        procurement: the chains are published side by side on the confirming channel, each
+        waiting for the broker's confirm of a message before it publishes the procurement's
+        next one. So a procurement's events reach the broker in commit order (a later one is
+        never published before an earlier one was confirmed), while events of different
+        procurements share the round trip. Only confirmed rows are marked sent; a chain stops
+        at its first failure and its remaining rows stay unsent.
+        """
         exchange = await self._ensure_exchange()
-        published = 0
+        outbox = self._outbox
+        failures: list[tuple[int, BaseException]] = []
+        confirmed: list[int] = []
         async with self._sessions() as session, session.begin():
+            if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY))):
+                self.busy = True
+                return 0
+            self.busy = False
             rows = (
                 await session.execute(
-                    select(self._outbox.c.seq, self._outbox.c.envelope, self._outbox.c.traceparent)
-                    .where(self._outbox.c.published_at.is_(None))
-                    .order_by(self._outbox.c.seq)
+                    select(outbox.c.seq, outbox.c.envelope, outbox.c.traceparent)
+                    .where(outbox.c.published_at.is_(None))
+                    .order_by(outbox.c.seq)
                     .limit(self._batch_size)
+                    # Redundant under the advisory lock; kept against a relay of an older
+                    # version during a rolling upgrade.
                     .with_for_update(skip_locked=True)
                 )
             ).all()
+            if not rows:
+                return 0
+            chains: dict[Any, list[Any]] = {}
             for row in rows:
-                try:
-                    await exchange.publish(
-                        amqp_message(row.envelope, row.traceparent),
-                        routing_key=row.envelope["type"],
-                        mandatory=True,
-                        timeout=10,
-                    )
-                except Exception as error:
-                    # Keep what was confirmed before it; this row stays unsent.
-                    await session.execute(
-                        update(self._outbox)
-                        .where(self._outbox.c.seq == row.seq)
-                        .values(attempts=self._outbox.c.attempts + 1, last_error=repr(error)[:2000])
-                    )
-                    await session.commit()
-                    metrics.relay_failed(self.service)
-                    raise BrokerUnavailable(repr(error)) from error
+                chains.setdefault(row.envelope.get("procurementid"), []).append(row)
+            results = await asyncio.gather(
+                *(self._publish_chain(exchange, chain) for chain in chains.values())
+            )
+            for done, failure in results:
+                confirmed += done
+                if failure is not None:
+                    failures.append(failure)
+            if confirmed:
                 await session.execute(
-                    update(self._outbox)
-                    .where(self._outbox.c.seq == row.seq)
-                    .values(published_at=self._clock.now(), attempts=self._outbox.c.attempts + 1)
+                    update(outbox)
+                    .where(outbox.c.seq.in_(confirmed))
+                    .values(published_at=self._clock.now(), attempts=outbox.c.attempts + 1)
                 )
-                published += 1
-        self.published += published
-        metrics.relay_published(self.service, published)
-        return published
+            for seq, error in failures:
+                await session.execute(
+                    update(outbox)
+                    .where(outbox.c.seq == seq)
+                    .values(attempts=outbox.c.attempts + 1, last_error=repr(error)[:2000])
+                )
+        self.published += len(confirmed)
+        metrics.relay_published(self.service, len(confirmed))
+        if failures:
+            metrics.relay_failed(self.service)
+            raise BrokerUnavailable(repr(failures[0][1])) from failures[0][1]
+        return len(confirmed)
+
+    async def _publish_chain(
+        self, exchange: AbstractExchange, rows: list[Any]
+    ) -> tuple[list[int], tuple[int, BaseException] | None]:
+        """One procurement's rows in order, each confirmed before the next is published; the
+        confirmed seqs and the first failure (its seq and error), if any."""
+        done: list[int] = []
+        for row in rows:
+            try:
+                await exchange.publish(
+                    amqp_message(row.envelope, row.traceparent),
+                    routing_key=row.envelope["type"],
+                    mandatory=True,
+                    timeout=10,
+                )
+            except Exception as error:
+                return done, (row.seq, error)
+            done.append(row.seq)
+        return done, None
 
     async def _ensure_exchange(self) -> AbstractExchange:
         try:

@@ -1,0 +1,877 @@
+"""Benchmark of the whole system: K procurements in flight through all 27 SOP steps, over HTTP,
+as the right actors (the demo driver's steps), for a fixed time; prints figures, asserts nothing.
+
+    make bench                                   # K = 8 and 32, 60 s each (BENCH_ARGS=...)
+    .venv/bin/python benchmarks/bench_system.py --k 8,32,128 --seconds 60 [--seed 500]
+    .venv/bin/python benchmarks/bench_system.py --use-running --k 8   # services of `make run`
+
+It starts the four services as ``make run`` does (``python -m <service> migrate-and-serve``,
+``DEVELOPMENT_MODE=true``, a development mail catcher) on fresh databases of its own
+(``bench_<run>_<service>``), free ports and its own topology prefix (``bench<run>.``), all
+removed at the end. For each K it warms up, then measures ``--seconds``:
+
+- completed procurements/s (the driver returned after step 27, the PPK's rating);
+- HTTP requests/s and events/s (published by the relays, applied by the consumers);
+- API latency p50/p99 per endpoint class (service x read / write / upload / poll);
+- hand-off latency p50/p99 per event type, from the services' databases: the event's time
+  (recorded in the producer's transaction, just before its commit) to the relay's confirmed
+  publish (``outbox.published_at``) and to the consumer's inbox row (``inbox.received_at``,
+  written first in the consumer's transaction);
+- CPU (% of one core) and peak RSS of each service, the driver, RabbitMQ and PostgreSQL
+  (PostgreSQL: every backend on the server, other users' included);
+- then, in the same run, the raw ceilings of this machine: PostgreSQL commits/s (one-row
+  INSERT, autocommit, 8 connections), RabbitMQ confirmed publishes/s and consumed acks/s
+  (one persistent quorum queue, 1 KB messages), and one FastAPI write (a one-row INSERT in an
+  async SQLAlchemy session behind uvicorn) requests/s; with the ratios of the system's rates
+  to them.
+
+``--seed N`` first completes N procurements through the real code path (the same driver, at
+K = 32), then measures, to show how cost grows with history.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import contextvars
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import asyncpg
+import httpx
+from epurchasing_demo.cast import Cast
+from epurchasing_demo.catalogue import Vendor, demo_catalogue, seed_catalogue
+from epurchasing_demo.client import SERVICES, Api, Endpoints
+from epurchasing_demo.driver import drive
+from epurchasing_demo.model import Branches
+
+ROOT = Path(__file__).resolve().parents[1]
+AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+TICKS = os.sysconf("SC_CLK_TCK")
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+POLLING: contextvars.ContextVar[bool] = contextvars.ContextVar("polling", default=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def ms(value: float) -> str:
+    return (
+        "-" if value != value else f"{value * 1000:.0f}" if value >= 0.1 else f"{value * 1000:.1f}"
+    )
+
+
+# --- processes: CPU and RSS from /proc ---------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except (OSError, IndexError):
+        return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def pids_named(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+    return found
+
+
+class ProcessWatch:
+    """CPU seconds between start and stop, peak RSS sampled every second, per label."""
+
+    def __init__(self, groups: dict[str, Any]) -> None:
+        # label -> pid, or a callable giving the pids now (PostgreSQL's backends come and go)
+        self.groups = groups
+        self.cpu0: dict[str, dict[int, float]] = {}
+        self.cpu1: dict[str, dict[int, float]] = {}
+        self.peak: dict[str, float] = defaultdict(float)
+        self._task: asyncio.Task[None] | None = None
+
+    def _pids(self, label: str) -> list[int]:
+        target = self.groups[label]
+        return list(target()) if callable(target) else [target]
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        return {label: {p: cpu_seconds(p) for p in self._pids(label)} for label in self.groups}
+
+    async def _sample(self) -> None:
+        while True:
+            for label in self.groups:
+                total = sum(rss_mb(p) for p in self._pids(label))
+                self.peak[label] = max(self.peak[label], total)
+            await asyncio.sleep(1)
+
+    def start(self) -> None:
+        self.cpu0 = self._snapshot()
+        self.peak.clear()
+        self._task = asyncio.create_task(self._sample())
+
+    async def stop(self) -> None:
+        self.cpu1 = self._snapshot()
+        if self._task:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
+    def cpu(self, label: str, seconds: float) -> float:
+        before, after = self.cpu0.get(label, {}), self.cpu1.get(label, {})
+        used = sum(after[p] - before.get(p, 0.0) for p in after)
+        return 100 * used / seconds
+
+
+# --- the HTTP client: every request timed and classed -----------------------------------------
+
+
+@dataclass
+class Sample:
+    at: float
+    seconds: float
+    key: str  # "<service> <class>"
+    endpoint: str  # "<service> <METHOD> <path template>"
+    status: int
+
+
+class TimedClient(httpx.AsyncClient):
+    def __init__(self, services: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.by_port = {httpx.URL(url).port: name for name, url in services.items()}
+        self.samples: list[Sample] = []
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        started = time.perf_counter()
+        response = await super().send(request, **kwargs)
+        took = time.perf_counter() - started
+        service = self.by_port.get(request.url.port, "?")
+        method = request.method
+        if POLLING.get():
+            kind = "poll"
+        elif method == "GET":
+            kind = "read"
+        elif request.headers.get("content-type", "").startswith("multipart/"):
+            kind = "upload"
+        else:
+            kind = "write"
+        path = re.sub(r"/\d+(?=/|$)", "/{n}", UUID_RE.sub("{id}", request.url.path))
+        self.samples.append(
+            Sample(
+                started,
+                took,
+                f"{service} {kind}",
+                f"{service} {method} {path}",
+                response.status_code,
+            )
+        )
+        return response
+
+
+class TimedApi(Api):
+    async def poll(self, *args: Any, **kwargs: Any) -> Any:
+        token = POLLING.set(True)
+        try:
+            return await super().poll(*args, **kwargs)
+        finally:
+            POLLING.reset(token)
+
+
+# --- the system under test ---------------------------------------------------------------------
+
+
+@dataclass
+class System:
+    run: str
+    workdir: Path
+    endpoints: Endpoints
+    databases: dict[str, str]  # service -> database name (bench_<run>_<service>)
+    processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
+    owned: bool = True
+
+    @property
+    def prefix(self) -> str:
+        return f"bench{self.run}."
+
+    def dsn(self, service: str) -> str:
+        return f"{PG_SERVER}/{self.databases[service]}"
+
+
+async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> System:
+    ports = {name: free_port() for name in SERVICES}
+    smtp = free_port()
+    databases = {name: f"bench_{run}_{name}" for name in SERVICES}
+    system = System(
+        run,
+        workdir,
+        Endpoints(**{n: f"http://127.0.0.1:{p}" for n, p in ports.items()}),
+        databases,
+    )
+    env = {
+        **os.environ,
+        "DEVELOPMENT_MODE": "true",
+        "PYTHONUNBUFFERED": "1",
+        "AMQP_URL": AMQP,
+        "TOPOLOGY_PREFIX": system.prefix,
+        "LOG_FORMAT": "json",
+        "ORDERING_SMTP_HOST": "127.0.0.1",
+        "ORDERING_SMTP_PORT": str(smtp),
+        **extra_env,
+    }
+    for key in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER"):
+        env.pop(key, None)
+    for name in SERVICES:
+        upper = name.upper()
+        env[f"{upper}_PORT"] = str(ports[name])
+        env[f"{upper}_DATABASE_URL"] = (
+            f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{databases[name]}"
+        )
+        env[f"{upper}_DOCUMENT_ROOT"] = str(workdir / "documents" / name)
+    catcher = [
+        sys.executable,
+        str(ROOT / "scripts" / "mail_catcher.py"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(smtp),
+    ]
+    commands = {"mail": catcher}
+    commands |= {n: [sys.executable, "-m", n, "migrate-and-serve"] for n in SERVICES}
+    for name, command in commands.items():
+        log = (workdir / f"{name}.log").open("ab")
+        system.processes[name] = await asyncio.create_subprocess_exec(
+            *command, cwd=ROOT, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 120
+    async with httpx.AsyncClient(timeout=2) as http:
+        for name in SERVICES:
+            while True:
+                process = system.processes[name]
+                if process.returncode is not None:
+                    tail = (workdir / f"{name}.log").read_text(errors="replace")[-3000:]
+                    raise SystemExit(f"bench: {name} exited while starting:\n{tail}")
+                with contextlib.suppress(httpx.HTTPError):
+                    ready = await http.get(f"{system.endpoints.of(name)}/readyz")
+                    if ready.status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"bench: {name} not ready after 120 s (see {workdir})")
+                await asyncio.sleep(0.3)
+    return system
+
+
+async def stop_system(system: System, keep_logs: bool) -> None:
+    for process in system.processes.values():
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+    for process in system.processes.values():
+        try:
+            await asyncio.wait_for(process.wait(), 20)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    if not system.owned:
+        return
+    admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
+    try:
+        for name in system.databases.values():
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+    connection = await aio_pika.connect(AMQP)
+    async with connection:
+        channel = await connection.channel()
+        from epurchasing_shared.messaging.topology import Topology, delete_topology
+
+        await delete_topology(channel, Topology(prefix=system.prefix))
+    if not keep_logs:
+        shutil.rmtree(system.workdir, ignore_errors=True)
+
+
+# --- the load --------------------------------------------------------------------------------
+
+
+@dataclass
+class Window:
+    k: int
+    started: float  # perf_counter
+    wall_started: datetime
+    seconds: float
+    completed: list[float] = field(default_factory=list)  # perf_counter of each completion
+    durations: list[float] = field(default_factory=list)
+    failures: Counter = field(default_factory=Counter)
+    procurements: list[str] = field(default_factory=list)
+
+
+async def load(
+    api: Api,
+    cast: Cast,
+    vendors: list[Vendor],
+    category: str,
+    k: int,
+    warmup: float,
+    seconds: float,
+    offer_window: float,
+    until_completed: int | None = None,
+) -> Window:
+    """K workers, each driving one procurement after another; those completed in the window
+    (after ``warmup``) count. With ``until_completed``, run until that many completed."""
+    loop_start = time.perf_counter()
+    window = Window(k, loop_start + warmup, datetime.now(UTC), seconds)
+    stop = asyncio.Event()
+
+    async def worker() -> None:
+        while not stop.is_set():
+            began = time.perf_counter()
+            try:
+                outcome = await drive(
+                    api, cast, vendors, category, Branches(), offer_window=offer_window, timeout=60
+                )
+            except Exception as error:  # counted and reported; the worker goes on
+                what = re.sub(r"\d", "#", UUID_RE.sub("{id}", str(error)))
+                window.failures[f"{type(error).__name__}: {what[:150]}"] += 1
+                await asyncio.sleep(1)
+                continue
+            done = time.perf_counter()
+            if until_completed is not None or window.started <= done <= window.started + seconds:
+                window.completed.append(done)
+                window.durations.append(done - began)
+                window.procurements.append(outcome.procurement_id)
+                if until_completed is not None and len(window.completed) >= until_completed:
+                    stop.set()
+
+    workers = [asyncio.create_task(worker()) for _ in range(k)]
+    if until_completed is None:
+        await asyncio.sleep(warmup)
+        window.wall_started = datetime.now(UTC)
+        await asyncio.sleep(seconds)
+        stop.set()
+        # Those still in flight finish (uncounted) so the next K starts on a quiet system.
+        _, pending = await asyncio.wait(workers, timeout=90)
+        for task in pending:
+            task.cancel()
+    else:
+        await asyncio.gather(*workers)
+    return window
+
+
+# --- figures from the services' databases ------------------------------------------------------
+
+
+async def db_stats(system: System) -> dict[str, tuple[int, int]]:
+    """xact_commit and xact_rollback of the four databases (pg_stat_database)."""
+    admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
+    try:
+        rows = await admin.fetch(
+            "SELECT datname, xact_commit, xact_rollback FROM pg_stat_database "
+            "WHERE datname = ANY($1)",
+            list(system.databases.values()),
+        )
+    finally:
+        await admin.close()
+    return {r["datname"]: (r["xact_commit"], r["xact_rollback"]) for r in rows}
+
+
+@dataclass
+class Spine:
+    published: int
+    consumed: int
+    by_type: dict[str, dict[str, list[float]]]  # type -> {"relay": [...], "handoff": [...]}
+    sizes: dict[str, dict[str, int]]
+
+
+async def spine_figures(system: System, since: datetime, until: datetime) -> Spine:
+    outbox: dict[Any, tuple[str, datetime, datetime | None]] = {}
+    inbox: list[tuple[Any, datetime]] = []
+    sizes: dict[str, dict[str, int]] = {}
+    consumed = 0
+    for service in SERVICES:
+        connection = await asyncpg.connect(system.dsn(service))
+        try:
+            for row in await connection.fetch(
+                "SELECT event_id, event_type, created_at, published_at FROM outbox "
+                "WHERE created_at >= $1 AND created_at < $2",
+                since,
+                until,
+            ):
+                outbox[row["event_id"]] = (
+                    row["event_type"],
+                    row["created_at"],
+                    row["published_at"],
+                )
+            rows = await connection.fetch(
+                "SELECT event_id, received_at FROM inbox WHERE received_at >= $1", since
+            )
+            inbox += [(r["event_id"], r["received_at"]) for r in rows]
+            consumed += sum(1 for r in rows if r["received_at"] < until)
+            sizes[service] = {
+                table: await connection.fetchval(f"SELECT count(*) FROM {table}")
+                for table in ("outbox", "inbox", "idempotency_keys", "history")
+            }
+        finally:
+            await connection.close()
+    by_type: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for event_type, created, published in outbox.values():
+        if published is not None:
+            by_type[event_type]["relay"].append((published - created).total_seconds())
+    for event_id, received in inbox:
+        if event_id in outbox:
+            event_type, created, _ = outbox[event_id]
+            by_type[event_type]["handoff"].append((received - created).total_seconds())
+    published = sum(1 for _, _, p in outbox.values() if p is not None)
+    return Spine(published, consumed, by_type, sizes)
+
+
+# --- the raw ceilings ----------------------------------------------------------------------------
+
+
+async def ceiling_postgres(database: str, seconds: float = 3.0, connections: int = 8) -> float:
+    setup = await asyncpg.connect(f"{PG_SERVER}/{database}")
+    await setup.execute("CREATE TABLE IF NOT EXISTS bench_ceiling (id bigserial, v text)")
+    await setup.close()
+    count = 0
+    deadline = time.perf_counter() + seconds
+
+    async def writer() -> None:
+        nonlocal count
+        connection = await asyncpg.connect(f"{PG_SERVER}/{database}")
+        try:
+            while time.perf_counter() < deadline:
+                await connection.execute("INSERT INTO bench_ceiling (v) VALUES ($1)", "x")
+                count += 1
+        finally:
+            await connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(writer() for _ in range(connections)))
+    return count / (time.perf_counter() - started)
+
+
+async def ceiling_rabbitmq(prefix: str, seconds: float = 3.0) -> tuple[float, float]:
+    """Confirmed persistent publishes/s to one quorum queue (256 in flight), then acks/s."""
+    connection = await aio_pika.connect(AMQP)
+    name = f"{prefix}ceiling"
+    async with connection:
+        channel = await connection.channel(publisher_confirms=True)
+        await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
+        body = b"x" * 1024
+        sent = 0
+        in_flight: set[asyncio.Future] = set()
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            while len(in_flight) < 256:
+                message = aio_pika.Message(body, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+                in_flight.add(
+                    asyncio.ensure_future(channel.default_exchange.publish(message, name))
+                )
+            done, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+            sent += len(done)
+        await asyncio.gather(*in_flight)
+        sent += len(in_flight)
+        publish_rate = sent / (time.perf_counter() - started)
+        consumer_channel = await connection.channel()
+        await consumer_channel.set_qos(prefetch_count=256)
+        consumer_queue = await consumer_channel.get_queue(name)
+        got = 0
+        finished = asyncio.Event()
+
+        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            nonlocal got
+            await message.ack()
+            got += 1
+            if got >= sent:
+                finished.set()
+
+        started = time.perf_counter()
+        tag = await consumer_queue.consume(on_message)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(finished.wait(), 120)
+        consume_rate = got / (time.perf_counter() - started)
+        await consumer_queue.cancel(tag)
+        await channel.queue_delete(name)
+    return publish_rate, consume_rate
+
+
+async def ceiling_latencies(database: str, prefix: str, n: int = 200) -> dict[str, list[float]]:
+    """One at a time: a one-row INSERT commit, and one confirmed persistent publish to a quorum
+    queue (the floor of a hand-off: the producer's commit, the relay's publish, the consumer's
+    commit)."""
+    found: dict[str, list[float]] = {"commit": [], "publish": []}
+    connection = await asyncpg.connect(f"{PG_SERVER}/{database}")
+    try:
+        for _ in range(n):
+            started = time.perf_counter()
+            await connection.execute("INSERT INTO bench_ceiling (v) VALUES ($1)", "z")
+            found["commit"].append(time.perf_counter() - started)
+    finally:
+        await connection.close()
+    amqp = await aio_pika.connect(AMQP)
+    name = f"{prefix}ceiling-latency"
+    async with amqp:
+        channel = await amqp.channel(publisher_confirms=True)
+        await channel.declare_queue(name, durable=True, arguments={"x-queue-type": "quorum"})
+        for _ in range(n):
+            message = aio_pika.Message(b"x" * 1024, delivery_mode=aio_pika.DeliveryMode.PERSISTENT)
+            started = time.perf_counter()
+            await channel.default_exchange.publish(message, name)
+            found["publish"].append(time.perf_counter() - started)
+        await channel.queue_delete(name)
+    return found
+
+
+CEILING_APP = """
+import os
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+engine = create_async_engine(os.environ["BENCH_DB"], pool_size=10, max_overflow=10)
+sessions = async_sessionmaker(engine, expire_on_commit=False)
+app = FastAPI()
+
+@app.post("/write", status_code=201)
+async def write(body: dict) -> dict:
+    async with sessions() as session, session.begin():
+        await session.execute(text("INSERT INTO bench_ceiling (v) VALUES (:v)"), {"v": "y"})
+    return {"ok": True}
+"""
+
+
+async def ceiling_fastapi(workdir: Path, database: str, seconds: float = 3.0) -> float:
+    """Requests/s of one FastAPI process whose POST does one INSERT in one transaction."""
+    app_file = workdir / "bench_ceiling_app.py"
+    app_file.write_text(CEILING_APP)
+    port = free_port()
+    env = {
+        **os.environ,
+        "BENCH_DB": f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{database}",
+    }
+    log = (workdir / "ceiling_app.log").open("ab")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bench_ceiling_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/write"
+    try:
+        async with httpx.AsyncClient(timeout=10) as http:
+            for _ in range(100):
+                with contextlib.suppress(httpx.HTTPError):
+                    await http.post(url, json={"a": 1})
+                    break
+                await asyncio.sleep(0.2)
+            count = 0
+            deadline = time.perf_counter() + seconds
+
+            async def client() -> None:
+                nonlocal count
+                while time.perf_counter() < deadline:
+                    response = await http.post(url, json={"a": 1})
+                    count += response.status_code == 201
+
+            started = time.perf_counter()
+            await asyncio.gather(*(client() for _ in range(16)))
+            return count / (time.perf_counter() - started)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await process.wait()
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def classes(samples: Iterable[Sample]) -> dict[str, list[float]]:
+    found: dict[str, list[float]] = defaultdict(list)
+    for sample in samples:
+        found[sample.key].append(sample.seconds)
+    return found
+
+
+def print_run(
+    window: Window,
+    samples: list[Sample],
+    spine: Spine,
+    watch: ProcessWatch,
+    commits: int,
+    rollbacks: int,
+) -> dict[str, float]:
+    seconds = window.seconds
+    done = len(window.completed)
+    rate = done / seconds
+    requests = len(samples)
+    errors = sum(1 for s in samples if s.status >= 500)
+    print(f"\n=== K = {window.k}: {seconds:.0f} s measured ===")
+    print(
+        f"completed procurements: {done} = {rate:.2f}/s  (one takes p50 "
+        f"{pct(window.durations, 0.5):.1f} s, p99 {pct(window.durations, 0.99):.1f} s)"
+    )
+    if window.failures:
+        for what, n in window.failures.most_common(5):
+            print(f"  failed x{n} (not counted): {what}")
+    print(
+        f"HTTP: {requests / seconds:.0f} requests/s ({errors} 5xx); events: "
+        f"{spine.published / seconds:.0f} published/s, {spine.consumed / seconds:.0f} applied/s; "
+        f"database commits {commits / seconds:.0f}/s (rollbacks {rollbacks / seconds:.0f}/s)"
+    )
+    print(f"\n{'endpoint class':<24}{'requests/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
+    for key, values in sorted(classes(samples).items()):
+        print(
+            f"{key:<24}{len(values) / seconds:>11.1f}"
+            f"{ms(pct(values, 0.5)):>9}{ms(pct(values, 0.99)):>9}"
+        )
+    by_endpoint: dict[str, list[float]] = defaultdict(list)
+    for sample in samples:
+        by_endpoint[sample.endpoint].append(sample.seconds)
+    print("\nmost time spent (endpoint: calls/s, p50, p99 ms, share of client time):")
+    total = sum(s.seconds for s in samples) or 1
+    for endpoint, values in sorted(by_endpoint.items(), key=lambda kv: -sum(kv[1]))[:8]:
+        print(
+            f"  {endpoint:<62}{len(values) / seconds:>6.1f}{ms(pct(values, 0.5)):>7}"
+            f"{ms(pct(values, 0.99)):>7}{100 * sum(values) / total:>5.0f}%"
+        )
+    print(
+        f"\n{'event type (hand-off)':<42}{'n':>6}{'relay p50':>10}{'p99':>7}"
+        f"{'consumer p50':>13}{'p99':>7}  ms"
+    )
+    for event_type, parts in sorted(spine.by_type.items()):
+        relay, handoff = parts.get("relay", []), parts.get("handoff", [])
+        print(
+            f"{event_type:<42}{len(relay):>6}{ms(pct(relay, 0.5)):>10}{ms(pct(relay, 0.99)):>7}"
+            f"{ms(pct(handoff, 0.5)):>13}{ms(pct(handoff, 0.99)):>7}"
+        )
+    all_handoffs = [v for parts in spine.by_type.values() for v in parts.get("handoff", [])]
+    print(
+        f"{'all consumed events':<42}{len(all_handoffs):>6}{'':>17}"
+        f"{ms(pct(all_handoffs, 0.5)):>13}{ms(pct(all_handoffs, 0.99)):>7}"
+    )
+    print(f"\n{'process':<14}{'CPU %':>7}{'peak RSS MB':>13}")
+    for label in watch.groups:
+        print(f"{label:<14}{watch.cpu(label, seconds):>7.0f}{watch.peak[label]:>13.0f}")
+    return {
+        "procurements_per_s": rate,
+        "requests_per_s": requests / seconds,
+        "events_published_per_s": spine.published / seconds,
+        "events_applied_per_s": spine.consumed / seconds,
+        "commits_per_s": commits / seconds,
+        "handoff_p50_ms": pct(all_handoffs, 0.5) * 1000,
+        "handoff_p99_ms": pct(all_handoffs, 0.99) * 1000,
+    }
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+async def main(args: argparse.Namespace) -> None:
+    run = uuid.uuid4().hex[:6]
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench_{run}_"))
+    extra_env = dict(item.split("=", 1) for item in args.env)
+    print(
+        f"bench_system: run {run}; {os.cpu_count()} cores; load average "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; logs in {workdir}",
+        flush=True,
+    )
+    if args.use_running:
+        endpoints = Endpoints.from_env()
+        databases = {n: f"epurchasing_{n}" for n in SERVICES}
+        system = System(run, workdir, endpoints, databases, owned=False)
+    else:
+        system = await start_system(run, workdir, extra_env)
+    results: list[tuple[int, dict[str, float]]] = []
+    try:
+        cast = Cast()
+        services = {n: system.endpoints.of(n) for n in SERVICES}
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=1000)
+        async with TimedClient(services, timeout=60, limits=limits) as http:
+            api = TimedApi(system.endpoints, http)
+            await api.check_reachable()
+            spec = demo_catalogue(tag=f"bench{run}")
+            vendors = await seed_catalogue(api, cast.admin_headers(), spec)
+            if args.seed:
+                began = time.perf_counter()
+                print(
+                    f"seeding {args.seed} completed procurements (real code path, K=32) ...",
+                    flush=True,
+                )
+                seeded = await load(
+                    api,
+                    cast,
+                    vendors,
+                    spec.category,
+                    32,
+                    0,
+                    0,
+                    args.offer_window,
+                    until_completed=args.seed,
+                )
+                print(
+                    f"seeded {len(seeded.completed)} in {time.perf_counter() - began:.0f} s "
+                    f"({sum(seeded.failures.values())} failed)",
+                    flush=True,
+                )
+            groups: dict[str, Any] = {}
+            if system.owned:
+                groups |= {n: system.processes[n].pid for n in SERVICES}
+            groups["driver"] = os.getpid()
+            groups["rabbitmq"] = lambda: pids_named("beam.smp")
+            groups["postgresql"] = lambda: pids_named("postgres")
+            for k in args.k:
+                http.samples.clear()
+                watch = ProcessWatch(groups)
+                stats0: dict[str, tuple[int, int]] = {}
+                task = asyncio.create_task(
+                    load(
+                        api,
+                        cast,
+                        vendors,
+                        spec.category,
+                        k,
+                        args.warmup,
+                        args.seconds,
+                        args.offer_window,
+                    )
+                )
+                await asyncio.sleep(args.warmup)
+                watch.start()
+                stats0 = await db_stats(system)
+                await asyncio.sleep(args.seconds)
+                stats1 = await db_stats(system)
+                await watch.stop()
+                window = await task
+                since = window.wall_started
+                until = datetime.fromtimestamp(since.timestamp() + args.seconds, UTC)
+                t0, t1 = window.started, window.started + args.seconds
+                samples = [s for s in http.samples if t0 <= s.at < t1]
+                spine = await spine_figures(system, since, until)
+                commits = sum(stats1[d][0] - stats0.get(d, (0, 0))[0] for d in stats1)
+                rollbacks = sum(stats1[d][1] - stats0.get(d, (0, 0))[1] for d in stats1)
+                results.append((k, print_run(window, samples, spine, watch, commits, rollbacks)))
+                print(
+                    "spine tables now (outbox / inbox / idempotency keys / history rows): "
+                    + "; ".join(
+                        f"{s} {v['outbox']}/{v['inbox']}/{v['idempotency_keys']}/{v['history']}"
+                        for s, v in spine.sizes.items()
+                    ),
+                    flush=True,
+                )
+        print("\n=== raw ceilings of this machine, same run (the system idle) ===", flush=True)
+        database = f"bench_{run}_ceiling"
+        admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
+        await admin.execute(f'CREATE DATABASE "{database}"')
+        await admin.close()
+        pg = await ceiling_postgres(database)
+        publish, consume = await ceiling_rabbitmq(system.prefix)
+        api_write = await ceiling_fastapi(workdir, database)
+        latency = await ceiling_latencies(database, system.prefix)
+        print(f"PostgreSQL one-row INSERT commits (8 connections): {pg:>8.0f}/s")
+        print(f"RabbitMQ confirmed persistent publishes (quorum):  {publish:>8.0f}/s")
+        print(f"RabbitMQ consumed and acked (prefetch 256):        {consume:>8.0f}/s")
+        print(f"FastAPI write (one INSERT, one transaction):       {api_write:>8.0f} requests/s")
+        for what, values in (
+            ("one commit, alone", latency["commit"]),
+            ("one confirmed publish, alone", latency["publish"]),
+        ):
+            print(f"{what + ':':<50} p50 {ms(pct(values, 0.5))} ms, p99 {ms(pct(values, 0.99))} ms")
+        print(
+            f"\n{'K':>4}{'proc/s':>8}{'req/s':>7}{'of API':>8}{'commits/s':>10}{'of PG':>7}"
+            f"{'events/s':>9}{'of publish':>11}{'hand-off p50/p99 ms':>21}"
+        )
+        for k, r in results:
+            print(
+                f"{k:>4}{r['procurements_per_s']:>8.2f}{r['requests_per_s']:>7.0f}"
+                f"{r['requests_per_s'] / api_write:>8.0%}{r['commits_per_s']:>10.0f}"
+                f"{r['commits_per_s'] / pg:>7.0%}{r['events_published_per_s']:>9.0f}"
+                f"{r['events_published_per_s'] / publish:>11.1%}"
+                f"{r['handoff_p50_ms']:>12.0f} / {r['handoff_p99_ms']:.0f}"
+            )
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        "run": run,
+                        "results": {str(k): r for k, r in results},
+                        "ceilings": {
+                            "postgres_commits_per_s": pg,
+                            "rabbitmq_publish_per_s": publish,
+                            "rabbitmq_consume_per_s": consume,
+                            "fastapi_write_per_s": api_write,
+                            "commit_p50_ms": pct(latency["commit"], 0.5) * 1000,
+                            "publish_p50_ms": pct(latency["publish"], 0.5) * 1000,
+                        },
+                    },
+                    indent=2,
+                )
+            )
+    finally:
+        await stop_system(system, keep_logs=args.keep_logs)
+        admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
+        await admin.execute(f'DROP DATABASE IF EXISTS "bench_{run}_ceiling" WITH (FORCE)')
+        await admin.close()
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--k",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[8, 32],
+        help="procurements in flight, comma-separated (default 8,32)",
+    )
+    parser.add_argument("--seconds", type=float, default=60, help="measured seconds per K")
+    parser.add_argument("--warmup", type=float, default=20, help="unmeasured seconds first")
+    parser.add_argument("--seed", type=int, default=0, help="complete N procurements first")
+    parser.add_argument("--offer-window", type=float, default=5.0, help="the demo's 5 s")
+    parser.add_argument("--use-running", action="store_true", help="the services of make run")
+    parser.add_argument("--env", action="append", default=[], help="NAME=value for the services")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--keep-logs", action="store_true")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(parse()))
