@@ -14,6 +14,7 @@ from uuid import UUID
 
 from delivery_factories import NOW
 
+from delivery.adapters.letters_pdf import PdfLetters
 from delivery.application.ports import DeliveryUnitOfWork, Row
 from delivery.domain.fulfilment import Fulfilment, holds_turn
 from delivery.domain.shipping import ShippingEntry
@@ -172,6 +173,8 @@ class MemoryFulfilments:
 
 
 class FakeDeliveryUnitOfWork(InMemoryUnitOfWork, DeliveryUnitOfWork):
+    letters = PdfLetters()
+
     def _open(self) -> None:
         self.fulfilments = MemoryFulfilments(self.store, self.clock)
 

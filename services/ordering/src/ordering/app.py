@@ -70,6 +70,7 @@ def definition() -> ServiceDefinition:
             negotiation.router,
             purchase_orders.router,
             documents.router,
+            documents.letters,
         ],
         publishes=PUBLISHES,
         can_see_procurement=can_see_procurement,

@@ -6,6 +6,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.settings import ServiceSettings
+from ordering.application.letters import LetterheadSettings
 from ordering.application.ports import MailPolicy, OrderingRules
 
 
@@ -47,6 +48,12 @@ class OrderingSettings(ServiceSettings):
     turn_emails: bool = True
     overdue_reminders: bool = True
 
+    # The letterhead of the generated Surat Pesanan: the government, the city of the date line,
+    # and each work unit's name by its code (JSON, e.g. {"dinkes": "Dinas Kesehatan"}).
+    letter_government: str = "PEMERINTAH KABUPATEN MOJOKERTO"
+    letter_city: str = "Mojokerto"
+    work_unit_names: dict[str, str] = Field(default_factory=dict)
+
     def rules(self) -> OrderingRules:
         """What the use cases apply, as plain values."""
         return OrderingRules(
@@ -60,6 +67,11 @@ class OrderingSettings(ServiceSettings):
             auto_cancel_vendor_approval=self.auto_cancel_vendor_approval,
             turn_emails=self.turn_emails,
             overdue_reminders=self.overdue_reminders,
+            letterhead=LetterheadSettings(
+                government=self.letter_government,
+                city=self.letter_city,
+                work_unit_names=dict(self.work_unit_names),
+            ),
         )
 
     def mail_policy(self) -> MailPolicy:

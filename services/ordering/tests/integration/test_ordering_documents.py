@@ -40,9 +40,14 @@ class TestPackageDocuments:
                 response = await h.client.get(f"{base}/documents", headers=headers)
                 assert response.status_code == 200, (role, response.text)
                 listed[role] = response.json()["items"]
-            items = listed["ppk"]
-            assert all(found == items for found in listed.values())
-            assert [d["kind"] for d in items] == ["purchase_order", "addendum"]
+            everything = listed["ppk"]
+            assert all(found == everything for found in listed.values())
+            # Each version's generated Surat Pesanan is listed beside what the PPK uploaded.
+            generated = "purchase_order_generated"
+            assert sorted(d["kind"] for d in everything) == sorted(
+                ["purchase_order", generated, "addendum", generated]
+            )
+            items = [d for d in everything if d["kind"] != generated]
             assert [d["id"] for d in items] == [v["document_id"] for v in versions]
             assert items[1]["filename"] == "addendum.png"  # no path, the extension of its type
 
@@ -94,4 +99,5 @@ class TestPackageDocuments:
                 assert refused.status_code == 422, (name, refused.text)
                 assert refused.json()["errors"][0]["field"] == "document"
             listed = await h.client.get(f"{base}/documents", headers=h.tokens.ppk())
-        assert [d["kind"] for d in listed.json()["items"]] == ["purchase_order"]
+        kinds = sorted(d["kind"] for d in listed.json()["items"])
+        assert kinds == ["purchase_order", "purchase_order_generated"]

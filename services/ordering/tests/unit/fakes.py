@@ -12,6 +12,7 @@ from epurchasing_shared.kernel.actions import ActionRequest
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
+from ordering.adapters.letters_pdf import PdfLetters
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
@@ -123,6 +124,7 @@ class MemoryVendorEmails:
 
 class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):
     rules = RULES
+    letters = PdfLetters()
 
     def _open(self) -> None:
         self.packages = MemoryPackages(self.store.table("packages"), self.store.turns)

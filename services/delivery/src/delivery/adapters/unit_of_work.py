@@ -1,10 +1,34 @@
-"""Delivery's unit of work on PostgreSQL: the kernel's, with the fulfilments' repository."""
+"""Delivery's unit of work on PostgreSQL: the kernel's, with the fulfilments' repository and
+what the generated BAP and BAST need (the renderer, the letterhead and zone of the settings)."""
 
+from collections.abc import Callable
+from typing import Any, Self
+
+from delivery.adapters.letters_pdf import PdfLetters
 from delivery.adapters.repository import SqlFulfilments
+from delivery.application.letters import LetterheadSettings
 from delivery.application.ports import DeliveryUnitOfWork
+from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.persistence import SqlUnitOfWork
 
 
 class SqlDeliveryUnitOfWork(SqlUnitOfWork, DeliveryUnitOfWork):
+    letters = PdfLetters()
+
+    @classmethod
+    def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:
+        """The kernel's factory, each unit of work carrying the settings' letterhead and zone."""
+        make = super().factory(runtime, service)
+        letterhead_of = getattr(runtime.settings, "letterhead", None)
+        letterhead = letterhead_of() if callable(letterhead_of) else LetterheadSettings()
+        zone = getattr(runtime.settings, "zone", None)
+
+        def with_letterhead(caller: Caller) -> "SqlDeliveryUnitOfWork":
+            uow = make(caller)
+            uow.letterhead, uow.zone = letterhead, zone
+            return uow
+
+        return with_letterhead  # type: ignore[return-value]
+
     async def _open(self) -> None:
         self.fulfilments = SqlFulfilments(self.session, self.clock)

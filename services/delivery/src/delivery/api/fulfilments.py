@@ -25,6 +25,7 @@ from delivery.domain.documents import EXTENSIONS, safe_filename
 from delivery.domain.shipping import ShipmentStatus
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.auth import Principal, Role, require_roles
+from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.kernel.actions import ActionRequest
@@ -192,6 +193,11 @@ async def download_document(
     runtime: Runtime = Depends(get_runtime),
 ) -> Response:
     found = await queries.find_document(uow, principal, procurement_id, document_id)
+    return _file(found, if_none_match, runtime)
+
+
+def _file(found: DocumentRef, if_none_match: str | None, runtime: Runtime) -> Response:
+    """A stored document as an attachment, its SHA-256 the ETag (304 when it matches)."""
     etag = f'"{found.sha256}"'
     if if_none_match is not None and (
         if_none_match.strip() == "*" or etag in {t.strip() for t in if_none_match.split(",")}
@@ -200,8 +206,8 @@ async def download_document(
     path = runtime.documents.path_of(found.sha256)
     if not path.is_file():
         raise NotFound(
-            f"the file of document {document_id} is not available",
-            f"berkas dokumen {document_id} tidak tersedia",
+            f"the file of document {found.id} is not available",
+            f"berkas dokumen {found.id} tidak tersedia",
         )
     return FileResponse(
         path,
@@ -210,6 +216,45 @@ async def download_document(
         content_disposition_type="attachment",
         headers={"ETag": etag},
     )
+
+
+def _letter_route(kind: Literal["bap", "bast"], what: str) -> None:
+    """``GET /fulfilments/{id}/bap.pdf`` and ``/bast.pdf``: the generated letter."""
+
+    @router.get(
+        f"/{{procurement_id}}/{kind}.pdf",
+        response_class=Response,
+        responses=DOWNLOAD
+        | {
+            409: {
+                "description": f"No {kind.upper()} yet: before the {what}",
+                "content": {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                },
+            }
+        },
+        summary=f"Download the generated {kind.upper()} (26)",
+        description=(
+            f"The PDF the service generated at the {what} (step 26): letterhead, number, "
+            "date, parties, items, total in figures and in words, signature blocks. Its "
+            "SHA-256 (the ETag) is in that step's history entry, beside the PPK's signed scan. "
+            "409 before the step; readable by whoever may read the fulfilment."
+        ),
+        operation_id=f"download_generated_{kind}",
+    )
+    async def download_letter(
+        procurement_id: UUID,
+        principal: Principal = Depends(readers),
+        if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=200),
+        uow: UnitOfWorkFactory = Depends(unit_of_work),
+        runtime: Runtime = Depends(get_runtime),
+    ) -> Response:
+        found = await queries.generated_letter(uow, principal, procurement_id, kind)
+        return _file(found, if_none_match, runtime)
+
+
+_letter_route("bap", "inspection")
+_letter_route("bast", "handover")
 
 
 @router.post(

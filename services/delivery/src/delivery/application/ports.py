@@ -5,10 +5,11 @@ Read methods return rows as mappings of the fulfilment's columns (the read model
 """
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any, Protocol
 from uuid import UUID
 
+from delivery.application.letters import LetterheadSettings, LetterRenderer
 from delivery.domain.fulfilment import Fulfilment
 from delivery.domain.shipping import ShippingEntry
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
@@ -65,6 +66,11 @@ class DeliveryUnitOfWork(UnitOfWork):
     """The unit of work of delivery's use cases: the kernel's, with the fulfilments."""
 
     fulfilments: FulfilmentRepository
+    # The generated BAP and BAST (application/letters.py): the renderer, the letterhead, and
+    # the zone in which a letter is dated (the SOP's local time).
+    letters: LetterRenderer
+    letterhead: LetterheadSettings = LetterheadSettings()
+    zone: tzinfo | None = None
 
 
 UnitOfWorkFactory = Callable[[Caller], DeliveryUnitOfWork]

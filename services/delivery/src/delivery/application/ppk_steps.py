@@ -1,9 +1,17 @@
 """The PPK's steps: inspection (BAP), handover (BAST), payments (26) and completion (27)."""
 
+import asyncio
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import date, datetime, tzinfo
 from uuid import UUID
 
+from delivery.application.letters import (
+    GENERATED_KIND,
+    Kind,
+    generated_upload,
+    letter_filename,
+    receipt_letter,
+)
 from delivery.application.ports import DeliveryUnitOfWork, UnitOfWorkFactory
 from delivery.application.steps import (
     answer,
@@ -16,6 +24,7 @@ from delivery.application.steps import (
     reference,
 )
 from delivery.domain.fulfilment import Fulfilment
+from delivery.domain.shipping import WIB
 from epurchasing_shared.contracts.common import Party, VendorRef
 from epurchasing_shared.contracts.delivery import (
     GoodsHandedOver,
@@ -84,11 +93,13 @@ async def _record_receipt(
     fulfilment: Fulfilment,
     change: Change,
     upload: Upload,
-    kind: str,
+    kind: Kind,
     remark: str | None,
 ) -> DocumentRef:
-    """Keep the BAP or BAST document, its row, and the history entry that names it."""
+    """Keep the BAP or BAST document, its row, the generated letter, and the history entry
+    that names both (the signed scan and the generated PDF, each with its SHA-256)."""
     document = await keep_document(uow, fulfilment, upload, kind)
+    generated = await _generate(uow, fulfilment, kind, remark)
     await uow.fulfilments.add_receipt_of_goods(
         procurement_id=fulfilment.procurement_id,
         kind=kind,
@@ -97,8 +108,40 @@ async def _record_receipt(
         recorded_by=principal_of(uow).sub,
         recorded_at=uow.now(),
     )
-    await note(uow, fulfilment, change, reason=remark, documents=[document])
+    await note(uow, fulfilment, change, reason=remark, documents=[document, generated])
     return document
+
+
+async def _generate(
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, kind: Kind, remark: str | None
+) -> DocumentRef:
+    """The generated BAP or BAST of this step, dated today (local), kept as a document."""
+    zone = uow.zone or WIB
+
+    def local(moment: datetime | None) -> date | None:
+        return moment.astimezone(zone).date() if moment is not None else None
+
+    inspected_on = None
+    if kind == "bast":
+        receipts = (await uow.fulfilments.details(fulfilment.procurement_id))["receipts"]
+        bap = next((r for r in receipts if r["kind"] == "bap"), None)
+        inspected_on = local(bap["recorded_at"]) if bap else None
+    letter = receipt_letter(
+        kind,
+        fulfilment,
+        uow.letterhead.of(fulfilment.work_unit),
+        day=uow.now().astimezone(zone).date(),
+        delivered_on=local(fulfilment.delivered_at),
+        note=remark,
+        inspected_on=inspected_on,
+    )
+    content = await asyncio.to_thread(uow.letters.receipt, letter)
+    return await keep_document(
+        uow,
+        fulfilment,
+        generated_upload(content, letter_filename(kind, fulfilment.order_number)),
+        GENERATED_KIND[kind],
+    )
 
 
 @dataclass(frozen=True)

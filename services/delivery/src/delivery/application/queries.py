@@ -3,6 +3,7 @@
 from datetime import datetime
 from uuid import UUID
 
+from delivery.application.letters import GENERATED_KIND, Kind
 from delivery.application.ports import UnitOfWorkFactory
 from delivery.application.views import (
     FulfilmentDetail,
@@ -13,12 +14,20 @@ from delivery.application.views import (
     not_found,
     summary,
 )
-from delivery.domain.states import FulfilmentState
+from delivery.domain.states import FULFILMENT, FulfilmentState
 from epurchasing_shared.documents import DocumentRef
-from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.errors import ActionNotAllowed, NotFound, RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal
+
+S = FulfilmentState
+_BEFORE_INSPECTION = {S.AWAITING_ACKNOWLEDGEMENT, S.READY_FOR_PREPARATION, S.PREPARING, S.SHIPPING}
+# The states in which a generated BAP (BAST) cannot exist yet: before the inspection (handover).
+NOT_YET: dict[Kind, set[str]] = {
+    "bap": {str(s) for s in _BEFORE_INSPECTION | {S.DELIVERED}},
+    "bast": {str(s) for s in _BEFORE_INSPECTION | {S.DELIVERED, S.INSPECTED}},
+}
 
 
 def _after(params: PageParams) -> tuple[datetime, UUID] | None:
@@ -121,3 +130,32 @@ async def get_payment(
             f"pembayaran {payment_no} dari pelaksanaan pesanan {procurement_id} tidak ditemukan",
         )
     return found
+
+
+async def generated_letter(
+    unit_of_work: UnitOfWorkFactory, principal: Principal, procurement_id: UUID, kind: Kind
+) -> DocumentRef:
+    """The generated BAP (``kind="bap"``) or BAST of a fulfilment the caller may see (404 for
+    any other); 409 while the inspection (or the handover) has not happened."""
+    async with unit_of_work(Caller(principal)) as uow:
+        row = await uow.fulfilments.find_visible(principal, procurement_id)
+        if row is None:
+            raise not_found(procurement_id)
+        documents = await uow.documents_of(procurement_id)
+    found = [d for d in documents if d.kind == GENERATED_KIND[kind]]
+    if found:
+        return found[-1]
+    if row["state"] in NOT_YET[kind]:
+        step = "inspection" if kind == "bap" else "handover"
+        raise ActionNotAllowed(
+            f"download_{kind}",
+            row["state"],
+            FULFILMENT.allowed_actions(row["state"], principal.role),
+            detail=f"the {kind.upper()} exists once the {step} is recorded",
+            detail_id=f"{kind.upper()} baru tersedia setelah "
+            + ("pemeriksaan barang" if kind == "bap" else "serah terima barang"),
+        )
+    raise NotFound(
+        f"no generated {kind.upper()} is kept for fulfilment {procurement_id}",
+        f"{kind.upper()} untuk pelaksanaan pesanan {procurement_id} tidak dibuat oleh sistem",
+    )

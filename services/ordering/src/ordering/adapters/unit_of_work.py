@@ -5,6 +5,7 @@ from typing import Any, Self
 
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.persistence import SqlUnitOfWork
+from ordering.adapters.letters_pdf import PdfLetters
 from ordering.adapters.mail_outbox import SqlVendorEmails
 from ordering.adapters.orders import SqlOrderNumbers
 from ordering.adapters.packages import SqlPackages
@@ -15,6 +16,7 @@ SERVICE = "ordering"
 
 class SqlOrderingUnitOfWork(SqlUnitOfWork, OrderingUnitOfWork):
     rules = OrderingRules()
+    letters = PdfLetters()
 
     @classmethod
     def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:

@@ -1,4 +1,5 @@
-"""The documents uploaded in ordering (the signed Surat Pesanan, addenda): list and download.
+"""The documents of ordering (the signed Surat Pesanan and addenda the PPK uploads, and the
+Surat Pesanan the service generates for each version): list and download.
 
 Whoever may see the package may read its documents (its work unit's PPK and official, its
 vendor, auditors and admins); to anyone else they do not exist (404). Stored files never
@@ -9,7 +10,7 @@ import base64
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from epurchasing_shared.auth import Principal, current_principal
@@ -21,6 +22,18 @@ from ordering.api.wiring import Wiring, wiring
 from ordering.application import views
 
 router = APIRouter(prefix="/packages/{package_id}/documents", tags=["documents"])
+letters = APIRouter(prefix="/packages/{package_id}", tags=["documents"])
+FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The file, as an attachment, with its SHA-256 as ETag and Digest",
+        "content": {media_type: {} for media_type in ALLOWED_MEDIA_TYPES},
+        "headers": {
+            "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
+            "Content-Disposition": {"schema": {"type": "string"}},
+        },
+    },
+    304: {"description": "Unchanged (If-None-Match names this file)"},
+}
 
 
 def file_headers(document: DocumentRef) -> dict[str, str]:
@@ -50,34 +63,11 @@ async def list_package_documents(
     return DocumentList(items=[DocumentOut.of(package_id, ref) for ref in found])
 
 
-@router.get(
-    "/{document_id}",
-    summary="Download one document of the package",
-    response_class=FileResponse,
-    responses={
-        200: {
-            "description": "The file, as an attachment, with its SHA-256 as ETag and Digest",
-            "content": {media_type: {} for media_type in ALLOWED_MEDIA_TYPES},
-            "headers": {
-                "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
-                "Content-Disposition": {"schema": {"type": "string"}},
-            },
-        },
-        304: {"description": "Unchanged (If-None-Match names this file)"},
-    },
-)
-async def download_package_document(
-    http: Request,
-    package_id: UUID,
-    document_id: UUID,
-    principal: Principal = Depends(current_principal),
-    if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=500),
-    wired: Wiring = Depends(wiring),
-) -> Response:
-    document = await views.package_document(wired.unit_of_work, principal, package_id, document_id)
+def serve(http: Request, document: DocumentRef, if_none_match: str | None) -> Response:
+    """The stored file as an attachment (304 when ``If-None-Match`` names it)."""
     path = get_runtime(http).documents.path_of(document.sha256)
     if not path.is_file():  # the store lost a file the database still names
-        raise Unavailable(f"the content of document {document_id} is not available")
+        raise Unavailable(f"the content of document {document.id} is not available")
     headers = file_headers(document)
     if etag_matches(if_none_match, document):
         return Response(status_code=304, headers=headers)
@@ -88,3 +78,47 @@ async def download_package_document(
         headers=headers,
         content_disposition_type="attachment",
     )
+
+
+@router.get(
+    "/{document_id}",
+    summary="Download one document of the package",
+    response_class=FileResponse,
+    responses=FILE_RESPONSES,
+)
+async def download_package_document(
+    http: Request,
+    package_id: UUID,
+    document_id: UUID,
+    principal: Principal = Depends(current_principal),
+    if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=500),
+    wired: Wiring = Depends(wiring),
+) -> Response:
+    document = await views.package_document(wired.unit_of_work, principal, package_id, document_id)
+    return serve(http, document, if_none_match)
+
+
+@letters.get(
+    "/purchase-order.pdf",
+    summary="Download the generated Surat Pesanan of one order version (21, 24a)",
+    description=(
+        "The PDF the service generated when the version was made (the order, 21, or an "
+        "addendum, 24a): letterhead, number, date, parties, items, total in figures and in "
+        "words, signature blocks. Its SHA-256 (the ETag) is in that step's history entry. "
+        "409 before the order is issued; 404 for a version the order does not have."
+    ),
+    response_class=FileResponse,
+    responses=FILE_RESPONSES,
+)
+async def download_purchase_order_pdf(
+    http: Request,
+    package_id: UUID,
+    version: int | None = Query(default=None, ge=1, le=10_000, description="Default: newest"),
+    principal: Principal = Depends(current_principal),
+    if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=500),
+    wired: Wiring = Depends(wiring),
+) -> Response:
+    document = await views.generated_purchase_order(
+        wired.unit_of_work, principal, package_id, version
+    )
+    return serve(http, document, if_none_match)

@@ -1,13 +1,14 @@
 """What the use cases need from the outside, as interfaces: the repositories of the unit of
 work (SQL in ``adapters/``, in memory in the tests), the mailer, and settings as values."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Protocol
 from uuid import UUID
 
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
 from epurchasing_shared.principal import Principal
+from ordering.application.letters import LetterheadSettings, LetterRenderer
 from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
 
@@ -73,6 +74,7 @@ class OrderingUnitOfWork(UnitOfWork):
     order_numbers: OrderNumbers
     vendor_emails: VendorEmails
     rules: "OrderingRules"
+    letters: LetterRenderer  # the generated Surat Pesanan (application/letters.py)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class OrderingRules:
     # "Your turn" e-mails at the hand-offs (17, 19, 21) and reminders of overdue turns.
     turn_emails: bool = True
     overdue_reminders: bool = True
+    # The letterhead of the generated Surat Pesanan (21, 24a).
+    letterhead: LetterheadSettings = field(default_factory=LetterheadSettings)
 
 
 @dataclass(frozen=True)

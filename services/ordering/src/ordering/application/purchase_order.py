@@ -1,20 +1,31 @@
 """Steps 21, 22 and 24a: the purchase order (*Surat Pesanan*), its acknowledgement, addenda.
 
+Each version (21: the order, 24a: an addendum) is also GENERATED as a PDF from the package and
+the version (application/letters.py), kept beside the PPK's signed scan, both named with their
+SHA-256 in the step's history entry (``GET /packages/{id}/purchase-order.pdf?version=N``).
+
 Addenda are allowed while the order is issued or acknowledged. Handover (BAST) happens in the
 delivery service; its ``delivery.goods_handed_over.v1`` moves the package to ``handed_over``
 (application/delivery_events.py), which ends addenda (domain.md: only before BAST).
 """
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
 from uuid import UUID, uuid4
 
 from epurchasing_shared.contracts.ordering import OrderAcknowledged, OrderAmended, OrderIssued
-from epurchasing_shared.documents import Upload
+from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.errors import RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
 from ordering.application.hand_off import record_change
+from ordering.application.letters import (
+    GENERATED_KIND,
+    generated_upload,
+    letter_filename,
+    purchase_order_letter,
+)
 from ordering.application.loading import answer, callers_package, principal_of
 from ordering.application.payloads import order_lines, party, vendor_ref
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
@@ -25,6 +36,27 @@ UnitOfWorkFactory = Callable[[Caller], OrderingUnitOfWork]
 OWNER = "purchase_order"
 ORDER_DATE_DAYS = 366  # an order is dated within a year of today
 DEADLINE_YEARS = 5  # an addendum's delivery deadline is within five years of today
+
+
+async def keep_generated_letter(uow: OrderingUnitOfWork, package: Package) -> DocumentRef:
+    """Generate the Surat Pesanan of the order's newest version (the PDF, deterministic) and
+    keep it as a document of the order; the caller names it in the step's history entry, so
+    the history carries its SHA-256."""
+    order = package.order
+    assert order is not None
+    version = order.versions[-1]
+    rules = uow.rules
+    letter = purchase_order_letter(
+        package, order, version, rules.letterhead.of(package.work_unit), rules.zone
+    )
+    content = await asyncio.to_thread(uow.letters.purchase_order, letter)
+    return await uow.save_document(
+        generated_upload(content, letter_filename(order.number, version.version)),
+        kind=GENERATED_KIND,
+        owner_kind=OWNER,
+        owner_id=order.id,
+        procurement_id=package.procurement_id,
+    )
 
 
 def check_date_near(field: str, value: date, today: date, before: int, after: int) -> None:
@@ -83,7 +115,8 @@ async def issue_purchase_order(
             by=who.sub,
             at=uow.now(),
         )
-        await record_change(uow, package, change, documents=[document])
+        generated = await keep_generated_letter(uow, package)
+        await record_change(uow, package, change, documents=[document, generated])
         first = package.order.terms if package.order else None
         assert first is not None
         payload = OrderIssued(
@@ -167,7 +200,8 @@ async def amend_order(
         )
         # A side action of the order's life: whoever's turn it is (the vendor's
         # acknowledgement, 22) goes on.
-        await record_change(uow, package, taken, documents=[document], close_turn=False)
+        generated = await keep_generated_letter(uow, package)
+        await record_change(uow, package, taken, documents=[document, generated], close_turn=False)
         payload = OrderAmended(
             package_id=package.id,
             order_id=order.id,

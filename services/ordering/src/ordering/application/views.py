@@ -6,10 +6,11 @@ from typing import Any
 from uuid import UUID
 
 from epurchasing_shared.documents import DocumentRef
-from epurchasing_shared.kernel.errors import NotFound, RuleViolation
+from epurchasing_shared.kernel.errors import ActionNotAllowed, NotFound, RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, turn_view
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal
+from ordering.application.letters import GENERATED_KIND, letter_filename
 from ordering.application.payloads import lines_to_json, prices_to_json
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.negotiation import NegotiationRound
@@ -225,3 +226,39 @@ async def list_visible_packages(
         views = [package_summary(p, principal, await turn_of(uow, p)) for p in items]
     cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id) if more else None
     return {"items": views, "next_cursor": cursor}
+
+
+async def generated_purchase_order(
+    unit_of_work: Callable[[Caller], OrderingUnitOfWork],
+    principal: Principal,
+    package_id: UUID,
+    version: int | None,
+) -> DocumentRef:
+    """The generated Surat Pesanan of one version of the package's order (default: the
+    newest), for whoever may see the package (404 for anyone else); 409 before the order is
+    issued (21), 404 for a version the order does not have."""
+    async with unit_of_work(Caller(principal)) as uow:
+        package = await _visible(uow, principal, package_id)
+        order = package.order
+        if order is None:
+            raise ActionNotAllowed(
+                "download_purchase_order",
+                str(package.state),
+                package.allowed_actions(str(principal.role)),
+                detail="the purchase order (Surat Pesanan) has not been issued yet",
+                detail_id="Surat Pesanan belum diterbitkan",
+            )
+        wanted = order.current_version if version is None else version
+        if wanted not in {v.version for v in order.versions}:
+            raise NotFound(
+                f"the purchase order has no version {wanted}",
+                f"Surat Pesanan tidak memiliki versi {wanted}",
+            )
+        filename = letter_filename(order.number, wanted)
+        for ref in await uow.documents_of(order.id):
+            if ref.kind == GENERATED_KIND and ref.filename == filename:
+                return ref
+    raise NotFound(
+        f"no generated Surat Pesanan is kept for version {wanted}",
+        f"Surat Pesanan versi {wanted} tidak dibuat oleh sistem",
+    )
