@@ -42,7 +42,7 @@ async def test_a_ppk_rejection_reopens_the_request_for_a_second_package(system, 
 
     await eventually(reopened)
     history = ok(await system.competition.get(f"/procurements/{rid}/history", headers=buyers.ppk))
-    (reopen,) = [h for h in history if h["action"] == "reopen"]
+    (reopen,) = [h for h in history if h["action"] == "reopen_after_cancellation"]
     assert reopen["sop_step"] == "20" and "Harga belum sesuai HPS" in reopen["reason"]
 
     second = await run_competition(system, buyers, vendor, rid, category)
