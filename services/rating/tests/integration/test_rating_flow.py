@@ -66,7 +66,7 @@ class TestRatingACompletedPackage:
         assert (event.sopstep, event.actorrole, event.actorid) == ("27", "ppk", "ppk-1")
         assert event.data["package_id"] == str(package_id)
         assert event.data["vendor_id"] == str(vendor_id)
-        assert event.data["ppk"] == {"id": "ppk-1", "name": "PPK ppk-1"}
+        assert event.data["ppk"] == {"id": "ppk-1", "name": "PPK ppk-1", "email": None}
         assert event.data["scores"] == ALL_GOOD
         assert event.data["weights"] == {
             "quality_quantity": 30,

@@ -308,10 +308,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(error, StarletteHTTPException)
         if isinstance(error.__cause__, BodyTooLarge):  # FastAPI wraps body errors in a 400
             return problem_response(PayloadTooLarge(str(error.__cause__)), request)
-        if error.status_code == 400 and error.detail == "There was an error parsing the body":
-            # A body FastAPI cannot even decode (not UTF-8): invalid input, as malformed JSON is.
-            invalid = Invalid("the body is not valid UTF-8 JSON", field="body")
-            invalid.detail_id = "isi permintaan bukan JSON UTF-8 yang sah"
+        if error.status_code == 400:
+            # A body that cannot even be parsed (not UTF-8 JSON, broken multipart): invalid
+            # input, as malformed JSON is, so every operation answers it with its documented
+            # 422 (FastAPI and Starlette raise these 400s before any route code runs).
+            invalid = Invalid(f"the body cannot be read: {error.detail}", field="body")
+            invalid.detail_id = "isi permintaan tidak dapat dibaca"
             return problem_response(invalid, request)
         problem = ProblemError(str(error.detail))
         problem.status, problem.title, problem.slug = error.status_code, str(error.detail), "http"
