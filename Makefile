@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SERVICES := competition ordering delivery rating
 
-.PHONY: install run test lint format demo clean deploy-check compose-check hadolint k8s-check k8s-generate lock
+.PHONY: install run test lint format demo bench clean deploy-check compose-check hadolint k8s-check k8s-generate lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,12 +18,18 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt contract
 
 install: $(VENV)/.installed
 
+# The four services, and the web console with the APIs on one origin: http://localhost:8080/
 run: install
-	$(BIN)/python scripts/run_local.py $(SERVICES)
+	$(BIN)/python scripts/run_local.py $(SERVICES) console
 
 # One procurement through the 27 SOP steps against `make run`'s services (see README, "The demo").
 demo: install
 	$(BIN)/epurchasing-demo $(DEMO_ARGS)
+
+# The whole system under load (see docs/performance.md): K procurements in flight through the
+# 27 steps, with the machine's raw ceilings measured in the same run. BENCH_ARGS="--k 8,32,128".
+bench: install
+	$(BIN)/python benchmarks/bench_system.py $(BENCH_ARGS)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -2,6 +2,8 @@
 
 Each service runs its production entry point (``python -m <service> migrate-and-serve``):
 it creates and migrates its own database, then serves its API, consumers and outbox relay.
+``console`` (which ``make run`` names) runs ``scripts/console_server.py --watch``: the web
+console and the four APIs on one origin, http://localhost:8080/, rebuilt when its sources change.
 When nothing listens on the ordering service's SMTP host and port (127.0.0.1:1025 unless
 ``ORDERING_SMTP_HOST``/``ORDERING_SMTP_PORT`` say otherwise), a development mail catcher
 (``scripts/mail_catcher.py``) is started there too, so the vendor's e-mail shows in the log.
@@ -27,7 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-COLOURS = {"competition": "36", "ordering": "35", "delivery": "33", "rating": "32", "mail": "34"}
+COLOURS = {
+    "competition": "36",
+    "ordering": "35",
+    "delivery": "33",
+    "rating": "32",
+    "mail": "34",
+    "console": "94",
+}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -89,7 +98,7 @@ def dependencies(services: list[str], environ: dict[str, str]) -> list[Dependenc
         )
     ]
     for service in services:
-        if service == "mail":
+        if service in ("mail", "console"):
             continue
         url = environ.get(
             f"{service.upper()}_DATABASE_URL",
@@ -156,7 +165,16 @@ def ensure_dependencies(
 
 
 def commands(services: list[str]) -> list[tuple[str, list[str]]]:
-    found = [(name, [sys.executable, "-m", name, "migrate-and-serve"]) for name in services]
+    found = [
+        (name, [sys.executable, "-m", name, "migrate-and-serve"])
+        for name in services
+        if name != "console"
+    ]
+    if "console" in services:
+        # The web console and the four APIs on one origin (http://localhost:8080/ unless
+        # CONSOLE_PORT says otherwise), rebuilt whenever its sources change.
+        server = str(Path(__file__).with_name("console_server.py"))
+        found.append(("console", [sys.executable, server, "--watch"]))
     smtp = mail_catcher_needed(services)
     if smtp is not None:
         catcher = str(Path(__file__).with_name("mail_catcher.py"))

@@ -6,47 +6,20 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from epurchasing_demo.client import SERVICES, Endpoints
 from sqlalchemy.engine import make_url
 
 from epurchasing_shared.settings import ServiceSettings
+from epurchasing_shared.testing.mail import MailCatcher, free_port
 from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class MailCatcher:
-    """A real SMTP server (aiosmtpd) keeping what it receives."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.received: list[tuple[list[str], EmailMessage]] = []
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [message for recipients, message in self.received if address in recipients]
 
 
 @dataclass
@@ -103,8 +76,7 @@ async def system(
 ) -> AsyncIterator[System]:
     topology = await topology_factory("e2e")
     root = tmp_path_factory.mktemp("e2e")
-    mail = MailCatcher()
-    mail._controller.start()
+    mail = MailCatcher().start()
     spy, stop_spy = await start_spy(infrastructure.amqp_url, topology.exchange)
     env, ports = _environment(infrastructure, run_id, topology, mail, root)
     logs = {service: root / f"{service}.log" for service in SERVICES}
@@ -137,7 +109,7 @@ async def system(
             asyncio.gather(*(p.wait() for p in processes.values())), timeout=30
         )
         await stop_spy()
-        mail._controller.stop()
+        mail.stop()
         await _drop_databases(infrastructure, run_id)
     assert codes == [0] * len(SERVICES), found.log_tail()
 

@@ -6,19 +6,15 @@ one FixedClock, so offer deadlines, blacklist dates and delivery dates move toge
 ordering app sends its vendor e-mails to a local SMTP server (aiosmtpd) on a free port.
 """
 
-import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from competition.app import create_app as competition_app
 from competition.settings import CompetitionSettings
@@ -26,6 +22,7 @@ from delivery.app import create_app as delivery_app
 from delivery.settings import DeliverySettings
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.testing.app import running_app
+from epurchasing_shared.testing.mail import MailCatcher
 from epurchasing_shared.testing.tokens import Tokens
 from ordering.app import create_app as ordering_app
 from ordering.settings import OrderingSettings
@@ -37,28 +34,7 @@ SERVICES = Path(__file__).resolve().parents[2] / "services"
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
-class MailCatcher:
-    """A real SMTP server that keeps the messages it receives."""
-
-    port: int = field(default_factory=free_port)
-    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [message for recipients, message in self.received if address in recipients]
-
-
 @dataclass
 class System:
     """The four running services, their shared clock, the mail catcher and the token maker."""
@@ -111,8 +87,7 @@ async def system(cross_settings, tokens) -> AsyncIterator[System]:
     """The four apps running (consumers and relays included) with a fresh shared clock."""
     clock, mail = FixedClock(START), MailCatcher()
     ordering_settings = cross_settings["ordering"].model_copy(update={"smtp_port": mail.port})
-    controller = Controller(mail, hostname="127.0.0.1", port=mail.port)
-    controller.start()
+    mail.start()
     try:
         async with AsyncExitStack() as stack:
             clients = [
@@ -126,4 +101,4 @@ async def system(cross_settings, tokens) -> AsyncIterator[System]:
             ]
             yield System(*clients, clock=clock, mail=mail, tokens=tokens)
     finally:
-        controller.stop()
+        mail.stop()

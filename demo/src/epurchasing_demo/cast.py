@@ -22,7 +22,9 @@ class Cast:
     work_unit: str = "dinkes"
     work_unit_name: str = "Dinas Kesehatan Kabupaten Mojokerto"
     ppk: Person = Person("ppk-budi", "Budi Santoso, S.Kom.", "budi.santoso@mojokertokab.go.id")
-    official: Person = Person("pp-sari", "Sari Wulandari, S.E.")
+    official: Person = Person(
+        "pp-sari", "Sari Wulandari, S.E.", "sari.wulandari@mojokertokab.go.id"
+    )
     admin: Person = Person("admin-ukpbj", "Admin UKPBJ")
     auditor: Person = Person("auditor-inspektorat", "Inspektorat Daerah")
 

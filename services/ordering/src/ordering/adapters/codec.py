@@ -170,8 +170,12 @@ def package_to_row(package: Package) -> dict[str, Any]:
         "rup_code": package.rup_code,
         "fiscal_year": package.fiscal_year,
         "work_unit": package.work_unit,
-        "ppk": {"id": package.ppk.id, "name": package.ppk.name},
-        "official": {"id": package.official.id, "name": package.official.name},
+        "ppk": {"id": package.ppk.id, "name": package.ppk.name, "email": package.ppk.email},
+        "official": {
+            "id": package.official.id,
+            "name": package.official.name,
+            "email": package.official.email,
+        },
         "vendor_id": package.vendor.id,
         "vendor": {
             "id": str(package.vendor.id),

@@ -35,15 +35,15 @@ def actor_of(package: Package, role: str) -> str | None:
 
 
 def addressee_of(package: Package, role: str) -> tuple[str, str | None]:
-    """Name and e-mail of the actor of ``role``. Only the vendor's address is known (the
-    catalogue data in competition's package); competition's event carries no e-mail for the
-    PPK or the official, so theirs is None and nothing is sent to them."""
+    """Name and e-mail of the actor of ``role``: the vendor's from the catalogue, the PPK's and
+    the official's from competition's event (their tokens' email claim); None where no address
+    is known, and then nothing is sent (the outbox and the history say so once)."""
     if role == VENDOR:
         return package.vendor.name, package.vendor.email
     if role == PPK:
-        return package.ppk.name, None
+        return package.ppk.name, package.ppk.email
     if role == OFFICIAL:
-        return package.official.name, None
+        return package.official.name, package.official.email
     return role, None
 
 

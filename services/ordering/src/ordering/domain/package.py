@@ -34,6 +34,7 @@ from ordering.domain.states import ALREADY_APPLIED, PACKAGE, PackageState
 class Person:
     id: str
     name: str
+    email: str | None = None  # from competition's event, when the person's token carried one
 
 
 @dataclass(frozen=True)
