@@ -50,8 +50,8 @@ compose-check: install
 	$(BIN)/python scripts/compose_check.py
 
 hadolint: install
-	$(BIN)/hadolint deploy/Dockerfile
-	@echo "hadolint: deploy/Dockerfile clean"
+	$(BIN)/hadolint deploy/Dockerfile deploy/console.Dockerfile
+	@echo "hadolint: deploy/Dockerfile and deploy/console.Dockerfile clean"
 
 k8s-check: install
 	$(BIN)/python scripts/k8s_validate.py

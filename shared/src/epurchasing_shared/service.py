@@ -35,6 +35,7 @@ from epurchasing_shared.http.guard import RequestGuard
 from epurchasing_shared.http.openapi import install_openapi, unique_operation_ids
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
+from epurchasing_shared.http.rate_limits import RateLimits
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
 from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
@@ -434,6 +435,13 @@ def create_service_app(
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     _install_metrics(app, scrape)
+    if settings.rate_limits_enabled:
+        app.add_middleware(
+            RateLimits,
+            per_address=settings.rate_limit_per_address,
+            per_principal=settings.rate_limit_per_principal,
+            trust_forwarded=settings.rate_limit_trust_forwarded,
+        )
     app.add_middleware(
         RequestGuard,
         max_json_bytes=settings.max_json_bytes,

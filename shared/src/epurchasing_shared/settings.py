@@ -134,6 +134,25 @@ class ServiceSettings(BaseSettings):
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
+    rate_limits_enabled: bool = Field(
+        default=True, validation_alias=AliasChoices("RATE_LIMITS_ENABLED", "rate_limits_enabled")
+    )
+    rate_limit_per_address: str = Field(
+        default="3000/minute",
+        validation_alias=AliasChoices("RATE_LIMIT_PER_ADDRESS", "rate_limit_per_address"),
+        description="Requests one client address may make per replica (the `limits` syntax).",
+    )
+    rate_limit_per_principal: str = Field(
+        default="1200/minute",
+        validation_alias=AliasChoices("RATE_LIMIT_PER_PRINCIPAL", "rate_limit_per_principal"),
+        description="Requests one bearer token may make per replica.",
+    )
+    rate_limit_trust_forwarded: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("RATE_LIMIT_TRUST_FORWARDED", "rate_limit_trust_forwarded"),
+        description="Key the address limit on the proxy's X-Forwarded-For entry (set it only "
+        "behind the reverse proxy, which every request must pass).",
+    )
     cors_allowed_origins: list[str] = Field(
         default=[],
         validation_alias=AliasChoices("CORS_ALLOWED_ORIGINS", "cors_allowed_origins"),
