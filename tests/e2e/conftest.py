@@ -60,6 +60,10 @@ def _environment(infrastructure, run_id, topology, mail, root: Path) -> tuple[di
         # The official evaluates (step 11) as the SOP says; the automatic evaluation at the
         # deadline is tested in the competition service's own tests.
         "COMPETITION_AUTO_EVALUATE_SECONDS": "0",
+        # The fuzzing test sends thousands of requests from this one address: with the
+        # production limit most would be 429s (documented, but they would test nothing else).
+        "RATE_LIMIT_PER_ADDRESS": "1000000/minute",
+        "RATE_LIMIT_PER_PRINCIPAL": "1000000/minute",
     }
     ports = {}
     for service in SERVICES:

@@ -14,7 +14,8 @@ from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, rupiah, seed_catalogue
 from epurchasing_demo.client import SERVICES, Api, DriverError, Endpoints, Unreachable
 from epurchasing_demo.driver import drive, timeline, wait_for_final_states
-from epurchasing_demo.model import Branches, StepRecord
+from epurchasing_demo.late import SlowCalendar, late
+from epurchasing_demo.model import Branches, Run, StepRecord
 from epurchasing_shared.accountability import fetch_turns, timeline_lines
 
 HEADER = f"{'SOP':<4} {'time':<8}  {'actor':<40} {'resulting state':<22} what happened"
@@ -37,6 +38,18 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--ppk-rejects", action="store_true", help="20b, then a new competition")
     parser.add_argument("--addendum", action="store_true", help="24a: amend the order")
     parser.add_argument("--instalments", type=int, default=1, help="26: payments (default 1)")
+    parser.add_argument(
+        "--late",
+        action="store_true",
+        help="steps 1-19, then the PPK does nothing: the overdue turn and the automatic "
+        "cancellation (needs CALENDAR_SECONDS_PER_WORKING_DAY on the services)",
+    )
+    parser.add_argument(
+        "--max-wait",
+        type=float,
+        default=120.0,
+        help="--late: longest wait for the PPK's due time, seconds (default 120)",
+    )
     return parser.parse_args(argv)
 
 
@@ -45,8 +58,8 @@ def print_step(step: StepRecord) -> None:
     print(f"{step.sop:<4} {at:<8}  {step.actor[:40]:<40} {step.state:<22} {step.what}", flush=True)
 
 
-def print_timeline(entries: list[dict[str, Any]]) -> None:
-    print(f"\nTimeline of the procurement across the four services ({len(entries)} entries):")
+def print_timeline(entries: list[dict[str, Any]], across: str = "the four services") -> None:
+    print(f"\nTimeline of the procurement across {across} ({len(entries)} entries):")
     for entry in entries:
         at = datetime.fromisoformat(entry["at"]).astimezone().strftime("%H:%M:%S.%f")[:-3]
         change = f"{entry['from_state'] or '-'} -> {entry['to_state'] or '-'}"
@@ -74,6 +87,9 @@ async def run(args: argparse.Namespace) -> int:
             price = rupiah(vendor.spec.catalogue_price)
             print(f"  {vendor.name:<30} {vendor.spec.email:<44} {price:>15}  {vendor.spec.product}")
         print(f"\n{HEADER}")
+        if args.late:
+            await run_late(api, cast, vendors, spec.category, args)
+            return 0
         outcome = await drive(
             api,
             cast,
@@ -96,6 +112,23 @@ async def run(args: argparse.Namespace) -> int:
     return 0
 
 
+async def run_late(
+    api: Api, cast: Cast, vendors: list[Any], category: str, args: argparse.Namespace
+) -> None:
+    """``--late``: the PPK lets step 20 expire (see :mod:`epurchasing_demo.late`)."""
+    run = Run(api, cast, vendors, category, Branches(), args.offer_window, args.timeout, print_step)
+    package_id = await late(run, max_wait=args.max_wait)
+    pid = run.outcome.procurement_id
+    print(
+        f"\nProcurement {pid}: the PPK did not review package {package_id} in time; ordering "
+        "cancelled it (ppk_review_expired) and competition put the request back to accepted."
+    )
+    # Delivery and rating never heard of a procurement that did not reach step 21.
+    entries = await timeline(api, cast, pid, ("competition", "ordering"))
+    print_timeline(entries, "competition and ordering")
+    await print_steps_timeline(api.endpoints, cast, pid)
+
+
 async def print_steps_timeline(endpoints: Endpoints, cast: Cast, procurement_id: str) -> None:
     """What ``epurchasing timeline <procurement>`` prints: each turn (whose, due, done, late)."""
     token = cast.auditor_headers()["Authorization"].removeprefix("Bearer ")
@@ -114,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse(argv)
     try:
         code = asyncio.run(run(args))
+    except SlowCalendar as error:
+        print(f"epurchasing-demo: {error}", file=sys.stderr)
+        code = 3
     except Unreachable as error:
         print(f"epurchasing-demo: {error}", file=sys.stderr)
         code = 2

@@ -13,7 +13,7 @@ Each step is recorded (SOP number, actor, what happened, resulting state, time) 
 """
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -103,10 +103,12 @@ async def wait_for_final_states(
         await asyncio.sleep(0.3)
 
 
-async def timeline(api: Api, cast: Cast, procurement_id: str) -> list[dict[str, Any]]:
-    """Every service's history of the procurement, merged and sorted by time."""
+async def timeline(
+    api: Api, cast: Cast, procurement_id: str, services: Sequence[str] = SERVICES
+) -> list[dict[str, Any]]:
+    """The ``services``' history of the procurement, merged and sorted by time."""
     entries: list[dict[str, Any]] = []
-    for service in SERVICES:
+    for service in services:
         history = await api.call(
             service,
             "GET",

@@ -65,7 +65,7 @@ class Run:
     negotiations: int = 0
 
     def record(self, sop: str, who: str, what: str, state: str, service: str) -> StepRecord:
-        """Note one step as done (``who``: ppk, official, admin, or a vendor's name)."""
+        """Note one step as done (``who``: ppk, official, admin, system or a vendor's name)."""
         actor, role = self.actor(who)
         entry = StepRecord(sop, actor, role, what, state, datetime.now(UTC), service)
         self.outcome.steps.append(entry)
@@ -78,6 +78,8 @@ class Run:
             return f"PPK {self.cast.ppk.name}", "ppk"
         if who == "official":
             return f"Pejabat Pengadaan {self.cast.official.name}", "procurement_official"
+        if who == "system":
+            return "system (no one acted)", "system"
         if who == "vendors":
             return "Penyedia (all)", "vendor"
         return f"Penyedia {who}", "vendor"

@@ -20,7 +20,24 @@ def _prices(lines: list[dict[str, Any]], percent: int) -> list[dict[str, int]]:
 
 async def ordering_steps(run: Run, package: dict[str, Any], reject: bool) -> bool:
     """Steps 14–22; False when the PPK rejected the package (20b) instead."""
-    api, official, ppk = run.api, run.cast.official_headers(), run.cast.ppk_headers()
+    api, ppk = run.api, run.cast.ppk_headers()
+    base = f"/packages/{package['package_id']}"
+    await to_the_ppk(run, package)
+    vendor = run.vendor(package["vendor"]["id"])
+    if reject:
+        reason = {"reason": "Spesifikasi garansi tidak sesuai kebutuhan Puskesmas"}
+        done = await api.call(ORD, "POST", f"{base}/ppk-reject", headers=ppk, json=reason)
+        run.record("20b", "ppk", f"rejected the package: {reason['reason']}", done["state"], ORD)
+        return False
+    done = await api.call(ORD, "POST", f"{base}/ppk-approve", headers=ppk)
+    run.record("20a", "ppk", "reviewed and approved the package", done["state"], ORD)
+    await _purchase_order(run, base, vendor)
+    return True
+
+
+async def to_the_ppk(run: Run, package: dict[str, Any]) -> dict[str, Any]:
+    """Steps 14–19, up to the package sent to the PPK (its body, with the PPK's turn)."""
+    api, official = run.api, run.cast.official_headers()
     base = f"/packages/{package['package_id']}"
     await api.poll(
         ORD,
@@ -52,15 +69,7 @@ async def ordering_steps(run: Run, package: dict[str, Any], reject: bool) -> boo
     run.record("18", vendor.name, "approved the purchase request", approved["state"], ORD)
     sent = await api.call(ORD, "POST", f"{base}/send-to-ppk", headers=official)
     run.record("19", "official", "sent the package to the PPK", sent["state"], ORD)
-    if reject:
-        reason = {"reason": "Spesifikasi garansi tidak sesuai kebutuhan Puskesmas"}
-        done = await api.call(ORD, "POST", f"{base}/ppk-reject", headers=ppk, json=reason)
-        run.record("20b", "ppk", f"rejected the package: {reason['reason']}", done["state"], ORD)
-        return False
-    done = await api.call(ORD, "POST", f"{base}/ppk-approve", headers=ppk)
-    run.record("20a", "ppk", "reviewed and approved the package", done["state"], ORD)
-    await _purchase_order(run, base, vendor)
-    return True
+    return dict(sent)
 
 
 async def negotiate(run: Run, base: str, package: dict[str, Any]) -> None:

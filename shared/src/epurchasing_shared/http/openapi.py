@@ -3,9 +3,10 @@ can answer with, stable operation ids, and no FastAPI default that the API does 
 
 Rules, applied to the generated document in one place (so no route can forget one):
 
-- every operation: 503 (a dependency is down) and 500 (documented as the problem it would be);
-- an operation with a bearer token: 401, 403, 404 (a resource it names, in the path or the
-  body, is not found or not the caller's) and 429 (rate limits);
+- every operation: 429 (rate limits), 503 (a dependency is down) and 500 (documented as the
+  problem it would be);
+- an operation with a bearer token: 401, 403 and 404 (a resource it names, in the path or the
+  body, is not found or not the caller's);
 - an operation with a path parameter: 404;
 - an operation with parameters or a body: 422 (problem+json with field ``errors``), replacing
   FastAPI's ``HTTPValidationError``; with a body: 413;
@@ -65,12 +66,12 @@ def operation_id(route: APIRoute) -> str:
 
 
 def statuses_of(method: str, operation: dict[str, Any]) -> set[int]:
-    found = {500, 503}
+    found = {429, 500, 503}  # any caller may meet the rate limit of its address
     parameters = operation.get("parameters", [])
     if operation.get("security"):
         # 404 too: a body may name another resource (the purchase request of a competition)
         # that does not exist or is not the caller's.
-        found |= {401, 403, 404, 429}
+        found |= {401, 403, 404}
     if any(p.get("in") == "path" for p in parameters):
         found.add(404)
     if parameters or "requestBody" in operation:

@@ -10,8 +10,8 @@ flood from one client bounded without a shared store; say ``N/minute`` per repli
   when ``RATE_LIMIT_TRUST_FORWARDED`` is set (behind Caddy);
 - per principal: a digest of the whole bearer token (not its ``sub``, which an unverified
   token could forge to spend someone else's allowance);
-- beyond either: 429 problem+json with ``Retry-After``; health, readiness and metrics are
-  never limited.
+- beyond either: 429 problem+json with ``Retry-After``; health, readiness, metrics and the
+  API documents are never limited.
 """
 
 import hashlib
@@ -26,7 +26,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 from epurchasing_shared.http.guard import ASGIApp, Receive, Scope, Send
 
-EXEMPT = ("/healthz", "/readyz", "/metrics")
+# Probes, metrics and the API documents (what a client generator or a fuzzer loads first).
+EXEMPT = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json", "/docs")
 
 
 class RateLimits:
