@@ -108,7 +108,15 @@ async def download_package_document(
         "409 before the order is issued; 404 for a version the order does not have."
     ),
     response_class=FileResponse,
-    responses=FILE_RESPONSES,
+    responses=FILE_RESPONSES
+    | {
+        409: {
+            "description": "No Surat Pesanan yet: before the purchase order is issued (21)",
+            "content": {
+                "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+            },
+        }
+    },
 )
 async def download_purchase_order_pdf(
     http: Request,
