@@ -3,7 +3,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from delivery.application.letters import LetterheadSettings
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.settings import ServiceSettings
 
 

@@ -25,11 +25,12 @@ from epurchasing_demo.steps_ordering import _cut
 from fakes import World, asking, ppk_of
 
 from delivery.adapters.letters_pdf import PdfLetters
-from delivery.application.letters import LetterheadSettings, letter_filename, receipt_letter
+from delivery.application.letters import letter_filename, receipt_letter
 from delivery.application.ppk_steps import inspect_goods
 from delivery.domain.fulfilment import Fulfilment, OrderTerms
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.documents import Upload
+from epurchasing_shared.letters import LetterheadSettings
 
 SCREENSHOTS = Path(__file__).resolve().parents[4] / "docs" / "screenshots"
 LETTERHEAD = LetterheadSettings(work_unit_names={"dinkes": Cast().work_unit_name})

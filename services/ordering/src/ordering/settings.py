@@ -5,8 +5,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.settings import ServiceSettings
-from ordering.application.letters import LetterheadSettings
 from ordering.application.ports import MailPolicy, OrderingRules
 
 

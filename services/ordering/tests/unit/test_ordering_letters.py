@@ -22,13 +22,10 @@ from epurchasing_demo.catalogue import demo_catalogue
 from epurchasing_demo.steps_competition import PAGU, QUANTITY
 from epurchasing_demo.steps_ordering import _cut
 
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.terbilang import hari, rupiah, tanggal, terbilang, terbilang_rupiah
 from ordering.adapters.letters_pdf import PdfLetters
-from ordering.application.letters import (
-    LetterheadSettings,
-    letter_filename,
-    purchase_order_letter,
-)
+from ordering.application.letters import letter_filename, purchase_order_letter
 from ordering.domain.package import Package, Person, Vendor
 from ordering.domain.pricing import Line
 from ordering.domain.purchase_order import OrderTerms, OrderVersion, PurchaseOrder

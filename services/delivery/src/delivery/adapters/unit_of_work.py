@@ -6,9 +6,9 @@ from typing import Any, Self
 
 from delivery.adapters.letters_pdf import PdfLetters
 from delivery.adapters.repository import SqlFulfilments
-from delivery.application.letters import LetterheadSettings
 from delivery.application.ports import DeliveryUnitOfWork
 from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.persistence import SqlUnitOfWork
 
 

@@ -7,15 +7,14 @@ The layout (PDF) is an adapter's (``adapters/letters_pdf.py``, behind :class:`Le
 the same letter always gives the same bytes, so the SHA-256 names exactly the file served.
 """
 
-import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal, Protocol
 
 from delivery.domain.fulfilment import Fulfilment
-from epurchasing_shared.documents import Upload
+from epurchasing_shared.letters import Letterhead, LetterLine
 from epurchasing_shared.terbilang import terbilang_rupiah
 
 Kind = Literal["bap", "bast"]
@@ -24,37 +23,6 @@ TITLES: dict[Kind, str] = {
     "bap": "BERITA ACARA PEMERIKSAAN BARANG",
     "bast": "BERITA ACARA SERAH TERIMA BARANG",
 }
-PDF = "application/pdf"
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    government: str
-    work_unit: str
-    city: str
-
-
-@dataclass(frozen=True)
-class LetterheadSettings:
-    """Where a work unit's letterhead comes from (settings; the code when no name is set)."""
-
-    government: str = "PEMERINTAH KABUPATEN MOJOKERTO"
-    city: str = "Mojokerto"
-    work_unit_names: Mapping[str, str] = field(default_factory=dict)
-
-    def of(self, work_unit: str) -> Letterhead:
-        name = self.work_unit_names.get(work_unit) or work_unit.upper()
-        return Letterhead(government=self.government, work_unit=name, city=self.city)
-
-
-@dataclass(frozen=True)
-class LetterLine:
-    no: int
-    description: str
-    quantity: int
-    unit: str
-    unit_price: int
-    total: int
 
 
 @dataclass(frozen=True)
@@ -147,12 +115,3 @@ def letter_filename(kind: Kind, order_number: str) -> str:
     """``bap-SP-dinkes-2026-0001.pdf``."""
     safe = re.sub(r"[^A-Za-z0-9]+", "-", order_number).strip("-") or "order"
     return f"{kind}-{safe}.pdf"
-
-
-def generated_upload(content: bytes, filename: str) -> Upload:
-    return Upload(
-        filename=filename,
-        media_type=PDF,
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-    )

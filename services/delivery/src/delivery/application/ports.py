@@ -9,10 +9,11 @@ from datetime import datetime, tzinfo
 from typing import Any, Protocol
 from uuid import UUID
 
-from delivery.application.letters import LetterheadSettings, LetterRenderer
+from delivery.application.letters import LetterRenderer
 from delivery.domain.fulfilment import Fulfilment
 from delivery.domain.shipping import ShippingEntry
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.principal import Principal
 
 Row = Mapping[str, Any]

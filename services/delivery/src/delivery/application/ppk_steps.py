@@ -5,13 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from uuid import UUID
 
-from delivery.application.letters import (
-    GENERATED_KIND,
-    Kind,
-    generated_upload,
-    letter_filename,
-    receipt_letter,
-)
+from delivery.application.letters import GENERATED_KIND, Kind, letter_filename, receipt_letter
 from delivery.application.ports import DeliveryUnitOfWork, UnitOfWorkFactory
 from delivery.application.steps import (
     answer,
@@ -36,6 +30,7 @@ from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.states import Change
 from epurchasing_shared.kernel.unit_of_work import Outcome
+from epurchasing_shared.letters import generated_upload
 
 
 async def inspect_goods(

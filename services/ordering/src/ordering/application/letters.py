@@ -7,54 +7,19 @@ nothing here knows the format. The same data always gives the same bytes (the re
 promise), so the SHA-256 in the history names exactly the file served.
 """
 
-import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta, timezone, tzinfo
 from typing import Protocol
 
-from epurchasing_shared.documents import Upload
+from epurchasing_shared.letters import Letterhead, LetterLine
 from epurchasing_shared.terbilang import terbilang_rupiah
 from ordering.domain.package import Package
 from ordering.domain.pricing import subtotal
 from ordering.domain.purchase_order import OrderVersion, PurchaseOrder
 
 GENERATED_KIND = "purchase_order_generated"
-PDF = "application/pdf"
 WIB = timezone(timedelta(hours=7), "WIB")  # when no zone is configured
-
-
-@dataclass(frozen=True)
-class Letterhead:
-    """The issuing government and work unit, as the letter's header names them."""
-
-    government: str
-    work_unit: str
-    city: str
-
-
-@dataclass(frozen=True)
-class LetterheadSettings:
-    """Where a work unit's letterhead comes from (settings; the code when no name is set)."""
-
-    government: str = "PEMERINTAH KABUPATEN MOJOKERTO"
-    city: str = "Mojokerto"
-    work_unit_names: Mapping[str, str] = field(default_factory=dict)
-
-    def of(self, work_unit: str) -> Letterhead:
-        name = self.work_unit_names.get(work_unit) or work_unit.upper()
-        return Letterhead(government=self.government, work_unit=name, city=self.city)
-
-
-@dataclass(frozen=True)
-class LetterLine:
-    no: int
-    description: str
-    quantity: int
-    unit: str
-    unit_price: int
-    total: int
 
 
 @dataclass(frozen=True)
@@ -144,13 +109,3 @@ def letter_filename(number: str, version: int) -> str:
     """``surat-pesanan-SP-dinkes-2026-0001-v1.pdf``: the number made safe, and the version."""
     safe = re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-") or "order"
     return f"surat-pesanan-{safe}-v{version}.pdf"
-
-
-def generated_upload(content: bytes, filename: str) -> Upload:
-    """The generated PDF as a document to keep, named by its SHA-256."""
-    return Upload(
-        filename=filename,
-        media_type=PDF,
-        content=content,
-        sha256=hashlib.sha256(content).hexdigest(),
-    )

@@ -7,8 +7,9 @@ from typing import Protocol
 from uuid import UUID
 
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
+from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.principal import Principal
-from ordering.application.letters import LetterheadSettings, LetterRenderer
+from ordering.application.letters import LetterRenderer
 from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
 

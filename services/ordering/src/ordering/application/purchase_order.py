@@ -19,13 +19,9 @@ from epurchasing_shared.documents import DocumentRef, Upload
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.errors import RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
+from epurchasing_shared.letters import generated_upload
 from ordering.application.hand_off import record_change
-from ordering.application.letters import (
-    GENERATED_KIND,
-    generated_upload,
-    letter_filename,
-    purchase_order_letter,
-)
+from ordering.application.letters import GENERATED_KIND, letter_filename, purchase_order_letter
 from ordering.application.loading import answer, callers_package, principal_of
 from ordering.application.payloads import order_lines, party, vendor_ref
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
