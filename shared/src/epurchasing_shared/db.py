@@ -1,8 +1,5 @@
 """Async SQLAlchemy engine and sessions, one per service database."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import asyncpg
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -38,13 +35,6 @@ def make_engine(database_url: str, **kwargs: object) -> AsyncEngine:
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
-
-
-@asynccontextmanager
-async def transaction(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commits on success, rolls back on any error."""
-    async with factory() as session, session.begin():
-        yield session
 
 
 def asyncpg_dsn(database_url: str) -> str:

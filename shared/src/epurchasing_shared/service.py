@@ -8,7 +8,7 @@ serves its API, runs its consumers on FastStream and its outbox relay, all in on
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -25,8 +25,8 @@ from epurchasing_shared.asyncapi import build_asyncapi, render_asyncapi_html
 from epurchasing_shared.auth import Principal, TokenVerifier, current_principal
 from epurchasing_shared.calendar import WorkingCalendar, calendar_from_settings
 from epurchasing_shared.clock import Clock, SystemClock
-from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload
-from epurchasing_shared.db import make_engine, make_session_factory, transaction
+from epurchasing_shared.contracts.envelope import EventPayload
+from epurchasing_shared.db import make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.health import Readiness, ReadinessReport
 from epurchasing_shared.history import HistoryEntry, read_history
@@ -37,7 +37,6 @@ from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.http.rate_limits import RateLimits
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
-from epurchasing_shared.messaging.outbox import record_event
 from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 from epurchasing_shared.metrics import (
@@ -85,12 +84,6 @@ class Runtime:
     consuming: asyncio.Event = field(default_factory=asyncio.Event)
     # The working-day calendar of the settings (built once at start): turns' due times.
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[AsyncSession]:
-        return transaction(self.sessions)
-
-    async def record(self, session: AsyncSession, event: CloudEvent) -> None:
-        await record_event(session, self.spine.outbox, event)
 
 
 @dataclass
