@@ -26,10 +26,12 @@ done
 # Every service declares the whole topology at start: configure and write on those names
 # only, read on the exchanges and the consumer queues (declaring a queue with a dead-letter
 # exchange needs read on it) but not on the dead-letter queues, which are the operator's
-# (administrator, `epurchasing dlq`). Outside subscribers bind their own subscriber.* queues
+# (administrator, `epurchasing dlq`); the consumer queues are <purpose>.sac, the bare <purpose>
+# of the previous generation is drained and deleted under <purpose>.sac.lock (docs/consumers.md).
+# Outside subscribers bind their own subscriber.* queues
 # to epurchasing.events and can publish nothing. Checked against RabbitMQ: docs/scale-out.md.
-TOPOLOGY='^(epurchasing\\.(events|dlx|unrouted)|(competition|ordering|delivery|rating)\\.on_[a-z_]+(\\.dlq)?)$'
-READ='^(epurchasing\\.(events|dlx|unrouted)|(competition|ordering|delivery|rating)\\.on_[a-z_]+)$'
+TOPOLOGY='^(epurchasing\\.(events|dlx|unrouted)|(competition|ordering|delivery|rating)\\.on_[a-z_]+(\\.sac|\\.sac\\.lock|\\.dlq)?)$'
+READ='^(epurchasing\\.(events|dlx|unrouted)|(competition|ordering|delivery|rating)\\.on_[a-z_]+(\\.sac)?)$'
 service_user() {  # service
   upper=$(echo "$1" | tr a-z A-Z)
   printf '{"name":"%s","password":"%s","tags":[]}' "$1" "$(password "$upper")"

@@ -238,9 +238,32 @@ class TestRabbitMqDefinitions:
         shipped = json.loads((ROOT / "deploy" / "rabbitmq" / "definitions.json").read_text())
         queues = {q["name"]: q for q in shipped["queues"]}
         for consumer in Topology().consumers:
-            name = f"{consumer.service}.{consumer.purpose}"
-            arguments = queues[name]["arguments"]
+            base = f"{consumer.service}.{consumer.purpose}"
+            arguments = queues[f"{base}.sac"]["arguments"]
             assert arguments["x-queue-type"] == "quorum"
+            assert arguments["x-single-active-consumer"] is True
             assert arguments["x-delivery-limit"] >= 1
             assert arguments["x-dead-letter-exchange"] == "epurchasing.dlx"
-            assert f"{name}.dlq" in queues
+            assert arguments["x-dead-letter-routing-key"] == base
+            assert f"{base}.dlq" in queues
+
+    def test_the_policies_and_permissions_name_every_queue_of_the_topology(self):
+        policies = json.loads((ROOT / "deploy" / "rabbitmq" / "policies.json").read_text())
+        pattern = {p["name"]: p["pattern"] for p in policies["policies"]}
+        entrypoint = (ROOT / "deploy" / "rabbitmq" / "entrypoint.sh").read_text()
+        topology = re.search(r"^TOPOLOGY='(.*)'$", entrypoint, re.M)
+        read = re.search(r"^READ='(.*)'$", entrypoint, re.M)
+        assert topology and read
+        configure = topology[1].replace("\\\\", "\\")
+        readable = read[1].replace("\\\\", "\\")
+        for consumer in Topology().consumers:
+            queue = Topology().queue(consumer.service, consumer.purpose)
+            (legacy,) = Topology().legacy_queues(consumer.service, consumer.purpose)
+            dead = Topology().dead_letter_queue(queue)
+            assert re.search(pattern["epurchasing-consumers"], queue)
+            assert re.search(pattern["epurchasing-consumers"], legacy)
+            assert re.search(pattern["epurchasing-dead-letters"], dead)
+            for name in (queue, legacy, dead, f"{legacy}.sac.lock"):
+                assert re.search(configure, name), name
+            assert re.search(readable, queue) and re.search(readable, legacy)
+            assert not re.search(readable, dead)

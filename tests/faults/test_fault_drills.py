@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from epurchasing_shared.messaging.topology import QUEUE_SUFFIX
+
 from .drills import (
     Drill,
     Tally,
@@ -34,9 +36,16 @@ from .drills import (
 
 pytestmark = [pytest.mark.integration, pytest.mark.faults]
 
+# The consumers; their queues are <consumer>.sac (single active consumer, see sac()), their
+# DLQs <consumer>.dlq.
 QUEUE_PACKAGES = "ordering.on_package_generated"
 QUEUE_RATINGS = "rating.on_package_completed"
 QUEUE_BLACKLIST = "competition.on_blacklist"
+
+
+def sac(consumer: str) -> str:
+    """The queue of a consumer (name without prefix)."""
+    return consumer + QUEUE_SUFFIX
 
 
 async def _async(value: object) -> object:
@@ -247,13 +256,15 @@ async def test_postgres_unavailable_answers_503_and_recovers(drill: Drill):
 
 async def test_two_replicas(drill: Drill):
     """Two replicas of rating on one database and one queue: both relays publish from one
-    outbox (SKIP LOCKED), both consume one queue; then one is killed mid-backlog and the other
+    outbox (SKIP LOCKED), both subscribe to one queue (the first one active, the second a hot
+    standby); then the active one is killed mid-backlog and the standby takes over and
     finishes. Every blacklist entry reaches competition and every completed package opens a
     rating exactly once."""
     await drill.service("competition")
     first = await drill.service("rating", replica="-a")
     second = await drill.service("rating", replica="-b")
-    assert await drill.consumers_of(QUEUE_RATINGS) == 2
+    # Both are ready, i.e. subscribed; the broker counts the single active consumer only.
+    assert await drill.consumers_of(sac(QUEUE_RATINGS)) == 1
     admin = drill.tokens.admin()
     completed = [package_completed() for _ in range(150)]
     await drill.publish(completed)
@@ -389,13 +400,13 @@ async def test_poison_and_duplicate_events(drill: Drill):
         str(unknown.id): unknown.model_dump_json().encode(),
     }
     items = list(poison.items())
-    await drill.publish_raw(QUEUE_PACKAGES, items[0][1], items[0][0])
+    await drill.publish_raw(sac(QUEUE_PACKAGES), items[0][1], items[0][0])
     await drill.publish(events[:20])
-    await drill.publish_raw(QUEUE_PACKAGES, items[1][1], items[1][0])
+    await drill.publish_raw(sac(QUEUE_PACKAGES), items[1][1], items[1][0])
     await drill.publish([no_lines, *events[20:]])
-    await drill.publish_raw(QUEUE_PACKAGES, items[2][1], items[2][0])
+    await drill.publish_raw(sac(QUEUE_PACKAGES), items[2][1], items[2][0])
     await drill.publish(events)  # every one again, same id
-    await drill.publish_raw(QUEUE_PACKAGES, items[3][1], items[3][0])
+    await drill.publish_raw(sac(QUEUE_PACKAGES), items[3][1], items[3][0])
     await drill.publish(again_new_id)
     poison[str(no_lines.id)] = b""
     tally = await wait_for_tally(drill, lambda: packages_tally(drill, events), 60)
@@ -405,7 +416,7 @@ async def test_poison_and_duplicate_events(drill: Drill):
 
     await wait_until(all_dead, 30, lambda: drill.logs("poison not dead-lettered"))
     await wait_until(
-        lambda: _async_depth_zero(drill, QUEUE_PACKAGES), 30, "ordering's queue not drained"
+        lambda: _async_depth_zero(drill, sac(QUEUE_PACKAGES)), 30, "ordering's queue not drained"
     )
     listed = [line.split("\t")[0] for line in dead_letters(drill, QUEUE_PACKAGES)]
     assert sorted(listed) == sorted(poison), f"dead letters {listed}, poison {sorted(poison)}"
@@ -431,7 +442,7 @@ async def test_dlq_replay_with_several_queues_bound(drill: Drill):
     )
     completed = [package_completed() for _ in range(12)]
     await drill.publish(completed)
-    others = ("ordering.on_delivery_events", "competition.on_package_completed")
+    others = (sac("ordering.on_delivery_events"), sac("competition.on_package_completed"))
 
     async def dead_lettered() -> bool:
         return await drill.depth(QUEUE_RATINGS + ".dlq") == len(completed)

@@ -33,7 +33,9 @@ def definitions(topology: Topology, vhost: str = "/") -> dict[str, Any]:
         dead = topology.dead_letter_queue(name)
         queues.append({"name": dead, "arguments": dict(DEAD_LETTER_QUEUE_ARGUMENTS)})
         queues.append({"name": name, "arguments": topology.queue_arguments(name)})
-        bindings.append((topology.dead_letter_exchange, dead, name))
+        bindings.append(
+            (topology.dead_letter_exchange, dead, topology.dead_letter_routing_key(name))
+        )
         bindings += [(topology.exchange, name, t) for t in consumer.event_types]
     return {
         "exchanges": [

@@ -4,6 +4,9 @@ Every service declares *all* consumer queues, not just its own: an event publish
 consumer's service first started must wait in that consumer's queue, not be lost. Events no
 service consumes go through the exchange's alternate exchange to a bounded ``unrouted`` queue,
 so ``mandatory`` publishing fails only when the topology itself is broken.
+
+Each consumer queue (``<service>.<purpose>.sac``) has a single active consumer: one replica
+consumes it at a time, applying each procurement's events in order (docs/consumers.md).
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +18,8 @@ from aio_pika.abc import AbstractChannel, AbstractExchange
 
 @dataclass(frozen=True)
 class ConsumerQueue:
-    """One consumer purpose: a quorum queue bound to the exact event types it handles."""
+    """One consumer purpose: a quorum queue bound to the exact event types it handles, with a
+    single active consumer among the replicas (docs/consumers.md)."""
 
     service: str
     purpose: str
@@ -50,6 +54,13 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
 )
 
 
+# The consumer queues' name suffix: ``<service>.<purpose>.sac``. Queue arguments cannot change
+# on an existing queue, so the queues with ``x-single-active-consumer`` got new names; the
+# earlier generation (the bare ``<service>.<purpose>``, no single active consumer) is drained
+# and deleted by the consumers of the new one (``LEGACY_QUEUE_SUFFIXES``, docs/consumers.md).
+QUEUE_SUFFIX = ".sac"
+LEGACY_QUEUE_SUFFIXES: tuple[str, ...] = ("",)
+
 # Dead-letter queues are classic queues: a quorum queue counts every message an operator's
 # `dlq list` returns to it, and from RabbitMQ 4.0 drops it after 20 (the default delivery
 # limit); a classic queue has no delivery limit on any version and keeps returned messages in
@@ -81,10 +92,22 @@ class Topology:
         return f"{self.prefix}epurchasing.unrouted"
 
     def queue(self, service: str, purpose: str) -> str:
-        return f"{self.prefix}{service}.{purpose}"
+        """The consumer queue of ``service.purpose`` (the consumer's name, which the inbox
+        records, stays ``service.purpose``)."""
+        return f"{self.prefix}{service}.{purpose}{QUEUE_SUFFIX}"
+
+    def legacy_queues(self, service: str, purpose: str) -> tuple[str, ...]:
+        """The names earlier versions consumed ``service.purpose`` from (to drain, then delete)."""
+        return tuple(f"{self.prefix}{service}.{purpose}{s}" for s in LEGACY_QUEUE_SUFFIXES)
+
+    def dead_letter_routing_key(self, queue: str) -> str:
+        """The key a consumer queue dead-letters with: ``<prefix><service>.<purpose>``, the same
+        for every generation of the queue, so one DLQ collects them all."""
+        return queue.removesuffix(QUEUE_SUFFIX)
 
     def dead_letter_queue(self, queue: str) -> str:
-        return f"{queue}.dlq"
+        """``<prefix><service>.<purpose>.dlq``, of the consumer queue (either generation)."""
+        return f"{self.dead_letter_routing_key(queue)}.dlq"
 
     def consumer(self, service: str, purpose: str) -> ConsumerQueue:
         for consumer in self.consumers:
@@ -96,9 +119,12 @@ class Topology:
         return {
             "x-queue-type": "quorum",
             "x-dead-letter-exchange": self.dead_letter_exchange,
-            "x-dead-letter-routing-key": queue,
+            "x-dead-letter-routing-key": self.dead_letter_routing_key(queue),
             # Explicit: RabbitMQ before 4.0 has no default limit on quorum queues.
             "x-delivery-limit": self.delivery_limit,
+            # One replica consumes the queue at a time, the others wait as hot standbys; that
+            # one applies each procurement's events in order (docs/consumers.md).
+            "x-single-active-consumer": True,
         }
 
     def all_queue_names(self) -> list[str]:
@@ -136,7 +162,7 @@ async def declare_topology(channel: AbstractChannel, topology: Topology) -> Abst
             durable=True,
             arguments=DEAD_LETTER_QUEUE_ARGUMENTS,
         )
-        await dead_letters.bind(dlx, routing_key=name)
+        await dead_letters.bind(dlx, routing_key=topology.dead_letter_routing_key(name))
         queue = await channel.declare_queue(
             name, durable=True, arguments=topology.queue_arguments(name)
         )
