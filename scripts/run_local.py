@@ -5,8 +5,9 @@ it creates and migrates its own database, then serves its API, consumers and out
 ``console`` (which ``make run`` names) runs ``scripts/console_server.py --watch``: the web
 console and the four APIs on one origin, http://localhost:8080/, rebuilt when its sources change.
 When nothing listens on the ordering service's SMTP host and port (127.0.0.1:1025 unless
-``ORDERING_SMTP_HOST``/``ORDERING_SMTP_PORT`` say otherwise), a development mail catcher
-(``scripts/mail_catcher.py``) is started there too, so the vendor's e-mail shows in the log.
+``ORDERING_SMTP_HOST``/``ORDERING_SMTP_PORT`` say otherwise; competition and delivery send to
+the same default), a development mail catcher (``scripts/mail_catcher.py``) is started there
+too, so the services' e-mails show in the log.
 The services run with ``DEVELOPMENT_MODE=true`` (unless set otherwise), which allows the
 development JWT secret that a deployment refuses.
 
@@ -41,10 +42,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def mail_catcher_needed(services: list[str]) -> tuple[str, int] | None:
-    """The SMTP address to catch mail on, when ordering runs and nothing listens there."""
+    """The SMTP address to catch mail on, when a service that sends mail runs and nothing
+    listens there."""
     host = os.environ.get("ORDERING_SMTP_HOST", "127.0.0.1")
     port = int(os.environ.get("ORDERING_SMTP_PORT", "1025"))
-    if "ordering" not in services or host not in LOCAL_HOSTS:
+    if not {"competition", "ordering", "delivery"} & set(services) or host not in LOCAL_HOSTS:
         return None
     try:
         with socket.create_connection((host, port), timeout=1):

@@ -19,6 +19,7 @@ DASHBOARD = ROOT / "deploy/grafana/dashboards/epurchasing.json"
 # Where metric families are defined: the shared module, and the services' own scrape probes.
 METRIC_SOURCES = [
     ROOT / "shared/src/epurchasing_shared/metrics.py",
+    ROOT / "shared/src/epurchasing_shared/mail/metrics.py",
     *ROOT.glob("services/*/src/*/adapters/*metrics*.py"),
 ]
 PROMQL_WORDS = {

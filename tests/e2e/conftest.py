@@ -1,5 +1,5 @@
 """The four services as real processes (their production entry points) on the real broker and
-database, fresh databases per run, a real SMTP server catching the vendor's e-mail, and an
+database, fresh databases per run, a real SMTP server catching the services' e-mails, and an
 exchange spy; shared by every e2e test of the session and stopped with SIGINT at the end."""
 
 import asyncio
@@ -54,8 +54,11 @@ def _environment(infrastructure, run_id, topology, mail, root: Path) -> tuple[di
         "TOPOLOGY_PREFIX": topology.prefix,
         "DELIVERY_LIMIT": str(topology.delivery_limit),
         "JWT_SECRET": secret,
-        "ORDERING_SMTP_HOST": "127.0.0.1",
-        "ORDERING_SMTP_PORT": str(mail.port),
+        **{
+            f"{service}_{name}": value
+            for service in ("COMPETITION", "ORDERING", "DELIVERY")
+            for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(mail.port)))
+        },
         "ORDERING_MAIL_POLL_SECONDS": "0.5",
         # The official evaluates (step 11) as the SOP says; the automatic evaluation at the
         # deadline is tested in the competition service's own tests.

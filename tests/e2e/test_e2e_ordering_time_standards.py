@@ -110,8 +110,11 @@ async def fast_system(
         "TOPOLOGY_PREFIX": topology.prefix,
         "DELIVERY_LIMIT": str(topology.delivery_limit),
         "JWT_SECRET": secrets.token_urlsafe(32),
-        "ORDERING_SMTP_HOST": "127.0.0.1",
-        "ORDERING_SMTP_PORT": str(mail.port),
+        **{
+            f"{service}_{name}": value
+            for service in ("COMPETITION", "ORDERING", "DELIVERY")
+            for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(mail.port)))
+        },
         "ORDERING_MAIL_POLL_SECONDS": "0.5",
         "COMPETITION_AUTO_EVALUATE_SECONDS": "0",
         "CALENDAR_SECONDS_PER_WORKING_DAY": str(SECONDS_PER_DAY),
@@ -252,13 +255,17 @@ async def test_the_ppk_doing_nothing_cancels_the_package_once_with_two_replicas(
         assert len(reminders) == 1 and reminders[0]["recipient_role"] == "ppk"
         assert reminders[0]["recipient"] == cast.ppk.email
 
-        async def reminded() -> bool:
-            return bool(system.mail.to(cast.ppk.email))
+        def reminders_received() -> list:
+            return [
+                m
+                for m in system.mail.to(cast.ppk.email)
+                if m["Message-ID"].startswith(f"<package-{package_id}-overdue-")
+            ]
 
         async with asyncio.timeout(30):
-            while not await reminded():
+            while not reminders_received():
                 await asyncio.sleep(0.2)
-        [reminder] = [m for m in system.mail.to(cast.ppk.email) if "overdue" in m["Message-ID"]]
+        [reminder] = reminders_received()
         assert cast.ppk.email in reminder["To"]
         by_id = [m["Message-ID"] for _, m in system.mail.received]
         assert len(by_id) == len(set(by_id))  # no e-mail twice, whatever the replicas

@@ -3,7 +3,8 @@
 Each app has a database of its own (``x_<service>``, apart from the per-service suites'); all
 share the ``cross`` topology, so what one service publishes reaches the others' consumers, and
 one FixedClock, so offer deadlines, blacklist dates and delivery dates move together. The
-ordering app sends its vendor e-mails to a local SMTP server (aiosmtpd) on a free port.
+apps send their e-mails (competition's, ordering's, delivery's) to a local SMTP server
+(aiosmtpd) on a free port.
 """
 
 from collections.abc import AsyncIterator
@@ -70,14 +71,21 @@ async def cross_settings(infrastructure, topology, service_database, tmp_path_fa
 
     return {
         # The official evaluates; the automatic evaluation would race the tests' own calls.
-        "competition": CompetitionSettings(**await common("competition"), auto_evaluate_seconds=0),
+        "competition": CompetitionSettings(
+            **await common("competition"),
+            auto_evaluate_seconds=0,
+            smtp_timeout_seconds=3,
+            mail_poll_seconds=0.1,
+        ),
         "ordering": OrderingSettings(
             **await common("ordering"),
             smtp_timeout_seconds=3,
             mail_poll_seconds=0.1,
             public_base_url="https://epurchasing.contoh.go.id",
         ),
-        "delivery": DeliverySettings(**await common("delivery")),
+        "delivery": DeliverySettings(
+            **await common("delivery"), smtp_timeout_seconds=3, mail_poll_seconds=0.1
+        ),
         "rating": RatingSettings(**await common("rating")),
     }
 
@@ -86,16 +94,19 @@ async def cross_settings(infrastructure, topology, service_database, tmp_path_fa
 async def system(cross_settings, tokens) -> AsyncIterator[System]:
     """The four apps running (consumers and relays included) with a fresh shared clock."""
     clock, mail = FixedClock(START), MailCatcher()
-    ordering_settings = cross_settings["ordering"].model_copy(update={"smtp_port": mail.port})
+    smtp = {"smtp_port": mail.port}
+    competition_settings = cross_settings["competition"].model_copy(update=smtp)
+    ordering_settings = cross_settings["ordering"].model_copy(update=smtp)
+    delivery_settings = cross_settings["delivery"].model_copy(update=smtp)
     mail.start()
     try:
         async with AsyncExitStack() as stack:
             clients = [
                 await stack.enter_async_context(running_app(app))
                 for app in (
-                    competition_app(cross_settings["competition"], clock),
+                    competition_app(competition_settings, clock),
                     ordering_app(ordering_settings, clock),
-                    delivery_app(cross_settings["delivery"], clock),
+                    delivery_app(delivery_settings, clock),
                     rating_app(cross_settings["rating"], clock),
                 )
             ]

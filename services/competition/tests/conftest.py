@@ -1,6 +1,6 @@
 """Fixtures of the competition tests: the real app on the real broker and database."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +12,7 @@ from competition.app import create_app
 from competition.settings import CompetitionSettings
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.testing.app import running_app
+from epurchasing_shared.testing.mail import MailCatcher
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -24,8 +25,16 @@ class CompetitionService:
 
 
 @pytest.fixture(scope="session")
+def mail_catcher() -> Iterator[MailCatcher]:
+    """The SMTP server the service's e-mails go to (the official's at 4, the reminders)."""
+    catcher = MailCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
 async def competition_settings(
-    infrastructure, topology, service_database, tmp_path_factory
+    infrastructure, topology, service_database, tmp_path_factory, mail_catcher
 ) -> CompetitionSettings:
     return CompetitionSettings(
         database_url=await service_database("competition", MIGRATIONS),
@@ -37,6 +46,10 @@ async def competition_settings(
         # Off here: these tests evaluate over HTTP at a moment they choose. The automatic
         # evaluation has its own tests, which turn it on (auto_service).
         auto_evaluate_seconds=0,
+        smtp_port=mail_catcher.port,
+        smtp_timeout_seconds=3,
+        mail_poll_seconds=0.2,
+        public_base_url="https://epurchasing.contoh.go.id",
     )
 
 

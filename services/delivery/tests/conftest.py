@@ -1,7 +1,7 @@
 """Fixtures of the delivery service's tests: the real app on the real broker and database."""
 
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,7 @@ from delivery.app import create_app
 from delivery.settings import DeliverySettings
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.testing.app import running_app
+from epurchasing_shared.testing.mail import MailCatcher
 
 # The unit tests' builders and the integration tests' helpers are plain modules beside them
 # (the importlib import mode does not put test folders on sys.path).
@@ -29,7 +30,17 @@ class DeliveryApp:
 
 
 @pytest.fixture(scope="session")
-async def delivery_settings(service_database, topology, infrastructure, tmp_path_factory):
+def mail_catcher() -> Iterator[MailCatcher]:
+    """The SMTP server the service's e-mails go to (the PPK's at 25, the reminders)."""
+    catcher = MailCatcher().start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
+async def delivery_settings(
+    service_database, topology, infrastructure, tmp_path_factory, mail_catcher
+):
     return DeliverySettings(
         database_url=await service_database("delivery", MIGRATIONS),
         topology_prefix=topology.prefix,
@@ -37,6 +48,10 @@ async def delivery_settings(service_database, topology, infrastructure, tmp_path
         delivery_limit=topology.delivery_limit,
         document_root=str(tmp_path_factory.mktemp("delivery-documents")),
         outbox_poll_seconds=0.5,
+        smtp_port=mail_catcher.port,
+        smtp_timeout_seconds=3,
+        mail_poll_seconds=0.2,
+        public_base_url="https://epurchasing.contoh.go.id",
     )
 
 

@@ -110,7 +110,9 @@ def _queue_channel(consumer: ConsumerQueue, topology: Topology) -> Document:
     return {
         "address": queue,
         "description": (
-            f"Quorum queue bound to {', '.join(consumer.event_types)}; "
+            f"Quorum queue with a single active consumer (one replica of "
+            f"{consumer.service} at a time; each procurement's events applied in order), "
+            f"bound to {', '.join(consumer.event_types)}; "
             f"dead letters to {topology.dead_letter_queue(queue)}."
         ),
         "messages": {

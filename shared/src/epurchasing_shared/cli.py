@@ -23,7 +23,7 @@ from aio_pika.abc import AbstractIncomingMessage
 
 from epurchasing_shared.auth import Role, mint_token
 from epurchasing_shared.logs import configure_logging
-from epurchasing_shared.messaging.topology import Topology
+from epurchasing_shared.messaging.topology import QUEUE_SUFFIX, Topology
 from epurchasing_shared.settings import ServiceSettings
 
 
@@ -45,7 +45,10 @@ def _mint(args: argparse.Namespace) -> None:
 async def _dead_letters(args: argparse.Namespace) -> None:
     settings = ServiceSettings()
     topology = Topology(prefix=settings.topology_prefix)
-    failing_queue = topology.prefix + args.queue
+    # The consumer (``service.purpose``); its queue is ``service.purpose.sac`` (either is
+    # accepted), its DLQ ``service.purpose.dlq``.
+    service, _, purpose = args.queue.removesuffix(QUEUE_SUFFIX).partition(".")
+    failing_queue = topology.queue(service, purpose)
     queue_name = topology.dead_letter_queue(failing_queue)
     connection = await aio_pika.connect(settings.amqp_url)
     async with connection:
@@ -157,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     dlq.add_argument(
         "--queue",
         required=True,
-        help="consumer queue without prefix, e.g. ordering.on_package_generated",
+        help="the consumer without prefix, e.g. ordering.on_package_generated (its queue is "
+        "ordering.on_package_generated.sac)",
     )
     dlq.add_argument("--message-id")
     dlq.add_argument("--limit", type=int)

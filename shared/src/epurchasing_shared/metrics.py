@@ -66,7 +66,8 @@ OUTBOX_PUBLISH_FAILURES = Counter(
 )
 CONSUMER_MESSAGES = Counter(
     "epurchasing_consumer_messages",
-    "Messages a consumer finished with, by outcome (applied, duplicate, retry, dead_letter)",
+    "Messages a consumer finished with, by outcome (applied, duplicate, retry, dead_letter, "
+    "given_back)",
     ["consumer", "outcome"],
     registry=None,
 )

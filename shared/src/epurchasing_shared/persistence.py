@@ -4,12 +4,12 @@ The outbox, history, documents and idempotency tables are the spine's (:mod:`.sp
 service subclasses :class:`SqlUnitOfWork` to open its own repositories on ``self.session``.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, Self
 from uuid import UUID, uuid4
 
-from sqlalchemy import Row, Table, insert, select
+from sqlalchemy import Row, Table, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,6 +34,7 @@ from epurchasing_shared.turns import (
     close_turn_row,
     open_turn_of,
     open_turn_row,
+    open_turns_of,
     turns_of_procurement,
 )
 
@@ -128,6 +129,9 @@ class SqlUnitOfWork(UnitOfWork):
     async def open_turn(self, aggregate_id: UUID) -> Turn | None:
         return await open_turn_of(self.session, self.spine.turns, aggregate_id)
 
+    async def open_turns(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Turn]:
+        return await open_turns_of(self.session, self.spine.turns, aggregate_ids)
+
     async def turns_of(self, procurement_id: UUID) -> list[Turn]:
         return await turns_of_procurement(self.session, self.spine.turns, procurement_id)
 
@@ -159,6 +163,9 @@ class SqlUnitOfWork(UnitOfWork):
 
     async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
         return await list_documents(self.session, self.spine.documents, owner_id)
+
+    async def documents_of_many(self, owner_ids: Iterable[UUID]) -> dict[UUID, list[DocumentRef]]:
+        return await documents_of_owners(self.session, self.spine.documents, owner_ids)
 
     async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
         if key is None or self.caller.principal is None:
@@ -258,12 +265,29 @@ def _ref(r: Any) -> DocumentRef:
 
 
 async def list_documents(session: AsyncSession, table: Table, owner_id: UUID) -> list[DocumentRef]:
-    rows = (
-        await session.execute(
-            select(table).where(table.c.owner_id == owner_id).order_by(table.c.uploaded_at)
-        )
-    ).mappings()
-    return [_ref(r) for r in rows]
+    """The documents of one owner, oldest first (the query of :func:`documents_of_owners`)."""
+    return (await documents_of_owners(session, table, [owner_id]))[owner_id]
+
+
+async def documents_of_owners(
+    session: AsyncSession, table: Table, owner_ids: Iterable[UUID]
+) -> dict[UUID, list[DocumentRef]]:
+    """The documents of many owners in one query (index on ``owner_id``), each owner's oldest
+    first; every owner asked for is a key. Documents uploaded at the same instant keep the
+    order they were stored in: the table is insert-only (a row is never updated), so its
+    ``ctid`` is that order; a one-owner and a many-owner read thus agree."""
+    wanted = list(dict.fromkeys(owner_ids))
+    found: dict[UUID, list[DocumentRef]] = {owner: [] for owner in wanted}
+    if not wanted:
+        return found
+    query = (
+        select(table)
+        .where(table.c.owner_id.in_(wanted))
+        .order_by(table.c.uploaded_at, literal_column(f"{table.name}.ctid"))
+    )
+    for row in (await session.execute(query)).mappings():
+        found[row["owner_id"]].append(_ref(row))
+    return found
 
 
 async def load_document_row(session: AsyncSession, table: Table, document_id: UUID) -> Any:
@@ -274,4 +298,11 @@ async def load_document_row(session: AsyncSession, table: Table, document_id: UU
     return row
 
 
-__all__ = ["Row", "SqlUnitOfWork", "list_documents", "load_document_row", "save_document"]
+__all__ = [
+    "Row",
+    "SqlUnitOfWork",
+    "documents_of_owners",
+    "list_documents",
+    "load_document_row",
+    "save_document",
+]

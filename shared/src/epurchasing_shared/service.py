@@ -2,7 +2,7 @@
 
 A service describes itself with a :class:`ServiceDefinition` (routers, consumers, published
 events, who may see a procurement) and :func:`create_service_app` builds the FastAPI app that
-serves its API, runs its consumers on FastStream and its outbox relay, all in one process.
+serves its API, runs its consumers (aio-pika) and its outbox relay, all in one process.
 """
 
 import asyncio
@@ -18,7 +18,6 @@ from uuid import UUID
 import aio_pika
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from faststream.rabbit import RabbitBroker
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from epurchasing_shared.asyncapi import build_asyncapi, render_asyncapi_html
@@ -36,7 +35,12 @@ from epurchasing_shared.http.openapi import install_openapi, unique_operation_id
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.http.rate_limits import RateLimits
-from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
+from epurchasing_shared.messaging.consumer import (
+    ConsumerSpec,
+    EventConsumers,
+    consumer_broker,
+    register_consumer,
+)
 from epurchasing_shared.messaging.relay import OutboxRelay
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 from epurchasing_shared.metrics import (
@@ -79,7 +83,7 @@ class Runtime:
     spine: SpineTables
     topology: Topology
     documents: DocumentStore
-    broker: RabbitBroker
+    broker: EventConsumers
     relay: OutboxRelay
     consuming: asyncio.Event = field(default_factory=asyncio.Event)
     # The working-day calendar of the settings (built once at start): turns' due times.
@@ -147,7 +151,12 @@ def build_runtime(
         spine=spine,
         topology=topology,
         documents=DocumentStore(settings.document_root),
-        broker=consumer_broker(settings.amqp_url, logging.getLogger(f"{definition.name}.broker")),
+        broker=consumer_broker(
+            settings.amqp_url,
+            logging.getLogger(f"{definition.name}.broker"),
+            prefetch=settings.consumer_prefetch,
+            concurrency=settings.consumer_concurrency,
+        ),
         relay=relay,
         calendar=calendar_from_settings(settings),
     )

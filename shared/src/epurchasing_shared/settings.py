@@ -41,6 +41,20 @@ class ServiceSettings(BaseSettings):
         "unavailable before counting failures (keep it under RabbitMQ's consumer_timeout, "
         "30 minutes by default).",
     )
+    consumer_prefetch: int = Field(
+        default=16,
+        ge=1,
+        validation_alias=AliasChoices("CONSUMER_PREFETCH", "consumer_prefetch"),
+        description="Messages a consumer holds at once per queue: up to this many procurements "
+        "are applied in parallel, each one's events in order (docs/consumers.md).",
+    )
+    consumer_concurrency: int = Field(
+        default=8,
+        ge=1,
+        validation_alias=AliasChoices("CONSUMER_CONCURRENCY", "consumer_concurrency"),
+        description="Event handlers running at once in one process, all its queues together "
+        "(each holds a database connection while it runs; keep it under DB_POOL_SIZE).",
+    )
     jwt_algorithms: list[str] = Field(
         default=["HS256"], validation_alias=AliasChoices("JWT_ALGORITHMS", "jwt_algorithms")
     )

@@ -4,6 +4,7 @@ A turn (:class:`epurchasing_shared.kernel.states.Turn`) is opened and closed by 
 work when a history entry is written; the overdue scanner (:mod:`.overdue`) flags it late.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +52,22 @@ async def open_turn_of(session: AsyncSession, table: Table, aggregate_id: UUID) 
         .first()
     )
     return turn_from_row(row) if row else None
+
+
+async def open_turns_of(
+    session: AsyncSession, table: Table, aggregate_ids: Iterable[UUID]
+) -> dict[UUID, Turn]:
+    """The open turns of many aggregates in one query (``ux_turns_open_aggregate``), by
+    aggregate id; an aggregate with no open turn is absent. No query for no ids."""
+    wanted = list(dict.fromkeys(aggregate_ids))
+    if not wanted:
+        return {}
+    rows = (
+        await session.execute(
+            select(table).where(table.c.aggregate_id.in_(wanted), table.c.done_at.is_(None))
+        )
+    ).mappings()
+    return {row["aggregate_id"]: turn_from_row(row) for row in rows}
 
 
 async def turns_of_procurement(

@@ -1,5 +1,6 @@
 """Composition root of the competition service: FastAPI app, consumers, outbox relay, the
-automatic evaluation; the SQL unit of work and the settings' rules are built here."""
+automatic evaluation, the mail sender; the SQL unit of work and the settings' rules are built
+here."""
 
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
@@ -8,7 +9,7 @@ from uuid import UUID
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from competition.adapters.tables import spine
+from competition.adapters.tables import mail_outbox, spine
 from competition.adapters.unit_of_work import (
     SessionRepositories,
     SqlCompetitionUnitOfWork,
@@ -16,14 +17,16 @@ from competition.adapters.unit_of_work import (
     unit_of_work_factory,
 )
 from competition.api import catalogue, competitions, offers, purchase_requests, request_documents
-from competition.application import queries
+from competition.application import notifications, queries
 from competition.application.auto_evaluation import run_auto_evaluation
 from competition.consumers import consumer_specs
 from competition.settings import CompetitionSettings
 from epurchasing_shared.auth import Principal
 from epurchasing_shared.clock import Clock, SystemClock
 from epurchasing_shared.contracts import competition as contracts
+from epurchasing_shared.mail.wiring import mail_probe, mail_sender_tasks
 from epurchasing_shared.messaging.consumer import ConsumerSpec
+from epurchasing_shared.metrics import DatabaseProbe
 from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
 
 PUBLISHES = (
@@ -55,12 +58,28 @@ def consumers(runtime: Runtime) -> Sequence[ConsumerSpec]:
 def auto_evaluation_tasks(
     runtime: Runtime,
 ) -> Sequence[Callable[[], Coroutine[Any, Any, None]]]:
-    """The background task of ``ServiceDefinition.background`` (none when the setting is 0)."""
+    """The automatic evaluation's task (none when the setting is 0)."""
     interval = float(getattr(runtime.settings, "auto_evaluate_seconds", 0))
     if interval <= 0:
         return ()
     factory, rules = unit_of_work_factory(runtime), rules_of(runtime.settings)
     return (lambda: run_auto_evaluation(factory, rules, interval),)
+
+
+def background(runtime: Runtime) -> Sequence[Callable[[], Coroutine[Any, Any, None]]]:
+    """``ServiceDefinition.background``: the mail sender and the automatic evaluation."""
+    senders = mail_sender_tasks(
+        runtime,
+        unit_of_work_factory(runtime),
+        outbox=notifications.mail_outbox,
+        record=notifications.record_outcome,
+        name="competition",
+    )
+    return (*senders, *auto_evaluation_tasks(runtime))
+
+
+def metrics(runtime: Runtime) -> Sequence[DatabaseProbe]:
+    return [mail_probe(runtime, mail_outbox)]
 
 
 def definition(clock: Clock | None = None) -> ServiceDefinition:
@@ -98,9 +117,12 @@ def definition(clock: Clock | None = None) -> ServiceDefinition:
         can_see_procurement=can_see_procurement,
         visible_aggregates=visible_aggregates,
         consumers=consumers,
-        background=auto_evaluation_tasks,
+        background=background,
+        metrics=metrics,
         # The overdue scanner's transactions are the service's own unit of work (its
-        # repositories), as every use case's; no automatic consequence: the event only.
+        # repositories), as every use case's; no automatic consequence: the event and a
+        # reminder to the turn's holder (application/notifications.py).
+        on_overdue=notifications.on_overdue,
         unit_of_work=lambda runtime: SqlCompetitionUnitOfWork.factory(runtime, "competition"),
     )
 

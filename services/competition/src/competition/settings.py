@@ -3,10 +3,13 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from epurchasing_shared.settings import ServiceSettings
+from epurchasing_shared.mail.settings import MailSettings
 
 
-class CompetitionSettings(ServiceSettings):
+class CompetitionSettings(MailSettings):
+    """The service's settings; SMTP, the mail sender and the e-mail switches are the shared
+    MailSettings' (COMPETITION_SMTP_HOST, COMPETITION_TURN_EMAILS, ...)."""
+
     model_config = SettingsConfigDict(
         env_prefix="COMPETITION_", extra="ignore", populate_by_name=True
     )

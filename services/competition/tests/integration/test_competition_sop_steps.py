@@ -141,6 +141,8 @@ async def test_steps_1_to_13_end_with_the_winning_package(
     history = ok(await client.get(f"/procurements/{request['id']}/history", headers=buyers.ppk))
     actors = {}
     for entry_ in history:
+        if entry_["actor_id"] is None:  # the system's side entries: the official's e-mail (4)
+            continue
         actors.setdefault(entry_["sop_step"], set()).add(entry_["actor_id"])
     assert actors["1"] == {buyers.ppk_id} and actors["2"] == {buyers.ppk_id}
     assert actors["3"] == {buyers.ppk_id} and actors["4"] == {buyers.official_id}

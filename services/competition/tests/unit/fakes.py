@@ -224,6 +224,16 @@ class FakeCatalogue:
                 return deepcopy(offer)
         return None
 
+    async def offers_of_vendor(
+        self, competition_ids: Iterable[UUID], vendor_id: UUID
+    ) -> dict[UUID, Offer]:
+        wanted = set(competition_ids)
+        return {
+            offer.competition_id: deepcopy(offer)
+            for offer, _ in self.offers.values()
+            if offer.competition_id in wanted and offer.vendor_id == vendor_id
+        }
+
     async def live_offers(self, competition_id: UUID) -> list[Offer]:
         return [
             deepcopy(o)

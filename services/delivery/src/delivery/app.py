@@ -1,11 +1,16 @@
-"""Composition root of the delivery service: FastAPI app, consumers, outbox relay."""
+"""Composition root of the delivery service: FastAPI app, consumers, outbox relay, mail
+sender."""
+
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
 from delivery.adapters.repository import can_see_procurement
-from delivery.adapters.tables import spine
+from delivery.adapters.tables import mail_outbox, spine
 from delivery.adapters.unit_of_work import SqlDeliveryUnitOfWork
 from delivery.api.fulfilments import router as fulfilments_router
+from delivery.application import notifications
 from delivery.consumers.order_events import order_events_consumer
 from delivery.settings import DeliverySettings
 from epurchasing_shared.clock import Clock
@@ -18,6 +23,7 @@ from epurchasing_shared.contracts.delivery import (
     PreparationStarted,
     ShipmentRecorded,
 )
+from epurchasing_shared.mail.wiring import mail_probe, mail_sender_tasks
 from epurchasing_shared.messaging.consumer import ConsumerSpec
 from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
 
@@ -28,6 +34,17 @@ def _consumers(runtime: Runtime) -> list[ConsumerSpec]:
     assert isinstance(runtime.settings, DeliverySettings)
     grace = runtime.settings.order_event_grace_seconds
     return [order_events_consumer(SqlDeliveryUnitOfWork.factory(runtime, SERVICE), grace)]
+
+
+def _background(runtime: Runtime) -> list[Callable[[], Coroutine[Any, Any, None]]]:
+    """The mail sender (the PPK's e-mail at 25, the reminders)."""
+    return mail_sender_tasks(
+        runtime,
+        SqlDeliveryUnitOfWork.factory(runtime, SERVICE),
+        outbox=notifications.mail_outbox,
+        record=notifications.record_outcome,
+        name=SERVICE,
+    )
 
 
 def definition() -> ServiceDefinition:
@@ -50,6 +67,12 @@ def definition() -> ServiceDefinition:
         ],
         can_see_procurement=can_see_procurement,
         consumers=_consumers,
+        background=_background,
+        metrics=lambda runtime: [mail_probe(runtime, mail_outbox)],
+        # A reminder to the holder of an overdue turn (application/notifications.py), in the
+        # scanner's transaction on the service's own unit of work.
+        on_overdue=notifications.on_overdue,
+        unit_of_work=lambda runtime: SqlDeliveryUnitOfWork.factory(runtime, SERVICE),
     )
 
 

@@ -4,10 +4,13 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.letters import LetterheadSettings
-from epurchasing_shared.settings import ServiceSettings
+from epurchasing_shared.mail.settings import MailSettings
 
 
-class DeliverySettings(ServiceSettings):
+class DeliverySettings(MailSettings):
+    """The service's settings; SMTP, the mail sender and the e-mail switches are the shared
+    MailSettings' (DELIVERY_SMTP_HOST, DELIVERY_TURN_EMAILS, ...)."""
+
     model_config = SettingsConfigDict(env_prefix="DELIVERY_", extra="ignore", populate_by_name=True)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_delivery"

@@ -25,7 +25,10 @@ def pdf(name: str) -> tuple[str, bytes, str]:
 class Order:
     """One purchase order of ordering, as its events tell it."""
 
-    def __init__(self, total: int = 1_000_000, work_unit: str = "dinkes") -> None:
+    def __init__(
+        self, total: int = 1_000_000, work_unit: str = "dinkes", ppk_email: str | None = None
+    ) -> None:
+        self.ppk = PPK.model_copy(update={"email": ppk_email})  # ordering names it when known
         self.procurement_id = uuid4()
         self.package_id = uuid4()
         self.order_id = uuid4()
@@ -66,7 +69,7 @@ class Order:
             version=1,
             order_date=date(2026, 1, 2),
             work_unit=self.work_unit,
-            ppk=PPK,
+            ppk=self.ppk,
             vendor=VendorRef(id=self.vendor_id, name="CV Maju Jaya", email="sales@maju.example"),
             lines=self.lines(self.total),
             shipping_cost=50_000,

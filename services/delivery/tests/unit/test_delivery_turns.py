@@ -37,6 +37,10 @@ EXPECTED = {
     ("complete_package", None): None,
     ("follow_amendment", None): None,
     ("settle_by_addendum", None): ("ppk", "27", 1),
+    # The e-mails' side entries (notifications.py): no turn.
+    ("notification_sent", None): None,
+    ("notification_failed", None): None,
+    ("notification_unconfirmed", None): None,
 }
 
 

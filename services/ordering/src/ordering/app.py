@@ -6,17 +6,16 @@ from fastapi import FastAPI
 
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts import ordering as contracts
+from epurchasing_shared.mail.wiring import mail_probe, mail_sender_tasks
 from epurchasing_shared.messaging.consumer import ConsumerSpec
 from epurchasing_shared.metrics import DatabaseProbe
 from epurchasing_shared.service import Runtime, ServiceDefinition, create_service_app
-from ordering.adapters.mail_metrics import mail_queue_metrics
-from ordering.adapters.mailer import SmtpMailer
-from ordering.adapters.tables import spine
+from ordering.adapters.tables import spine, vendor_emails
 from ordering.adapters.unit_of_work import SERVICE, SqlOrderingUnitOfWork
 from ordering.adapters.visibility import can_see_procurement, visible_aggregates
 from ordering.api import documents, negotiation, purchase_orders
 from ordering.api import packages as packages_api
-from ordering.application.notify_vendor import run_vendor_mail_sender
+from ordering.application.notify_vendor import record_outcome
 from ordering.application.overdue import on_overdue
 from ordering.consumers.delivery_events import delivery_events_consumer
 from ordering.consumers.package_generated import package_generated_consumer
@@ -41,15 +40,18 @@ PUBLISHES = (
 
 
 def background(runtime: Runtime) -> Sequence[Callable[[], Awaitable[None]]]:
-    settings = runtime.settings
-    assert isinstance(settings, OrderingSettings)
-    mailer = SmtpMailer(settings)
-    unit_of_work = SqlOrderingUnitOfWork.factory(runtime, SERVICE)
-    return [lambda: run_vendor_mail_sender(unit_of_work, mailer, settings.mail_policy())]
+    """The mail sender (the vendor's e-mail of 15, the hand-offs, the reminders)."""
+    return mail_sender_tasks(
+        runtime,
+        SqlOrderingUnitOfWork.factory(runtime, SERVICE),
+        outbox=lambda uow: uow.vendor_emails,
+        record=record_outcome,
+        name=SERVICE,
+    )
 
 
 def metrics(runtime: Runtime) -> Sequence[DatabaseProbe]:
-    return [lambda connection: mail_queue_metrics(connection, runtime.clock.now())]
+    return [mail_probe(runtime, vendor_emails)]
 
 
 def consumers(runtime: Runtime) -> Sequence[ConsumerSpec]:

@@ -1,38 +1,22 @@
 """Settings of the ordering service: its own knobs are read with the ``ORDERING_`` prefix."""
 
-from typing import Literal
-
-from pydantic import Field, SecretStr
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from epurchasing_shared.letters import LetterheadSettings
-from epurchasing_shared.settings import ServiceSettings
-from ordering.application.ports import MailPolicy, OrderingRules
+from epurchasing_shared.mail.settings import MailSettings
+from ordering.application.ports import OrderingRules
 
 
-class OrderingSettings(ServiceSettings):
+class OrderingSettings(MailSettings):
     model_config = SettingsConfigDict(env_prefix="ORDERING_", extra="ignore", populate_by_name=True)
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/epurchasing_ordering"
     document_root: str = "var/documents/ordering"
     port: int = 8002
 
-    # Outgoing mail (step 15). tls_mode: none (plain, e.g. Mailpit), starttls, or tls (implicit).
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
-    smtp_tls_mode: Literal["none", "starttls", "tls"] = "none"
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_timeout_seconds: float = 15.0
-    mail_sender: str = "e-purchasing <no-reply@epurchasing.example>"
-    mail_poll_seconds: float = Field(default=2.0, gt=0)
-    mail_max_attempts: int = Field(default=8, ge=1)
-    mail_backoff_seconds: float = Field(default=30.0, ge=0)
-    mail_backoff_max_seconds: float = Field(default=3600.0, ge=0)
-    # A claimed e-mail still ``sending`` after this long is taken for abandoned by a crashed
-    # sender and flagged ``unconfirmed`` (never re-sent automatically): keep it well above
-    # the longest SMTP conversation (several smtp_timeout_seconds).
-    mail_claim_seconds: float = Field(default=600.0, gt=0)
+    # Outgoing mail (step 15, the hand-offs, the reminders): SMTP and the sender's retries are
+    # the shared MailSettings' (ORDERING_SMTP_HOST, ORDERING_MAIL_SENDER, ...).
 
     # Purchase order (step 21) and addenda (24a).
     order_number_format: str = "SP/{work_unit}/{year}/{seq:04d}"
@@ -44,9 +28,8 @@ class OrderingSettings(ServiceSettings):
     auto_cancel_ppk_review: bool = True
     auto_cancel_vendor_answer: bool = False
     auto_cancel_vendor_approval: bool = False
-    # "Your turn" e-mails at the hand-offs (17, 19, 21) and a reminder when a turn is overdue.
-    turn_emails: bool = True
-    overdue_reminders: bool = True
+    # "Your turn" e-mails at the hand-offs (17, 19, 21) and a reminder when a turn is overdue:
+    # turn_emails and overdue_reminders of the shared MailSettings.
 
     # The letterhead of the generated Surat Pesanan: the government, the city of the date line,
     # and each work unit's name by its code (JSON, e.g. {"dinkes": "Dinas Kesehatan"}).
@@ -72,13 +55,4 @@ class OrderingSettings(ServiceSettings):
                 city=self.letter_city,
                 work_unit_names=dict(self.work_unit_names),
             ),
-        )
-
-    def mail_policy(self) -> MailPolicy:
-        return MailPolicy(
-            max_attempts=self.mail_max_attempts,
-            backoff_seconds=self.mail_backoff_seconds,
-            backoff_max_seconds=self.mail_backoff_max_seconds,
-            claim_seconds=self.mail_claim_seconds,
-            poll_seconds=self.mail_poll_seconds,
         )

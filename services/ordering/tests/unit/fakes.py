@@ -2,7 +2,7 @@
 COPIES of aggregates so a rolled-back change never leaks."""
 
 import copy
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID, uuid4
 
 from epurchasing_shared.clock import FixedClock
@@ -10,11 +10,15 @@ from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
 from epurchasing_shared.contracts.competition import PackageGenerated
 from epurchasing_shared.kernel.actions import ActionRequest
 from epurchasing_shared.kernel.unit_of_work import Caller
+from epurchasing_shared.mail import QueuedEmail
 from epurchasing_shared.principal import Principal, Role
-from epurchasing_shared.testing.unit_of_work import InMemoryUnitOfWork, MemoryStore
+from epurchasing_shared.testing.unit_of_work import (
+    InMemoryUnitOfWork,
+    MemoryMailOutbox,
+    MemoryStore,
+)
 from ordering.adapters.letters_pdf import PdfLetters
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
-from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
 
 WORK_UNIT = "dinkes"
@@ -85,41 +89,19 @@ class MemoryOrderNumbers:
         return self.rows[(work_unit, year)]
 
 
-class MemoryVendorEmails:
-    """The mail outbox by Message-ID (the dedupe key); step 15's e-mail one per package."""
+class MemoryVendorEmails(MemoryMailOutbox):
+    """The shared in-memory mail outbox, with step 15's e-mail one per package."""
 
-    def __init__(self, rows: dict) -> None:
-        self.rows = rows
-
-    async def queue(self, email: VendorEmail) -> bool:
-        if email.message_id in self.rows:
+    async def queue(self, email: QueuedEmail) -> bool:
+        if email.kind == "package_processed" and await self.of_package(email.aggregate_id):
             return False
-        if email.kind == "package_processed" and await self.of_package(email.package_id):
-            return False
-        self.rows[email.message_id] = copy.deepcopy(email)
-        return True
+        return await super().queue(email)
 
-    async def claim_due(self, now: datetime) -> VendorEmail | None:
-        due = [e for e in self.rows.values() if e.status == "pending" and e.next_attempt_at <= now]
-        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
-
-    async def claim_abandoned(self, now: datetime) -> VendorEmail | None:
-        due = [e for e in self.rows.values() if e.status == "sending" and e.next_attempt_at <= now]
-        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
-
-    async def save(self, email: VendorEmail) -> None:
-        self.rows[email.message_id] = copy.deepcopy(email)
-
-    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
+    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> QueuedEmail | None:
         for email in self.rows.values():
-            if email.package_id == package_id and email.kind == "package_processed":
+            if email.aggregate_id == package_id and email.kind == "package_processed":
                 return copy.deepcopy(email)
         return None
-
-    async def by_message_id(
-        self, message_id: str, *, for_update: bool = False
-    ) -> VendorEmail | None:
-        return copy.deepcopy(self.rows.get(message_id))
 
 
 class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):

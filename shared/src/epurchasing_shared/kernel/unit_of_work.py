@@ -9,7 +9,7 @@ repositories to both sides.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -238,6 +238,11 @@ class UnitOfWork(ABC):
         """The aggregate's open turn (whose turn it is, which step, due when), if any."""
 
     @abstractmethod
+    async def open_turns(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Turn]:
+        """The open turns of many aggregates at once (a list's page: one read, not one per
+        item), by aggregate id; an aggregate with no open turn is absent."""
+
+    @abstractmethod
     async def turns_of(self, procurement_id: UUID) -> list[Turn]:
         """Every turn of the procurement in this service, oldest first."""
 
@@ -263,6 +268,12 @@ class UnitOfWork(ABC):
     @abstractmethod
     async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
         """The documents of one owner, oldest first."""
+
+    @abstractmethod
+    async def documents_of_many(self, owner_ids: Iterable[UUID]) -> dict[UUID, list[DocumentRef]]:
+        """The documents of many owners at once (a list's page: one read, not one per item),
+        each owner's oldest first as :meth:`documents_of` gives them; every owner asked for
+        is a key (an empty list when it has none)."""
 
     @abstractmethod
     async def replay(self, key: IdempotencyKey | None) -> Outcome | None:

@@ -2,11 +2,14 @@
 
 Everything a transaction writes is kept in :class:`MemoryStore`; on an error the store is
 put back as it was when the unit of work began (a deep copy), as a rollback would. A service's
-fake adds its repositories on top of ``store.tables`` (dicts it owns).
+fake adds its repositories on top of ``store.tables`` (dicts it owns). Every unit of work has
+its mail outbox (``uow.mail_outbox``, :class:`MemoryMailOutbox` on ``store.table("mail_outbox")``;
+``store.mails()`` lists it).
 """
 
 import copy
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -25,6 +28,9 @@ from epurchasing_shared.kernel.unit_of_work import (
     Outcome,
     UnitOfWork,
 )
+from epurchasing_shared.mail import QueuedEmail
+
+MAIL_OUTBOX = "mail_outbox"
 
 
 @dataclass
@@ -45,6 +51,47 @@ class MemoryStore:
 
     def event_types(self) -> list[str]:
         return [e.type for e in self.events]
+
+    def mails(self, table: str = MAIL_OUTBOX, kind: str | None = None) -> list[QueuedEmail]:
+        """The mail outbox's e-mails (of ``kind``, if given), in the order they were queued."""
+        rows = self.table(table).values()
+        return [e for e in rows if kind is None or e.kind == kind]
+
+
+class MemoryMailOutbox:
+    """The mail outbox by Message-ID (the dedupe key), on one of the store's tables; it keeps
+    and returns copies. There are no locks: in memory one transaction runs at a time."""
+
+    def __init__(self, rows: dict[str, QueuedEmail]) -> None:
+        self.rows = rows
+
+    async def queue(self, email: QueuedEmail) -> bool:
+        if email.message_id in self.rows:
+            return False
+        self.rows[email.message_id] = copy.deepcopy(email)
+        return True
+
+    def _first(self, status: str, now: datetime) -> QueuedEmail | None:
+        due = [e for e in self.rows.values() if e.status == status and e.next_attempt_at <= now]
+        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
+
+    async def claim_due(self, now: datetime) -> QueuedEmail | None:
+        return self._first("pending", now)
+
+    async def claim_abandoned(self, now: datetime) -> QueuedEmail | None:
+        return self._first("sending", now)
+
+    async def save(self, email: QueuedEmail) -> None:
+        self.rows[email.message_id] = copy.deepcopy(email)
+
+    async def by_message_id(
+        self, message_id: str, *, for_update: bool = False
+    ) -> QueuedEmail | None:
+        return copy.deepcopy(self.rows.get(message_id))
+
+    async def of_aggregate(self, aggregate_id: UUID) -> list[QueuedEmail]:
+        found = [e for e in self.rows.values() if e.aggregate_id == aggregate_id]
+        return copy.deepcopy(sorted(found, key=lambda e: e.created_at))
 
 
 class InMemoryUnitOfWork(UnitOfWork):
@@ -73,6 +120,7 @@ class InMemoryUnitOfWork(UnitOfWork):
 
     async def _begin(self) -> None:
         self._before = copy.deepcopy(self.store)
+        self.mail_outbox = MemoryMailOutbox(self.store.table(MAIL_OUTBOX))
         self._open()
 
     async def _commit(self) -> None:
@@ -119,6 +167,12 @@ class InMemoryUnitOfWork(UnitOfWork):
         found = [t for t in self.store.turns if t.aggregate_id == aggregate_id and t.is_open]
         return found[0] if found else None
 
+    async def open_turns(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Turn]:
+        wanted = set(aggregate_ids)
+        return {
+            t.aggregate_id: t for t in self.store.turns if t.aggregate_id in wanted and t.is_open
+        }
+
     async def turns_of(self, procurement_id: UUID) -> list[Turn]:
         return [t for t in self.store.turns if t.procurement_id == procurement_id]
 
@@ -153,6 +207,15 @@ class InMemoryUnitOfWork(UnitOfWork):
     async def documents_of(self, owner_id: UUID) -> list[DocumentRef]:
         found = [ref for owner, ref in self.store.documents.values() if owner == owner_id]
         return sorted(found, key=lambda ref: ref.uploaded_at)
+
+    async def documents_of_many(self, owner_ids: Iterable[UUID]) -> dict[UUID, list[DocumentRef]]:
+        found: dict[UUID, list[DocumentRef]] = {owner: [] for owner in owner_ids}
+        for owner, ref in self.store.documents.values():
+            if owner in found:
+                found[owner].append(ref)
+        return {
+            owner: sorted(refs, key=lambda ref: ref.uploaded_at) for owner, refs in found.items()
+        }
 
     async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
         if key is None or self.caller.principal is None:

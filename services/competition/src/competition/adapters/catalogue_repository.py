@@ -131,6 +131,21 @@ async def offer_of_vendor(
     return offer_from_row(row) if row else None
 
 
+async def offers_of_vendor(
+    session: AsyncSession, competition_ids: Iterable[UUID], vendor_id: UUID
+) -> dict[UUID, Offer]:
+    """The vendor's offer (withdrawn or not) in each of these competitions that has one, by
+    competition id, in one query (``uq_offers_competition_vendor``)."""
+    wanted = list(dict.fromkeys(competition_ids))
+    if not wanted:
+        return {}
+    query = select(offers).where(
+        offers.c.competition_id.in_(wanted), offers.c.vendor_id == vendor_id
+    )
+    rows = (await session.execute(query)).mappings()
+    return {row["competition_id"]: offer_from_row(row) for row in rows}
+
+
 async def live_offers(session: AsyncSession, competition_id: UUID) -> list[Offer]:
     """The latest revision of every offer not withdrawn."""
     query = select(offers).where(
@@ -274,6 +289,11 @@ class SqlCatalogue:
         self, competition_id: UUID, vendor_id: UUID, for_update: bool = False
     ) -> Offer | None:
         return await offer_of_vendor(self.session, competition_id, vendor_id, for_update)
+
+    async def offers_of_vendor(
+        self, competition_ids: Iterable[UUID], vendor_id: UUID
+    ) -> dict[UUID, Offer]:
+        return await offers_of_vendor(self.session, competition_ids, vendor_id)
 
     async def live_offers(self, competition_id: UUID) -> list[Offer]:
         return await live_offers(self.session, competition_id)

@@ -1,11 +1,26 @@
 """Loading and saving purchase requests and competitions (rows ↔ domain objects)."""
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, Table, and_, insert, or_, select, tuple_, update
+from sqlalchemy import (
+    Select,
+    Table,
+    Text,
+    and_,
+    cast,
+    insert,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from competition.adapters.tables import competitions, purchase_requests, spine
@@ -45,17 +60,31 @@ def request_page_query(
     buyer: tuple[str | None, str] | None = None,
     work: WorkFilter | None = None,
 ) -> Select[Any]:
-    """One keyset page of purchase requests, oldest first (``SqlPurchaseRequests.page``)."""
+    """One keyset page of purchase requests, oldest first (``SqlPurchaseRequests.page``).
+
+    A buyer's page is "of the work unit, or addressed to the official": two keyset walks,
+    each on its own index in the page's order (``ix_purchase_requests_work_unit_created``, and
+    ``ix_purchase_requests_official_created`` for those of other work units), merged and cut
+    to the page; an OR of the two would read every request of the work unit and sort them."""
     table = purchase_requests
-    query = select(table).order_by(table.c.created_at, table.c.id).limit(limit)
-    query = with_work_filter(query, table, work)
-    if buyer is not None:
-        query = query.where((table.c.work_unit == buyer[0]) | (table.c.official_id == buyer[1]))
-    if state:
-        query = query.where(table.c.state == state)
-    if after is not None:
-        query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
-    return query
+
+    def walk(*conditions: Any) -> Select[Any]:
+        query = with_work_filter(select(table), table, work).where(*conditions)
+        if state:
+            query = query.where(table.c.state == state)
+        if after is not None:
+            query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
+        return query.order_by(table.c.created_at, table.c.id).limit(limit)
+
+    if buyer is None:
+        return walk()
+    work_unit, official_id = buyer
+    # Disjoint (the second leaves the work unit's out), so UNION ALL: no de-duplication.
+    both = union_all(
+        walk(table.c.work_unit == work_unit),
+        walk(table.c.official_id == official_id, table.c.work_unit != work_unit),
+    ).subquery("buyer_requests")
+    return select(both).order_by(both.c.created_at, both.c.id).limit(limit)
 
 
 def competition_page_query(
@@ -75,7 +104,9 @@ def competition_page_query(
     if work_unit is not None:
         query = query.where(table.c.work_unit == work_unit)
     if vendor_id is not None:
-        query = query.where(table.c.eligible_vendor_ids.contains([str(vendor_id)]))
+        # eligible_vendor_ids @> '["<id>"]' (ix_competitions_eligible_vendor_ids, GIN)
+        eligible = cast(literal(json.dumps([str(vendor_id)]), Text), JSONB)
+        query = query.where(table.c.eligible_vendor_ids.contains(eligible))
     if after is not None:
         query = query.where(tuple_(table.c.created_at, table.c.id) < tuple_(*after))
     return query
@@ -100,6 +131,7 @@ def request_row(request: PurchaseRequest) -> dict[str, Any]:
         "ppk_email": request.ppk_email,
         "official_id": request.official.id if request.official else None,
         "official_name": request.official.name if request.official else None,
+        "official_email": request.official.email if request.official else None,
         "rup_code": request.rup_code,
         "fiscal_year": request.fiscal_year,
         "dpa_number": request.dpa_number,
@@ -117,7 +149,11 @@ def request_row(request: PurchaseRequest) -> dict[str, Any]:
 
 
 def request_from_row(row: Any) -> PurchaseRequest:
-    official = Official(row["official_id"], row["official_name"]) if row["official_id"] else None
+    official = (
+        Official(row["official_id"], row["official_name"], row["official_email"])
+        if row["official_id"]
+        else None
+    )
     return PurchaseRequest(
         id=row["id"],
         work_unit=row["work_unit"],

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StrictInt
 
 from competition.api import schemas
 from competition.api.common import reader, request_readers, rules, unit_of_work
@@ -42,6 +42,15 @@ class ItemIn(Strict):
 class OfficialIn(Strict):
     id: str = Field(min_length=1, max_length=200, examples=["pp-dinkes-01"])
     name: str = Field(min_length=1, max_length=200, examples=["Siti Rahmawati, S.Kom."])
+    email: EmailStr | None = Field(
+        default=None,
+        max_length=320,
+        description=(
+            "Where the official is e-mailed that the request awaits them (step 4) and reminded "
+            "when a turn is overdue; optional (their token's email claim is kept once they act)"
+        ),
+        examples=["siti.rahmawati@mojokertokab.go.id"],
+    )
 
 
 class DraftIn(Strict):

@@ -126,7 +126,9 @@ async def create_competition(
     async def act(uow: CompetitionUnitOfWork) -> Outcome:
         request = await visible_request(uow, request_id, for_update=True)
         competed_category, product_name = await _competed(uow, kind, product_id, category)
-        change = pr.start_competition(request, str(caller_of(uow).role))
+        principal = caller_of(uow)
+        pr.remember_email(request, str(principal.role), principal.sub, principal.email)
+        change = pr.start_competition(request, str(principal.role))
         competition = Competition(
             id=uuid4(),
             purchase_request_id=request.id,

@@ -13,6 +13,7 @@ from competition.domain.offers import CatalogueProduct, Offer
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
+from epurchasing_shared.mail import MailOutbox, MailRules
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,9 @@ class Catalogue(Protocol):
     async def offer_of_vendor(
         self, competition_id: UUID, vendor_id: UUID, for_update: bool = False
     ) -> Offer | None: ...
+    async def offers_of_vendor(
+        self, competition_ids: Iterable[UUID], vendor_id: UUID
+    ) -> dict[UUID, Offer]: ...
     async def live_offers(self, competition_id: UUID) -> list[Offer]: ...
     async def count_live_offers(self, competition_id: UUID) -> int: ...
     async def offer_ids_of(self, competition_ids: Iterable[UUID]) -> set[UUID]: ...
@@ -125,11 +129,14 @@ class Catalogue(Protocol):
 
 
 class CompetitionUnitOfWork(UnitOfWork):
-    """The unit of work of this service's use cases: the kernel's, with its repositories."""
+    """The unit of work of this service's use cases: the kernel's, with its repositories,
+    the mail outbox and what its e-mails take from the settings."""
 
     requests: PurchaseRequests
     competitions: Competitions
     catalogue: Catalogue
+    mail_outbox: MailOutbox
+    mail: MailRules = MailRules()
 
 
 UnitOfWorkFactory = Callable[[Caller], CompetitionUnitOfWork]

@@ -5,13 +5,14 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from competition.application.access import may_see_request, party_of, plain, turn_holder_of
+from competition.application.notifications import queue_turn_email
 from competition.application.ports import (
     CompetitionUnitOfWork,
     Rules,
     UnitOfWorkFactory,
     WorkFilter,
 )
-from competition.application.views import request_view
+from competition.application.views import request_view, request_views
 from competition.domain import purchase_request as pr
 from competition.domain.errors import Forbidden
 from competition.domain.purchase_request import Official, PurchaseRequest
@@ -77,10 +78,11 @@ async def log_request(
     close_turn: bool = True,
 ) -> None:
     """The request's history entry; the turn the change hands over (the table's standard)
-    goes to the request's PPK or addressed official, in the request's work unit.
+    goes to the request's PPK or addressed official, in the request's work unit, who is
+    e-mailed where the table's step calls for it (the official at 4: notifications.py).
     ``close_turn=False``: a side action (an edit, a document) during the PPK's turn."""
     standard = change.time_standard
-    await uow.history(
+    turn = await uow.history(
         change,
         procurement_id=request.id,
         aggregate=AGGREGATE,
@@ -91,6 +93,7 @@ async def log_request(
         work_unit=request.work_unit,
         close_turn=close_turn,
     )
+    await queue_turn_email(uow, request, turn)  # where the table's next actor is e-mailed
 
 
 def work_filter(uow: CompetitionUnitOfWork, overdue: bool | None, mine: bool) -> WorkFilter:
@@ -192,6 +195,8 @@ async def submit_request(
     """Step 3: send the request to the named procurement official."""
 
     async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
+        principal = caller_of(uow)
+        pr.remember_email(request, role_of(uow), principal.sub, principal.email)
         change = pr.submit(request, official, role_of(uow))
         await save_request_change(uow, request, change)
         assert request.official is not None
@@ -203,7 +208,9 @@ async def submit_request(
             pagu=request.pagu,
             work_unit=request.work_unit,
             ppk=party_of(caller_of(uow)),
-            official=Party(id=request.official.id, name=request.official.name),
+            official=Party(
+                id=request.official.id, name=request.official.name, email=request.official.email
+            ),
         )
         await uow.record(payload, procurement_id=request.id, sop_step=change.sop_step)
         return await _answer(uow, request)
@@ -227,6 +234,7 @@ async def accept_request(
     async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
         principal = caller_of(uow)
         _check_addressee(principal, request)
+        pr.remember_email(request, role_of(uow), principal.sub, principal.email)
         change = pr.accept(request, role_of(uow))
         await save_request_change(uow, request, change)
         payload = PurchaseRequestAccepted(
@@ -246,6 +254,7 @@ async def return_request(
     async def act(uow: CompetitionUnitOfWork, request: PurchaseRequest) -> Outcome:
         principal = caller_of(uow)
         _check_addressee(principal, request)
+        pr.remember_email(request, role_of(uow), principal.sub, principal.email)
         change = pr.return_to_ppk(request, reason, role_of(uow))
         await save_request_change(uow, request, change)
         payload = PurchaseRequestReturned(
@@ -282,7 +291,7 @@ async def list_requests(
         buyer = None if principal.reads_everything else (principal.work_unit, principal.sub)
         work = work_filter(uow, overdue, mine)
         found = await uow.requests.page(limit, after, state, buyer, work)
-        items = [await request_view(uow, principal, request) for request, _ in found]
+        items = await request_views(uow, principal, [request for request, _ in found])
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last
 

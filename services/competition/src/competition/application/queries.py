@@ -23,7 +23,7 @@ from competition.application.ports import (
 )
 from competition.application.purchase_requests import caller_of, work_filter
 from competition.application.results import evaluated_offers
-from competition.application.views import competition_view, offer_view
+from competition.application.views import competition_view, competition_views, offer_view
 from competition.domain import competition as cp
 from competition.domain.competition import Competition
 from competition.domain.evaluation import rank
@@ -63,7 +63,7 @@ async def list_competitions(
         vendor_id = principal.vendor_id if principal.role is Role.VENDOR else None
         work = work_filter(uow, overdue, mine)
         found = await uow.competitions.page(limit, after, work_unit, vendor_id, state, work)
-        items = [await competition_view(uow, principal, c) for c, _ in found]
+        items = await competition_views(uow, principal, [c for c, _ in found])
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last
 

@@ -1,25 +1,47 @@
 """What the API shows of each aggregate, per caller: sealed offers stay sealed."""
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from competition.application.access import plain
 from competition.application.ports import CompetitionUnitOfWork
 from competition.domain.competition import Competition
 from competition.domain.offers import Offer
 from competition.domain.purchase_request import PurchaseRequest
+from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.unit_of_work import turn_view
 from epurchasing_shared.principal import Principal, Role
-
-
-async def turn_of(uow: CompetitionUnitOfWork, aggregate_id: Any) -> dict[str, Any] | None:
-    """Whose turn it is on the aggregate (SOP step, due time, overdue now), or None."""
-    return turn_view(await uow.open_turn(aggregate_id), uow.now())
 
 
 async def request_view(
     uow: CompetitionUnitOfWork, principal: Principal, request: PurchaseRequest
 ) -> dict[str, Any]:
-    documents = await uow.documents_of(request.id)
+    return (await request_views(uow, principal, [request]))[0]
+
+
+async def request_views(
+    uow: CompetitionUnitOfWork, principal: Principal, requests: Sequence[PurchaseRequest]
+) -> list[dict[str, Any]]:
+    """The views of many requests in two reads (their documents, their open turns), however
+    many there are."""
+    ids = [request.id for request in requests]
+    documents = await uow.documents_of_many(ids)
+    turns = await uow.open_turns(ids)
+    now = uow.now()
+    return [
+        _request_body(principal, r, documents[r.id], turn_view(turns.get(r.id), now))
+        for r in requests
+    ]
+
+
+def _request_body(
+    principal: Principal,
+    request: PurchaseRequest,
+    documents: list[DocumentRef],
+    turn: dict[str, Any] | None,
+) -> dict[str, Any]:
     official = request.official
     return plain(
         {
@@ -42,7 +64,7 @@ async def request_view(
             "return_reason": request.return_reason,
             "documents": [d.as_dict() for d in documents],
             "allowed_actions": request.allowed_actions(str(principal.role)),
-            "turn": await turn_of(uow, request.id),
+            "turn": turn,
         }
     )
 
@@ -67,6 +89,37 @@ async def competition_view(
     uow: CompetitionUnitOfWork, principal: Principal, competition: Competition
 ) -> dict[str, Any]:
     """The competition's data; a vendor sees its eligibility, never the other offers."""
+    return (await competition_views(uow, principal, [competition]))[0]
+
+
+async def competition_views(
+    uow: CompetitionUnitOfWork, principal: Principal, competitions: Sequence[Competition]
+) -> list[dict[str, Any]]:
+    """The views of many competitions in at most two reads (their open turns; for a vendor,
+    its own offers in them), however many there are."""
+    ids = [competition.id for competition in competitions]
+    mine: dict[UUID, Offer] = {}
+    if principal.role is Role.VENDOR and ids:
+        assert principal.vendor_id is not None
+        mine = await uow.catalogue.offers_of_vendor(ids, principal.vendor_id)
+    turns = await uow.open_turns(ids)
+    now = uow.now()
+    views = []
+    for competition in competitions:
+        offer = mine.get(competition.id)
+        has_offer = offer is not None and not offer.withdrawn
+        turn = turn_view(turns.get(competition.id), now)
+        views.append(_competition_body(principal, competition, has_offer, turn, now))
+    return views
+
+
+def _competition_body(
+    principal: Principal,
+    competition: Competition,
+    has_offer: bool,
+    turn: dict[str, Any] | None,
+    now: datetime,
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": competition.id,
         "purchase_request_id": competition.purchase_request_id,
@@ -86,18 +139,13 @@ async def competition_view(
         "failure_reason": competition.failure_reason,
         "package_id": competition.package_id,
     }
-    has_offer = False
     if principal.role is Role.VENDOR:
         row.pop("eligible_vendor_ids")
-        assert principal.vendor_id is not None
-        mine = await uow.catalogue.offer_of_vendor(competition.id, principal.vendor_id)
-        has_offer = mine is not None and not mine.withdrawn
-    now = uow.now()
     return plain(
         row
         | {
             "offers_closed": competition.offers_closed(now),
             "allowed_actions": competition.allowed_actions(str(principal.role), now, has_offer),
-            "turn": await turn_of(uow, competition.id),
+            "turn": turn,
         }
     )

@@ -72,6 +72,12 @@ COMPETITION_MACHINE = StateMachine(
         ),
         # Competition's part ends: the turn closes; ordering opens the next one (14).
         transition("generate_package", [PUBLISHED], PACKAGE_GENERATED, "13", OFFICIAL),
+        # Reminders of the competition's overdue turns: side entries by the system, at the
+        # e-mail's own SOP step; the turn goes on.
+        *(
+            transition(f"notification_{outcome}", [], None, "9", SYSTEM)
+            for outcome in ("sent", "failed", "unconfirmed")
+        ),
     ],
 )
 OFFER_ACTIONS = ("submit_offer", "revise_offer", "withdraw_offer")

@@ -34,6 +34,11 @@ OFFICIAL_RECEIVES = TimeStandard(working_days=1, actor=OFFICIAL, step="4")
 #: specification (7), which creating the competition does at once: 1 + 1 + 1 days.
 OFFICIAL_CREATES_COMPETITION = TimeStandard(working_days=3, actor=OFFICIAL, step="6")
 
+NOTIFICATION_ROWS = [
+    transition(f"notification_{outcome}", [], None, "4", SYSTEM)
+    for outcome in ("sent", "failed", "unconfirmed")
+]
+
 PURCHASE_REQUEST_MACHINE = StateMachine(
     "purchase request",
     [
@@ -75,6 +80,9 @@ PURCHASE_REQUEST_MACHINE = StateMachine(
         ),
         # delivery.package_completed.v1: the request's package was delivered, paid, completed.
         transition("fulfil", [IN_COMPETITION], FULFILLED, "27", SYSTEM),
+        # The "your turn" e-mail of the official (4) and the reminders of the request's overdue
+        # turns: side entries by the system, at the e-mail's own SOP step; the turn goes on.
+        *NOTIFICATION_ROWS,
     ],
 )
 
@@ -95,6 +103,9 @@ class RequestItem:
 class Official:
     id: str
     name: str
+    # Where the official is told it is their turn (4) and reminded: given by the PPK at
+    # submission, or their token's email claim once they act on the request.
+    email: str | None = None
 
 
 @dataclass
@@ -260,9 +271,29 @@ def submit(request: PurchaseRequest, official: Official | None, role: str = PPK)
         )
     if errors:
         raise RuleViolation(errors)
+    assert named is not None
+    known = request.official
+    if known is not None and named.id == known.id and not named.email:
+        named = replace(named, email=known.email)  # e.g. from the official's token, earlier
     request.official = named
     request.return_reason = None
     return request._move("submit", role)
+
+
+def remember_email(request: PurchaseRequest, role: str, user_id: str, email: str | None) -> bool:
+    """Keep the e-mail of the PPK or addressed official who acts on the request (their
+    token's email claim), for the e-mails of their later turns; True when it changed."""
+    if not email:
+        return False
+    if role == PPK and user_id == request.ppk_id and email != request.ppk_email:
+        request.ppk_email = email
+        return True
+    official = request.official
+    addressed = role == OFFICIAL and official is not None and official.id == user_id
+    if addressed and official is not None and email != official.email:
+        request.official = replace(official, email=email)
+        return True
+    return False
 
 
 def accept(request: PurchaseRequest, role: str = OFFICIAL) -> Change:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, false, func, insert, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, false, func, insert, select, true, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +48,7 @@ def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
         "paid_total": fulfilment.paid_total,
         "delivered_at": fulfilment.delivered_at,
         "handed_over_at": fulfilment.handed_over_at,
+        "ppk_email": fulfilment.ppk_email,
         "updated_at": now,
     }
 
@@ -125,6 +126,7 @@ async def _load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfi
         pagu=row["pagu"],
         delivery_address=row["delivery_address"],
         vendor_email=row["vendor_email"],
+        ppk_email=row["ppk_email"],
         state=FulfilmentState(row["state"]),
         version=row["version"],
         paid_total=row["paid_total"],
@@ -228,8 +230,10 @@ def list_query(
     mine: bool = False,
     now: datetime | None = None,
 ) -> Any:
-    """One page of the fulfilments the caller may see with their open turns, oldest first
-    (keyset on ``ix_fulfilments_created``)."""
+    """One page of the fulfilments the caller may see with their open turns, oldest first:
+    a walk of (created_at, procurement_id) within the caller's filter
+    (``ix_fulfilments_work_unit_created``, ``ix_fulfilments_vendor_created``,
+    ``ix_fulfilments_state_created`` or ``ix_fulfilments_created``)."""
     conditions = [visible_to(principal)]
     if state:
         conditions.append(fulfilments.c.state == state)
@@ -239,17 +243,9 @@ def list_query(
         conditions.append(late if overdue else ~late)
     if mine:
         conditions.append(mine_condition(principal))
-    if after:
-        created, procurement_id = after
-        conditions.append(
-            or_(
-                fulfilments.c.created_at > created,
-                and_(
-                    fulfilments.c.created_at == created,
-                    fulfilments.c.procurement_id > procurement_id,
-                ),
-            )
-        )
+    if after:  # a row comparison: the index walk starts at the cursor
+        keyset = tuple_(fulfilments.c.created_at, fulfilments.c.procurement_id)
+        conditions.append(keyset > tuple_(*after))
     turn_columns = [column.label(f"{TURN}{column.name}") for column in turns.c]
     return (
         select(fulfilments, *turn_columns)

@@ -17,10 +17,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from epurchasing_shared.mail.sql import add_mail_outbox_table
 from epurchasing_shared.spine import add_spine_tables
 
 metadata = MetaData()
 spine = add_spine_tables(metadata)
+# The "your turn" e-mails and reminders (epurchasing_shared.mail).
+mail_outbox = add_mail_outbox_table(metadata)
 
 fulfilments = Table(
     "fulfilments",
@@ -37,12 +40,13 @@ fulfilments = Table(
     Column("lines", JSONB, nullable=False),
     Column("delivery_address", Text, nullable=False),
     Column("delivery_deadline", Date, nullable=False),
-    Column("work_unit", String(100), nullable=False, index=True),
+    Column("work_unit", String(100), nullable=False),
     Column("ppk_id", String(200), nullable=False),
     Column("ppk_name", String(300), nullable=False),
-    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_id", Uuid, nullable=False),
     Column("vendor_name", String(300), nullable=False),
     Column("vendor_email", String(300)),
+    Column("ppk_email", String(320)),
     Column("state", String(40), nullable=False),
     Column("version", Integer, nullable=False),
     Column("paid_total", BigInteger, nullable=False),
@@ -52,8 +56,28 @@ fulfilments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
-# Keyset pagination of GET /fulfilments walks (created_at, procurement_id).
+# Keyset pagination of GET /fulfilments walks (created_at, procurement_id): all of them
+# (admins, auditors), or within the caller's filter: a PPK's work unit, a vendor's own, one
+# state (migration 0007).
 Index("ix_fulfilments_created", fulfilments.c.created_at, fulfilments.c.procurement_id)
+Index(
+    "ix_fulfilments_work_unit_created",
+    fulfilments.c.work_unit,
+    fulfilments.c.created_at,
+    fulfilments.c.procurement_id,
+)
+Index(
+    "ix_fulfilments_vendor_created",
+    fulfilments.c.vendor_id,
+    fulfilments.c.created_at,
+    fulfilments.c.procurement_id,
+)
+Index(
+    "ix_fulfilments_state_created",
+    fulfilments.c.state,
+    fulfilments.c.created_at,
+    fulfilments.c.procurement_id,
+)
 
 shipment_entries = Table(
     "shipment_entries",

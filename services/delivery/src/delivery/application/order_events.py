@@ -115,6 +115,7 @@ async def open_fulfilment(uow: DeliveryUnitOfWork, event: CloudEvent, order: Ord
         work_unit=order.work_unit,
         ppk_id=order.ppk.id,
         ppk_name=order.ppk.name,
+        ppk_email=order.ppk.email,
         vendor_id=order.vendor.id,
         vendor_name=order.vendor.name,
         vendor_email=str(order.vendor.email) if order.vendor.email else None,

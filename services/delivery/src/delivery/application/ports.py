@@ -14,6 +14,7 @@ from delivery.domain.fulfilment import Fulfilment
 from delivery.domain.shipping import ShippingEntry
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.letters import LetterheadSettings
+from epurchasing_shared.mail import MailOutbox, MailRules
 from epurchasing_shared.principal import Principal
 
 Row = Mapping[str, Any]
@@ -64,9 +65,14 @@ class FulfilmentRepository(Protocol):
 
 
 class DeliveryUnitOfWork(UnitOfWork):
-    """The unit of work of delivery's use cases: the kernel's, with the fulfilments."""
+    """The unit of work of delivery's use cases: the kernel's, with the fulfilments and the
+    mail outbox."""
 
     fulfilments: FulfilmentRepository
+    # The "your turn" e-mails and reminders (application/notifications.py), and what they
+    # take from the settings (link, sender, switches).
+    mail_outbox: MailOutbox
+    mail: MailRules = MailRules()
     # The generated BAP and BAST (application/letters.py): the renderer, the letterhead, and
     # the zone in which a letter is dated (the SOP's local time).
     letters: LetterRenderer

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from uuid import UUID
 
+from delivery.application.notifications import queue_turn_email
 from delivery.application.ports import DeliveryUnitOfWork
 from delivery.application.views import fulfilment_detail, not_found
 from delivery.domain.fulfilment import Fulfilment
@@ -47,9 +48,12 @@ async def note(
     documents: Sequence[DocumentRef] = (),
 ) -> None:
     """The history entry of one change (its SOP step comes from the table); it ends the open
-    turn and opens the one the change hands over (the vendor's or the PPK's)."""
+    turn and opens the one the change hands over (the vendor's or the PPK's), whose holder is
+    e-mailed where the change calls for it (the PPK at the delivered entry, 25). The acting
+    PPK's e-mail (their token's) is kept for the e-mails of their later turns."""
+    fulfilment.remember_ppk_email(principal_of(uow))
     actor_id, work_unit = fulfilment.turn_holder(change)
-    await uow.history(
+    turn = await uow.history(
         change,
         procurement_id=fulfilment.procurement_id,
         aggregate=AGGREGATE,
@@ -59,6 +63,7 @@ async def note(
         actor_id=actor_id,
         work_unit=work_unit,
     )
+    await queue_turn_email(uow, fulfilment, change, turn)
 
 
 async def publish(

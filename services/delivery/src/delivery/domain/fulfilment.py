@@ -107,6 +107,9 @@ class Fulfilment:
     pagu: int
     delivery_address: str
     vendor_email: str | None = None
+    # Where the PPK is told it is their turn (25: the goods delivered) and reminded: from
+    # ordering's order_issued (their token's email claim), or their own token once they act.
+    ppk_email: str | None = None
     state: FulfilmentState = FulfilmentState.AWAITING_ACKNOWLEDGEMENT
     version: int = 1
     paid_total: int = 0
@@ -141,6 +144,23 @@ class Fulfilment:
         if standard.actor == VENDOR:
             return str(self.vendor_id), self.work_unit
         return self.ppk_id, self.work_unit
+
+    def addressee(self, role: str) -> tuple[str, str | None]:
+        """Name and e-mail of who holds a turn of ``role``: the vendor of the order or its
+        PPK; None where no address is known."""
+        if role == VENDOR:
+            return self.vendor_name, self.vendor_email
+        return self.ppk_name, self.ppk_email
+
+    def remember_ppk_email(self, principal: Principal) -> bool:
+        """Keep the e-mail of the order's PPK acting with a token that carries one (for the
+        e-mails of their later turns); True when it changed."""
+        email = principal.email
+        if principal.role is not Role.PPK or principal.sub != self.ppk_id or not email:
+            return False
+        changed = email != self.ppk_email
+        self.ppk_email = email
+        return changed
 
     def _move(
         self, action: str, role: str | None, to_state: FulfilmentState | None = None

@@ -63,6 +63,11 @@ FULFILMENT = StateMachine("fulfilment", [
     transition("follow_amendment",   AMENDABLE_STATES,          None,                      "24a", SYSTEM),
     # An addendum lowering the total to exactly what is already paid settles the account.
     transition("settle_by_addendum", {S.HANDED_OVER},           S.PAID,                    "24a", SYSTEM,  time_standard=PPK_COMPLETES),
+    # The PPK's "your turn" e-mail (25: the goods delivered) and the reminders of overdue turns:
+    # side entries by the system, at the e-mail's own SOP step; the turn goes on.
+    transition("notification_sent",        (),                  None,                      "26",  SYSTEM),
+    transition("notification_failed",      (),                  None,                      "26",  SYSTEM),
+    transition("notification_unconfirmed", (),                  None,                      "26",  SYSTEM),
 ])
 # fmt: on
 

@@ -6,7 +6,6 @@ from uuid import UUID
 
 from ordering.application.payloads import line_from_json, lines_to_json, prices_to_json
 from ordering.domain.negotiation import NegotiationRound, PriceSet, RoundStatus
-from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package, Person, Vendor
 from ordering.domain.purchase_order import OrderTerms, OrderVersion, PurchaseOrder
 from ordering.domain.states import PackageState
@@ -194,31 +193,3 @@ def package_to_row(package: Package) -> dict[str, Any]:
         "cancel_reason": package.cancel_reason,
         "created_at": package.created_at,
     }
-
-
-EMAIL_COLUMNS = [
-    "package_id",
-    "procurement_id",
-    "message_id",
-    "causation_id",
-    "recipient",
-    "subject",
-    "body",
-    "next_attempt_at",
-    "created_at",
-    "status",
-    "attempts",
-    "last_error",
-    "sent_at",
-    "kind",
-    "recipient_role",
-    "sop_step",
-]
-
-
-def email_from_row(row: Mapping[str, Any]) -> VendorEmail:
-    return VendorEmail(**{name: row[name] for name in EMAIL_COLUMNS})
-
-
-def email_to_row(email: VendorEmail) -> dict[str, Any]:
-    return {name: getattr(email, name) for name in EMAIL_COLUMNS}

@@ -3,9 +3,10 @@ their versions, read and written as one."""
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +50,43 @@ def my_turn(principal: Principal) -> ColumnElement[bool]:
             turns.c.actor_role == Role.VENDOR.value, turns.c.actor_id == str(principal.vendor_id)
         )
     return false()
+
+
+def list_query(
+    principal: Principal,
+    *,
+    state: str | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None,
+    overdue: bool | None = None,
+    mine: bool = False,
+    now: datetime,
+) -> Select[Any]:
+    """One keyset page of the packages ``principal`` may see, oldest first: a walk of
+    (created_at, id) within the caller's filter (``ix_packages_work_unit_created``,
+    ``ix_packages_vendor_created``, ``ix_packages_state_created`` or ``ix_packages_listing``),
+    the cursor a row comparison the index starts from."""
+    query = select(packages).where(visible_to(principal))
+    if overdue is not None or mine:
+        # The package's open turn: at most one (ux_turns_open_aggregate, also the index
+        # the join uses); an outer join when "not overdue" includes no one's turn.
+        open_turn = and_(turns.c.aggregate_id == packages.c.id, turns.c.done_at.is_(None))
+        query = query.select_from(
+            packages.outerjoin(turns, open_turn)
+            if overdue is False and not mine
+            else packages.join(turns, open_turn)
+        )
+        if mine:
+            query = query.where(my_turn(principal))
+        if overdue is True:
+            query = query.where(turns.c.due_at < now)
+        elif overdue is False:
+            query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= now))
+    if state:
+        query = query.where(packages.c.state == state)
+    if after:
+        query = query.where(tuple_(packages.c.created_at, packages.c.id) > tuple_(*after))
+    return query.order_by(packages.c.created_at, packages.c.id).limit(limit)
 
 
 class SqlPackages:
@@ -135,34 +173,15 @@ class SqlPackages:
         mine: bool = False,
         now: datetime | None = None,
     ) -> list[Package]:
-        query = select(packages).where(visible_to(principal))
-        if overdue is not None or mine:
-            # The package's open turn: at most one (ux_turns_open_aggregate, also the index
-            # the join uses); an outer join when "not overdue" includes no one's turn.
-            open_turn = and_(turns.c.aggregate_id == packages.c.id, turns.c.done_at.is_(None))
-            query = query.select_from(
-                packages.outerjoin(turns, open_turn)
-                if overdue is False and not mine
-                else packages.join(turns, open_turn)
-            )
-            if mine:
-                query = query.where(my_turn(principal))
-            moment = now or self.now()
-            if overdue is True:
-                query = query.where(turns.c.due_at < moment)
-            elif overdue is False:
-                query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= moment))
-        if state:
-            query = query.where(packages.c.state == state)
-        if after:
-            created_at, package_id = after
-            query = query.where(
-                or_(
-                    packages.c.created_at > created_at,
-                    and_(packages.c.created_at == created_at, packages.c.id > package_id),
-                )
-            )
-        query = query.order_by(packages.c.created_at, packages.c.id).limit(limit)
+        query = list_query(
+            principal,
+            state=state,
+            limit=limit,
+            after=after,
+            overdue=overdue,
+            mine=mine,
+            now=now or self.now(),
+        )
         rows = (await self.session.execute(query)).mappings()
         return [codec.package_from_row(r) for r in rows]
 

@@ -34,10 +34,10 @@ packages = Table(
     Column("title", Text, nullable=False),
     Column("rup_code", String(100), nullable=False),
     Column("fiscal_year", Integer, nullable=False),
-    Column("work_unit", String(100), nullable=False, index=True),
+    Column("work_unit", String(100), nullable=False),
     Column("ppk", JSONB, nullable=False),
     Column("official", JSONB, nullable=False),
-    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_id", Uuid, nullable=False),
     Column("vendor", JSONB, nullable=False),
     Column("offered_lines", JSONB, nullable=False),
     Column("offered_shipping_cost", BigInteger, nullable=False),
@@ -47,13 +47,18 @@ packages = Table(
     Column("pagu", BigInteger, nullable=False),
     Column("delivery_address", Text, nullable=False),
     Column("delivery_deadline", Date, nullable=False),
-    Column("state", String(40), nullable=False, index=True),
+    Column("state", String(40), nullable=False),
     Column("version", Integer, nullable=False),
     Column("cancel_reason", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+# GET /packages walks (created_at, id): all of them (admins, auditors), or within the caller's
+# filter: a PPK's or official's work unit, a vendor's own, one state (migration 0006).
 Index("ix_packages_listing", packages.c.created_at, packages.c.id)
+Index("ix_packages_work_unit_created", packages.c.work_unit, packages.c.created_at, packages.c.id)
+Index("ix_packages_vendor_created", packages.c.vendor_id, packages.c.created_at, packages.c.id)
+Index("ix_packages_state_created", packages.c.state, packages.c.created_at, packages.c.id)
 
 negotiation_rounds = Table(
     "negotiation_rounds",

@@ -9,12 +9,12 @@ from epurchasing_shared.contracts.envelope import Actor
 from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.states import Change, Turn
 from epurchasing_shared.kernel.unit_of_work import CALLER, _CallerDefault
+from epurchasing_shared.mail import QueuedEmail, turn_email
 from ordering.application.loading import AGGREGATE
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 from ordering.domain.notification import (
     YOUR_TURN,
     TurnNotice,
-    VendorEmail,
     overdue_reminder_email,
     your_turn_email,
 )
@@ -100,28 +100,21 @@ def _notice(uow: OrderingUnitOfWork, package: Package, turn: Turn) -> tuple[Turn
 
 def _email(
     uow: OrderingUnitOfWork,
-    package: Package,
     turn: Turn,
     *,
     kind: str,
     message_id: str,
     recipient: str | None,
     content: tuple[str, str],
-) -> VendorEmail:
-    subject, body = content
-    return VendorEmail(
-        package_id=package.id,
-        procurement_id=package.procurement_id,
-        message_id=message_id,
-        causation_id=uow.caller.causation_id,
-        recipient=recipient,
-        subject=subject,
-        body=body,
-        next_attempt_at=uow.now(),
-        created_at=uow.now(),
+) -> QueuedEmail:
+    return turn_email(
+        turn,
         kind=kind,
-        recipient_role=turn.actor_role,
-        sop_step=turn.sop_step,
+        message_id=message_id,
+        recipient=recipient,
+        content=content,
+        now=uow.now(),
+        causation_id=uow.caller.causation_id,
     )
 
 
@@ -132,7 +125,6 @@ async def queue_turn_email(uow: OrderingUnitOfWork, package: Package, turn: Turn
     notice, address = _notice(uow, package, turn)
     email = _email(
         uow,
-        package,
         turn,
         kind="your_turn",
         message_id=f"<package-{package.id}-turn-{turn.id}@{_domain(uow.rules)}>",
@@ -149,7 +141,6 @@ async def queue_overdue_reminder(
     notice, address = _notice(uow, package, turn)
     email = _email(
         uow,
-        package,
         turn,
         kind="overdue_reminder",
         message_id=f"<package-{package.id}-overdue-{turn.id}@{_domain(uow.rules)}>",

@@ -53,7 +53,9 @@ def item_prices(prices: PriceSet) -> list[ItemPrice]:
 
 
 def party(person: Person) -> Party:
-    return Party(id=person.id, name=person.name)
+    """The PPK or official in an event, with their e-mail where known (delivery tells the PPK
+    it is their turn at 25 from ``order_issued``'s)."""
+    return Party(id=person.id, name=person.name, email=person.email)
 
 
 def vendor_ref(vendor: Vendor) -> VendorRef:

@@ -1,5 +1,5 @@
 """What the use cases need from the outside, as interfaces: the repositories of the unit of
-work (SQL in ``adapters/``, in memory in the tests), the mailer, and settings as values."""
+work (SQL in ``adapters/``, in memory in the tests), the mail outbox, and settings as values."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -8,10 +8,32 @@ from uuid import UUID
 
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
 from epurchasing_shared.letters import LetterheadSettings
+from epurchasing_shared.mail import (
+    MailDeliveryError,
+    Mailer,
+    MailOutbox,
+    MailOutcomeUnknown,
+    MailPolicy,
+    OutgoingMail,
+    QueuedEmail,
+)
 from epurchasing_shared.principal import Principal
 from ordering.application.letters import LetterRenderer
-from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
+
+# The mail outbox's values and errors are the shared ones (epurchasing_shared.mail).
+__all__ = [
+    "MailDeliveryError",
+    "MailOutcomeUnknown",
+    "MailPolicy",
+    "Mailer",
+    "OrderNumbers",
+    "OrderingRules",
+    "OrderingUnitOfWork",
+    "OutgoingMail",
+    "Packages",
+    "VendorEmails",
+]
 
 
 class Packages(Protocol):
@@ -47,23 +69,11 @@ class OrderNumbers(Protocol):
         """The next order sequence number of (work unit, year), distinct under concurrency."""
 
 
-class VendorEmails(Protocol):
-    async def queue(self, email: VendorEmail) -> bool:
-        """Queue the package's e-mail; False when the package already has one."""
+class VendorEmails(MailOutbox, Protocol):
+    """Ordering's mail outbox (the shared one, on its ``vendor_emails`` table): the step-15
+    e-mail is one per package, the hand-off e-mails and reminders one per turn."""
 
-    async def claim_due(self, now: datetime) -> VendorEmail | None:
-        """One pending e-mail due now, locked so no other sender takes it."""
-
-    async def claim_abandoned(self, now: datetime) -> VendorEmail | None:
-        """One e-mail still ``sending`` after its claim's lease (``next_attempt_at``), locked."""
-
-    async def save(self, email: VendorEmail) -> None: ...
-
-    async def by_message_id(
-        self, message_id: str, *, for_update: bool = False
-    ) -> VendorEmail | None: ...
-
-    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> VendorEmail | None:
+    async def of_package(self, package_id: UUID, *, for_update: bool = False) -> QueuedEmail | None:
         """The package's step-15 e-mail (``package_processed``)."""
 
 
@@ -96,41 +106,3 @@ class OrderingRules:
     overdue_reminders: bool = True
     # The letterhead of the generated Surat Pesanan (21, 24a).
     letterhead: LetterheadSettings = field(default_factory=LetterheadSettings)
-
-
-@dataclass(frozen=True)
-class MailPolicy:
-    """How the vendor's e-mail is retried (step 15)."""
-
-    max_attempts: int = 8
-    backoff_seconds: float = 30.0
-    backoff_max_seconds: float = 3600.0
-    poll_seconds: float = 2.0
-    # How long a claimed e-mail may stay ``sending`` before it is taken for abandoned (the
-    # sender crashed between SMTP and the commit) and flagged ``unconfirmed``.
-    claim_seconds: float = 600.0
-
-
-@dataclass(frozen=True)
-class OutgoingMail:
-    package_id: UUID
-    recipient: str
-    subject: str
-    body: str
-    message_id: str
-    date: datetime
-
-
-class MailDeliveryError(Exception):
-    """The SMTP server certainly did not take the message: unreachable, or it refused the
-    sender, the recipient or the message (a retry cannot send it twice)."""
-
-
-class MailOutcomeUnknown(MailDeliveryError):
-    """The conversation broke off (timeout, disconnection) at a point where the server may
-    already have taken the message: it is not retried automatically."""
-
-
-class Mailer(Protocol):
-    async def send(self, mail: OutgoingMail) -> str:
-        """Send ``mail``; raises :class:`MailDeliveryError`."""

@@ -6,12 +6,14 @@ from uuid import UUID
 from epurchasing_shared.contracts.ordering import PackageProcessing
 from epurchasing_shared.kernel.actions import ActionRequest, perform
 from epurchasing_shared.kernel.unit_of_work import Caller, Outcome
+from epurchasing_shared.mail import QueuedEmail
 from ordering.application.hand_off import record_change
-from ordering.application.loading import answer, callers_package, role_of
+from ordering.application.loading import AGGREGATE, answer, callers_package, role_of
 from ordering.application.payloads import party, vendor_ref
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
-from ordering.domain.notification import PackageSummary, VendorEmail, vendor_email
+from ordering.domain.notification import PackageSummary, vendor_email
 from ordering.domain.package import Package
+from ordering.domain.states import VENDOR
 
 
 def vendor_link(rules: OrderingRules, package: Package) -> str:
@@ -35,16 +37,20 @@ def _email(rules: OrderingRules, package: Package, causation: str, uow: Ordering
         delivery_deadline=package.delivery_deadline,
     )
     subject, body = vendor_email(summary, vendor_link(rules, package))
-    return VendorEmail(
-        package_id=package.id,
-        procurement_id=package.procurement_id,
+    return QueuedEmail(
         message_id=message_id_of(rules, package),
-        causation_id=causation,
+        procurement_id=package.procurement_id,
+        aggregate=AGGREGATE,
+        aggregate_id=package.id,
         recipient=package.vendor.email,
         subject=subject,
         body=body,
         next_attempt_at=uow.now(),
         created_at=uow.now(),
+        causation_id=causation,
+        kind="package_processed",
+        recipient_role=VENDOR,
+        sop_step="15",
     )
 
 

@@ -8,13 +8,13 @@ from uuid import UUID
 from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.errors import ActionNotAllowed, NotFound, RuleViolation
 from epurchasing_shared.kernel.unit_of_work import Caller, turn_view
+from epurchasing_shared.mail import QueuedEmail
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal
 from ordering.application.letters import GENERATED_KIND, letter_filename
 from ordering.application.payloads import lines_to_json, prices_to_json
 from ordering.application.ports import OrderingUnitOfWork
 from ordering.domain.negotiation import NegotiationRound
-from ordering.domain.notification import VendorEmail
 from ordering.domain.package import Package
 from ordering.domain.purchase_order import PurchaseOrder
 
@@ -104,7 +104,7 @@ def _order(order: PurchaseOrder | None) -> dict[str, Any] | None:
     }
 
 
-def _email(email: VendorEmail | None) -> dict[str, Any] | None:
+def _email(email: QueuedEmail | None) -> dict[str, Any] | None:
     if email is None:
         return None
     return {
@@ -147,7 +147,7 @@ async def _documents_of(uow: OrderingUnitOfWork, package: Package) -> list[Docum
     """Every document uploaded in ordering for the package: kept under the package itself or
     under its purchase order (the signed Surat Pesanan and the addenda), oldest first."""
     owners = [package.id] + ([package.order.id] if package.order else [])
-    found = [ref for owner in owners for ref in await uow.documents_of(owner)]
+    found = [ref for refs in (await uow.documents_of_many(owners)).values() for ref in refs]
     versions = [v.document_id for v in package.order.versions] if package.order else []
 
     def position(ref: DocumentRef) -> tuple[Any, int, str]:
@@ -223,7 +223,8 @@ async def list_visible_packages(
             now=uow.now(),
         )
         items, more = found[: page.limit], len(found) > page.limit
-        views = [package_summary(p, principal, await turn_of(uow, p)) for p in items]
+        turns, now = await uow.open_turns(p.id for p in items), uow.now()
+        views = [package_summary(p, principal, turn_view(turns.get(p.id), now)) for p in items]
     cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id) if more else None
     return {"items": views, "next_cursor": cursor}
 

@@ -1,9 +1,10 @@
-"""The vendor's e-mail of step 15: Indonesian with an English line, and the package summary."""
+"""What ordering's e-mails say (Indonesian with an English line): the vendor's e-mail of step
+15 with the package summary, the "your turn" e-mails of the hand-offs and the overdue
+reminders. The mail outbox and its sender are shared (``epurchasing_shared.mail``)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from uuid import UUID
 
 from ordering.domain.pricing import Line, total
 
@@ -49,31 +50,6 @@ def vendor_email(summary: PackageSummary, link: str) -> tuple[str, str]:
         f"Tautan / link: {link}\n"
     )
     return subject, body
-
-
-@dataclass
-class VendorEmail:
-    """The package's e-mail to its vendor in the mail outbox (one per package)."""
-
-    package_id: UUID
-    procurement_id: UUID
-    message_id: str
-    causation_id: str | None
-    recipient: str | None
-    subject: str
-    body: str
-    next_attempt_at: datetime
-    created_at: datetime
-    # pending -> sending (claimed, committed before SMTP) -> sent | pending (retry) | failed;
-    # sending past its lease, or an SMTP outcome that is unknown -> unconfirmed (operator).
-    status: str = "pending"
-    # package_processed (15, one per package), your_turn (a hand-off), overdue_reminder.
-    kind: str = "package_processed"
-    recipient_role: str = "vendor"
-    sop_step: str = "15"
-    attempts: int = 0
-    last_error: str | None = None
-    sent_at: datetime | None = None
 
 
 @dataclass(frozen=True)

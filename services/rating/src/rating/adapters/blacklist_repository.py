@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, insert, not_, or_, select, update
+from sqlalchemy import Select, and_, insert, not_, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -64,16 +64,24 @@ class SqlBlacklist:
         after: After,
     ) -> list[BlacklistEntry]:
         """Entries (in force ``today`` or not), oldest recorded first, after the cursor."""
-        table = blacklist_entries.c
-        query = select(blacklist_entries)
-        if active is not None:
-            query = query.where(active_on(today) if active else not_(active_on(today)))
-        if vendor_id is not None:
-            query = query.where(table.vendor_id == vendor_id)
-        if after is not None:
-            at, entry_id = after
-            query = query.where(
-                or_(table.recorded_at > at, and_(table.recorded_at == at, table.id > entry_id))
-            )
-        query = query.order_by(table.recorded_at, table.id).limit(limit)
+        query = page_query(
+            today=today, active=active, vendor_id=vendor_id, limit=limit, after=after
+        )
         return [_from_row(row) for row in (await self.session.execute(query)).mappings()]
+
+
+def page_query(
+    *, today: date, active: bool | None, vendor_id: UUID | None, limit: int, after: After
+) -> Select[Any]:
+    """One keyset page of entries: a walk of (recorded_at, id) from the cursor on (a row
+    comparison), all of them (``ix_blacklist_entries_recorded``) or one vendor's
+    (``ix_blacklist_entries_vendor_recorded``)."""
+    table = blacklist_entries.c
+    query = select(blacklist_entries)
+    if active is not None:
+        query = query.where(active_on(today) if active else not_(active_on(today)))
+    if vendor_id is not None:
+        query = query.where(table.vendor_id == vendor_id)
+    if after is not None:
+        query = query.where(tuple_(table.recorded_at, table.id) > tuple_(*after))
+    return query.order_by(table.recorded_at, table.id).limit(limit)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, false, or_, select, update
+from sqlalchemy import Select, and_, false, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,8 +131,10 @@ def page_query(
     limit: int,
     after: After,
 ) -> Select:
-    """One keyset page of ratings (by opened_at, id: index ix_ratings_opened) left-joined to
-    their open turn (ux_turns_open_aggregate); ``mine`` and ``overdue`` filter on that turn."""
+    """One keyset page of ratings (by opened_at, id: index ix_ratings_opened, or within a
+    vendor's or a state's, ix_ratings_vendor_opened and ix_ratings_state_opened) left-joined
+    to their open turn (ux_turns_open_aggregate); ``mine`` and ``overdue`` filter on that
+    turn."""
     query = (
         select(ratings, *_TURN_COLUMNS)
         .select_from(ratings.outerjoin(turns, _OPEN_TURN))
@@ -148,11 +150,8 @@ def page_query(
         query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= now))
     if mine:
         query = query.where(my_turn_filter(viewer))
-    if after is not None:
-        at, rid = after
-        query = query.where(
-            or_(ratings.c.opened_at > at, and_(ratings.c.opened_at == at, ratings.c.id > rid))
-        )
+    if after is not None:  # a row comparison: the index walk starts at the cursor
+        query = query.where(tuple_(ratings.c.opened_at, ratings.c.id) > tuple_(*after))
     return query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
 
 

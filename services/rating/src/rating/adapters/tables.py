@@ -32,7 +32,7 @@ ratings = Table(
     Column("package_id", Uuid, nullable=False, unique=True),
     Column("order_id", Uuid, nullable=False),
     Column("order_number", String(100), nullable=False),
-    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_id", Uuid, nullable=False),
     Column("vendor_name", String(300), nullable=False),
     Column("ppk_id", String(200), nullable=False),
     Column("ppk_name", String(300), nullable=False),
@@ -54,8 +54,11 @@ ratings = Table(
     Column("replied_at", DateTime(timezone=True)),
     Column("replied_by", String(200)),
 )
-# The lists' keyset order (GET /ratings pages by opened_at, id).
+# The lists' keyset order (GET /ratings pages by opened_at, id): all of them, or a vendor's
+# (vendor_id=), or one state's (a PPK's pending ones) (migration 0006).
 Index("ix_ratings_opened", ratings.c.opened_at, ratings.c.id)
+Index("ix_ratings_vendor_opened", ratings.c.vendor_id, ratings.c.opened_at, ratings.c.id)
+Index("ix_ratings_state_opened", ratings.c.state, ratings.c.opened_at, ratings.c.id)
 
 # Whether each vendor is currently below the review threshold: a flag is raised on a crossing.
 vendor_reviews = Table(
@@ -101,7 +104,7 @@ blacklist_entries = Table(
     "blacklist_entries",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("vendor_id", Uuid, nullable=False, index=True),
+    Column("vendor_id", Uuid, nullable=False),
     Column("vendor_name", String(300)),
     Column("reason", Text, nullable=False),
     Column("decree_reference", String(200), nullable=False),
@@ -114,4 +117,12 @@ blacklist_entries = Table(
     Column("lift_reason", Text),
     Column("lifted_by", String(200)),
     CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ck_blacklist_period"),
+)
+# GET /blacklist pages by (recorded_at, id): all entries, or one vendor's (migration 0006).
+Index("ix_blacklist_entries_recorded", blacklist_entries.c.recorded_at, blacklist_entries.c.id)
+Index(
+    "ix_blacklist_entries_vendor_recorded",
+    blacklist_entries.c.vendor_id,
+    blacklist_entries.c.recorded_at,
+    blacklist_entries.c.id,
 )

@@ -1,0 +1,23 @@
+"""mail_outbox: the PPK's "your turn" e-mail (25) and the reminders of overdue turns
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-05 09:01:00.000000
+"""
+
+from alembic import op
+
+from epurchasing_shared.mail.migrations import create_mail_outbox, drop_mail_outbox
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_mail_outbox(op)
+
+
+def downgrade() -> None:
+    drop_mail_outbox(op)

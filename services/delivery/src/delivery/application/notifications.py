@@ -1,0 +1,101 @@
+"""Delivery's e-mails, through the shared mail outbox and sender (``epurchasing_shared.mail``):
+
+- **your turn** (25): when the vendor records the goods delivered, the order's PPK is e-mailed
+  that the inspection (26) is theirs (``DELIVERY_TURN_EMAILS``), at the address ordering's
+  ``order_issued`` named (their token's email claim), or their own token's once they act here;
+- **reminder**: when a fulfilment's turn becomes overdue (the vendor's 23 and 25, the PPK's 26
+  and 27), its holder is reminded once (``DELIVERY_OVERDUE_REMINDERS``; the overdue scanner's
+  hook), the vendor at its catalogue address.
+
+Each is queued in the transaction of its cause, one per turn (the turn's id is in its
+Message-ID), even with no address known: the sender then gives up at once and the history
+says so once. Each attempt is a side entry of the fulfilment: ``notification_sent``,
+``_failed`` or ``_unconfirmed`` at the e-mail's SOP step.
+"""
+
+from typing import Any
+
+from delivery.application.ports import DeliveryUnitOfWork
+from delivery.domain.fulfilment import Fulfilment
+from delivery.domain.notification import (
+    YOUR_TURN,
+    TurnNotice,
+    overdue_reminder_email,
+    your_turn_email,
+)
+from delivery.domain.states import FULFILMENT
+from epurchasing_shared.kernel.states import Change, Turn
+from epurchasing_shared.kernel.unit_of_work import UnitOfWork
+from epurchasing_shared.mail import Outcome, QueuedEmail, turn_email
+from epurchasing_shared.mail.sender import record_notification
+
+AGGREGATE = "fulfilment"
+
+
+def _email(
+    uow: DeliveryUnitOfWork,
+    fulfilment: Fulfilment,
+    turn: Turn,
+    kind: str,
+    hand_off: tuple[str, str] | None = None,
+) -> QueuedEmail:
+    name, address = fulfilment.addressee(turn.actor_role)
+    notice = TurnNotice(
+        order_number=fulfilment.order_number,
+        work_unit=fulfilment.work_unit,
+        delivery_address=fulfilment.delivery_address,
+        addressee=name,
+        sop_step=turn.sop_step,
+        due_at=turn.due_at.astimezone(uow.calendar.zone),
+    )
+    mail = uow.mail
+    link = mail.link(f"fulfilments/{fulfilment.procurement_id}")
+    if hand_off is not None:
+        label, content = "turn", your_turn_email(notice, hand_off, link)
+    else:
+        label, content = "overdue", overdue_reminder_email(notice, link)
+    return turn_email(
+        turn,
+        kind=kind,
+        message_id=mail.message_id(AGGREGATE, fulfilment.procurement_id, label, turn.id),
+        recipient=address,
+        content=content,
+        now=uow.now(),
+        causation_id=uow.caller.causation_id,
+    )
+
+
+async def queue_turn_email(
+    uow: DeliveryUnitOfWork, fulfilment: Fulfilment, change: Change, turn: Turn | None
+) -> bool:
+    """Tell the next actor it is their turn where the change calls for it (the delivered
+    entry, 25): one e-mail per hand-off. False when none is due (or the setting is off)."""
+    hand_off = YOUR_TURN.get((change.action, change.to_state))
+    if turn is None or hand_off is None or not uow.mail.turn_emails:
+        return False
+    return await uow.mail_outbox.queue(_email(uow, fulfilment, turn, "your_turn", hand_off))
+
+
+async def on_overdue(uow: UnitOfWork, turn: Turn) -> None:
+    """The overdue scanner's hook (``ServiceDefinition(on_overdue=...)``), in the transaction
+    that records ``delivery.step_overdue.v1``: one reminder to the turn's holder."""
+    assert isinstance(uow, DeliveryUnitOfWork)
+    if turn.aggregate != AGGREGATE or not uow.mail.overdue_reminders:
+        return
+    fulfilment = await uow.fulfilments.get_for_update(turn.aggregate_id)
+    if fulfilment is not None:
+        await uow.mail_outbox.queue(_email(uow, fulfilment, turn, "overdue_reminder"))
+
+
+async def record_outcome(uow: Any, email: QueuedEmail, outcome: Outcome, reason: str) -> None:
+    """The mail sender's hook: the history entry of one attempt, on the fulfilment (which
+    stays as it is)."""
+    assert isinstance(uow, DeliveryUnitOfWork)
+    fulfilment = await uow.fulfilments.get_for_update(email.aggregate_id)
+    assert fulfilment is not None
+    FULFILMENT[f"notification_{outcome}"]  # a row of the table
+    await record_notification(uow, email, outcome, reason, fulfilment.state.value)
+
+
+def mail_outbox(uow: DeliveryUnitOfWork) -> Any:
+    return uow.mail_outbox

@@ -1,0 +1,113 @@
+"""GET /packages costs the same queries for a page of 1 and of 20 (no query per package):
+the page and its packages' open turns, counted on the real database; and each caller's page
+is an index walk in its order, never the whole table read (EXPLAIN on a spread of rows)."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from epurchasing_shared.principal import Principal, Role
+from epurchasing_shared.testing.statements import statements
+from ordering.adapters.packages import list_query
+
+# The page, its open turns.
+PACKAGE_LIST_QUERIES = 2
+
+
+async def test_the_package_list_costs_the_same_for_1_and_20(ordering_harness, make_package_event):
+    vendor_id = uuid4()
+    events = [make_package_event(vendor_id=vendor_id) for _ in range(20)]
+    async with ordering_harness() as h:
+        engine, mine = h.app.state.runtime.engine, h.tokens.vendor(vendor_id)
+
+        async def listed() -> tuple[list[dict], int]:
+            with statements(engine) as seen:
+                response = await h.client.get("/packages?limit=50", headers=mine)
+            assert response.status_code == 200, response.text
+            return response.json()["items"], len(seen)
+
+        await h.publish(events[0])
+        await h.wait_for_package(UUID(events[0].data["package_id"]))
+        one, cost_of_one = await listed()
+        for event in events[1:]:
+            await h.publish(event)
+        for event in events[1:]:
+            await h.wait_for_package(UUID(event.data["package_id"]))
+        twenty, cost_of_twenty = await listed()
+        alone = (await h.client.get(f"/packages/{twenty[-1]['id']}", headers=mine)).json()
+
+    assert len(one) == 1 and len(twenty) == 20
+    assert all(item["turn"] for item in twenty)  # each shows its open turn (the official's)
+    assert cost_of_one == cost_of_twenty == PACKAGE_LIST_QUERIES
+    # A list item is the package's summary: its GET shows the same, and more.
+    assert {key: alone[key] for key in twenty[-1]} == twenty[-1]
+
+
+# A spread of 5,000 packages of 50 work units and 400 vendors, inside a transaction that is
+# rolled back (ANALYZE's statistics too).
+SPREAD = [
+    """INSERT INTO packages (id, procurement_id, competition_id, offer_id, title, rup_code,
+        fiscal_year, work_unit, ppk, official, vendor_id, vendor, offered_lines,
+        offered_shipping_cost, lines, shipping_cost, pagu, delivery_address, delivery_deadline,
+        state, version, created_at, updated_at)
+    SELECT md5('lp' || n)::uuid, md5('lr' || n)::uuid, md5('lc' || n)::uuid, md5('lo' || n)::uuid,
+        't', 'R', 2027, 'list-wu-' || (n % 50), '{}', '{}', md5('lv' || (n % 400))::uuid, '{}',
+        '[]', 0, '[]', 0, 1, 'a', DATE '2027-06-01',
+        CASE WHEN n % 10 = 0 THEN 'processing' ELSE 'closed' END, 1,
+        TIMESTAMPTZ '2024-01-04' + n * INTERVAL '1 hour', TIMESTAMPTZ '2024-01-04'
+    FROM generate_series(1, 5000) AS n""",
+    "ANALYZE packages",
+]
+
+
+async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
+    """A PPK's or official's page walks its work unit's packages in (created_at, id) order
+    from the cursor, an auditor's all of them or one state's; none reads the whole table."""
+    official = Principal(sub="o", role=Role.PROCUREMENT_OFFICIAL, name="O", work_unit="list-wu-7")
+    vendor = Principal(sub="v", role=Role.VENDOR, name="V", vendor_id=uuid4())
+    auditor = Principal(sub="a", role=Role.AUDITOR, name="A")
+    after = (datetime(2024, 3, 1, tzinfo=UTC), uuid4())
+    now = datetime(2027, 1, 20, tzinfo=UTC)
+    cases = {
+        "work unit": list_query(official, state=None, limit=51, after=after, now=now),
+        "vendor": list_query(vendor, state=None, limit=51, after=None, now=now),
+        "all": list_query(auditor, state=None, limit=51, after=after, now=now),
+        "all, state": list_query(auditor, state="processing", limit=51, after=None, now=now),
+    }
+    async with ordering_harness() as h:
+        plans = await _plans(h.settings.database_url, cases)
+    for name, plan in plans.items():
+        assert "Seq Scan on packages" not in plan, (name, plan)
+    assert "ix_packages_work_unit_created" in plans["work unit"], plans["work unit"]
+    assert "Sort" not in plans["all"]
+    assert "ix_packages_vendor_created" in plans["vendor"], plans["vendor"]
+    assert _index_condition(plans["all"], "ROW(created_at, id) > ROW("), plans["all"]
+
+
+def _index_condition(plan: str, condition: str) -> bool:
+    """Whether ``condition`` is where the index walk starts (not a filter after it)."""
+    return any("Index Cond:" in line and condition in line for line in plan.splitlines())
+
+
+async def _plans(database_url: str, cases: dict[str, Any]) -> dict[str, str]:
+    engine = create_async_engine(database_url)
+    plans = {}
+    try:
+        async with engine.connect() as connection:
+            transaction = await connection.begin()
+            for statement in SPREAD:
+                await connection.execute(text(statement))
+            for name, query in cases.items():
+                sql = query.compile(
+                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+                )
+                rows = await connection.execute(text(f"EXPLAIN {sql}"))
+                plans[name] = "\n".join(row[0] for row in rows)
+            await transaction.rollback()
+    finally:
+        await engine.dispose()
+    return plans

@@ -1,0 +1,162 @@
+"""The mail outbox on PostgreSQL: the table's shape, and the repository that queues (and wakes
+the sender on commit), claims with ``SKIP LOCKED``, and saves e-mails.
+
+A service calls :func:`add_mail_outbox_table` on its ``MetaData`` (``mail_outbox``; its
+migration calls :func:`epurchasing_shared.mail.migrations.create_mail_outbox`). Ordering keeps
+its older ``vendor_emails`` table (``package_id`` for the aggregate id, no ``aggregate``
+column): :class:`SqlMailOutbox` takes the column and the aggregate's name for it.
+"""
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from epurchasing_shared.mail import QueuedEmail
+
+__all__ = ["MAIL_NOTIFY_CHANNEL", "SqlMailOutbox", "add_mail_outbox_table", "mail_outbox_columns"]
+
+# NOTIFY is per database (each service has its own), so one channel name serves all services.
+MAIL_NOTIFY_CHANNEL = "epurchasing_mail"
+
+
+def mail_outbox_columns() -> list[Column[Any]]:
+    """The columns of a mail outbox (new ones each call: a Column belongs to one table)."""
+    return [
+        Column("message_id", String(300), primary_key=True),
+        Column("procurement_id", Uuid, nullable=False),
+        # Whose e-mail it is: the aggregate whose history records each attempt.
+        Column("aggregate", String(40), nullable=False),
+        Column("aggregate_id", Uuid, nullable=False, index=True),
+        # your_turn, overdue_reminder; whom it is for, which SOP step they must do.
+        Column("kind", String(40), nullable=False),
+        Column("recipient_role", String(40), nullable=False),
+        Column("sop_step", String(10), nullable=False),
+        Column("causation_id", String(100)),
+        Column("recipient", String(320)),
+        Column("subject", Text, nullable=False),
+        Column("body", Text, nullable=False),
+        # pending, sending, sent, failed, unconfirmed (epurchasing_shared.mail.sender)
+        Column("status", String(20), nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+        Column("last_error", Text),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("sent_at", DateTime(timezone=True)),
+    ]
+
+
+def add_mail_outbox_table(metadata: MetaData, name: str = "mail_outbox") -> Table:
+    table = Table(name, metadata, *mail_outbox_columns())
+    # The sender's two claims: due pending e-mails, and claims whose lease ran out.
+    Index(
+        f"ix_{name}_due",
+        table.c.next_attempt_at,
+        postgresql_where=table.c.status.in_(("pending", "sending")),
+    )
+    return table
+
+
+class SqlMailOutbox:
+    """:class:`~epurchasing_shared.mail.MailOutbox` on one session and one table."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        table: Table,
+        *,
+        aggregate: str | None = None,
+        aggregate_column: str = "aggregate_id",
+    ) -> None:
+        self.session = session
+        self.table = table
+        # A table without an ``aggregate`` column holds the e-mails of this one aggregate.
+        self.aggregate = aggregate
+        self.aggregate_column = aggregate_column
+        self._columns = [c.name for c in table.columns]
+
+    def _email(self, row: Mapping[Any, Any]) -> QueuedEmail:
+        values = {name: row[name] for name in self._columns if name in QUEUED_FIELDS}
+        values["aggregate_id"] = row[self.aggregate_column]
+        values.setdefault("aggregate", self.aggregate)
+        return QueuedEmail(**values)
+
+    def _row(self, email: QueuedEmail) -> dict[str, Any]:
+        values = {name: getattr(email, name) for name in self._columns if name in QUEUED_FIELDS}
+        values[self.aggregate_column] = email.aggregate_id
+        return values
+
+    async def queue(self, email: QueuedEmail) -> bool:
+        inserted = await self.session.execute(
+            insert(self.table).values(**self._row(email)).on_conflict_do_nothing()
+        )
+        if not inserted.rowcount:  # type: ignore[attr-defined]
+            return False
+        # Delivered on commit only: the sender never wakes for a rolled-back e-mail.
+        await self.session.execute(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))
+        return True
+
+    async def _claim(self, status: str, now: datetime) -> QueuedEmail | None:
+        """``SKIP LOCKED``: no other sender (replica, worker) takes the same e-mail."""
+        table = self.table
+        query = (
+            select(table)
+            .where(table.c.status == status, table.c.next_attempt_at <= now)
+            .order_by(table.c.next_attempt_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        row = (await self.session.execute(query)).mappings().first()
+        return self._email(row) if row else None
+
+    async def claim_due(self, now: datetime) -> QueuedEmail | None:
+        return await self._claim("pending", now)
+
+    async def claim_abandoned(self, now: datetime) -> QueuedEmail | None:
+        """A claim whose lease (``next_attempt_at``) ran out: its sender died."""
+        return await self._claim("sending", now)
+
+    async def save(self, email: QueuedEmail) -> None:
+        await self.session.execute(
+            update(self.table)
+            .where(self.table.c.message_id == email.message_id)
+            .values(**self._row(email))
+        )
+
+    async def by_message_id(
+        self, message_id: str, *, for_update: bool = False
+    ) -> QueuedEmail | None:
+        query = select(self.table).where(self.table.c.message_id == message_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return self._email(row) if row else None
+
+    async def of_aggregate(self, aggregate_id: UUID) -> list[QueuedEmail]:
+        column = self.table.c[self.aggregate_column]
+        query = (
+            select(self.table)
+            .where(column == aggregate_id)
+            .order_by(self.table.c.created_at, self.table.c.message_id)
+        )
+        return [self._email(row) for row in (await self.session.execute(query)).mappings()]
+
+
+QUEUED_FIELDS = frozenset(QueuedEmail.__dataclass_fields__) - {"aggregate_id"}
