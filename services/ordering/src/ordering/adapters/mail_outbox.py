@@ -5,7 +5,7 @@ from uuid import UUID
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ordering.adapters.codec import email_from_row, email_to_row
 from ordering.adapters.tables import vendor_emails
@@ -13,7 +13,7 @@ from ordering.domain.notification import VendorEmail
 
 
 class SqlVendorEmails:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def queue(self, email: VendorEmail) -> bool:

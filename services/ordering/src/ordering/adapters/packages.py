@@ -7,7 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.principal import Principal, Role
 from ordering.adapters import codec
@@ -52,7 +52,7 @@ def my_turn(principal: Principal) -> ColumnElement[bool]:
 
 
 class SqlPackages:
-    def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
+    def __init__(self, session: AsyncConnection, now: Callable[[], datetime]) -> None:
         self.session = session
         self.now = now
 
@@ -168,7 +168,7 @@ class SqlPackages:
 
 
 async def visible_package_ids(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> set[UUID]:
     """The procurement's packages the caller may see."""
     query = select(packages.c.id).where(
