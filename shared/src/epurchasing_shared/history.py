@@ -51,19 +51,26 @@ async def append_history(
     reason: str | None = None,
     documents: list[dict[str, Any]] | None = None,
     heads: Table | None = None,
+    known: dict[UUID, tuple[str, int]] | None = None,
 ) -> int:
     """Append one entry, chained to the procurement's previous one; its ``seq``.
 
     ``heads`` is the spine's ``history_heads`` table (the chain's end per procurement); without
-    it the previous hash is read from the history itself."""
-    await lock_procurement(session, procurement_id)
+    it the previous hash is read from the history itself. ``known`` is the transaction's own
+    record of the heads it wrote (hash, entries): a second entry of the same procurement in one
+    transaction already holds the lock and knows the head, so it neither locks nor reads
+    again."""
     previous: str | None
     count = 0
-    if heads is not None:
+    if known is not None and procurement_id in known:
+        previous, count = known[procurement_id]
+    elif heads is not None:
+        await lock_procurement(session, procurement_id)
         found = await session.execute(_head_of(heads), {"procurement_id": procurement_id})
         head = found.first()
         previous, count = (head.last_hash, head.entries) if head else (None, 0)
     else:
+        await lock_procurement(session, procurement_id)
         previous = await session.scalar(
             select(table.c.hash)
             .where(table.c.procurement_id == procurement_id)
@@ -94,6 +101,8 @@ async def append_history(
         await session.execute(
             _upsert_head(heads), {"procurement_id": procurement_id, **head_values}
         )
+    if known is not None:
+        known[procurement_id] = (digest, count + 1)
     return seq
 
 

@@ -82,6 +82,7 @@ class SqlUnitOfWork(UnitOfWork):
 
     async def _begin(self) -> None:
         self.session = await self._sessions().start()
+        self._heads: dict[UUID, tuple[str, int]] = {}  # the history heads this transaction wrote
         await self.session.begin()
         await self._open()
 
@@ -116,6 +117,7 @@ class SqlUnitOfWork(UnitOfWork):
             reason=record.reason,
             documents=record.documents,
             heads=self.spine.history_heads,
+            known=self._heads,
         )
 
     async def _open_turn(self, turn: Turn) -> None:
