@@ -55,6 +55,16 @@ def _problem(response: httpx.Response) -> str:
     return str(body)[:500]
 
 
+BUSY = (429, 503)
+BUSY_ATTEMPTS = 5
+
+
+def _retry_after(response: httpx.Response) -> float:
+    """The seconds ``Retry-After`` asks for (1 when absent or unreadable), at most 10."""
+    value = response.headers.get("retry-after", "1")
+    return min(float(value), 10.0) if value.isdigit() else 1.0
+
+
 class Api:
     """Calls the services; any unexpected status raises :class:`DriverError` naming the call."""
 
@@ -74,10 +84,16 @@ class Api:
     ) -> Any:
         """One request; the decoded JSON body (None when empty)."""
         url = f"{self.endpoints.of(service)}{path}"
-        try:
-            response = await self.http.request(method, url, headers=dict(headers), **kwargs)
-        except httpx.TransportError as error:
-            raise Unreachable(f"{service} service not reachable at {url}: {error!r}") from error
+        for attempt in range(1, BUSY_ATTEMPTS + 1):
+            try:
+                response = await self.http.request(method, url, headers=dict(headers), **kwargs)
+            except httpx.TransportError as error:
+                raise Unreachable(f"{service} service not reachable at {url}: {error!r}") from error
+            if response.status_code not in BUSY or attempt == BUSY_ATTEMPTS:
+                break
+            # Busy (503) or rate-limited (429): the request was not applied; as any polite
+            # client, wait as long as Retry-After says and send it again.
+            await asyncio.sleep(_retry_after(response))
         if response.status_code not in expect:
             raise DriverError(
                 f"{method} {url} -> {response.status_code} ({service}): {_problem(response)}"

@@ -28,7 +28,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import Response
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from prometheus_client import (
@@ -350,6 +350,49 @@ def service_registry() -> CollectorRegistry:
     return registry
 
 
+class RequestMetrics:
+    """Counts and times every HTTP response by method, route template and status. A pure ASGI
+    middleware: Starlette's ``@app.middleware("http")`` ran each request in its own task with
+    memory streams, which cost more than many endpoints themselves (docs/performance.md)."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        requests: Counter,
+        latency: Histogram,
+        on_status: Callable[[int], None] | None = None,
+    ) -> None:
+        self.app = app
+        self.requests = requests
+        self.latency = latency
+        self.on_status = on_status
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless a response starts: an unhandled error is a 500 too
+
+        async def sending(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            # The router put the matched route into the (shared) scope on its way in.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope.get("method", "")
+            self.requests.labels(method, route, str(status)).inc()
+            self.latency.labels(method, route).observe(time.perf_counter() - started)
+            if self.on_status is not None:
+                self.on_status(status)
+
+
 def install_metrics(
     app: FastAPI,
     scrape: ScrapeCollector | None = None,
@@ -367,20 +410,7 @@ def install_metrics(
     if scrape is not None:
         registry.register(scrape)
 
-    @app.middleware("http")
-    async def measure(request: Request, call_next):
-        started = time.perf_counter()
-        status = 500  # unless a response comes back: an unhandled error is a 500 too
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            route = getattr(request.scope.get("route"), "path", "unmatched")
-            requests.labels(request.method, route, str(status)).inc()
-            latency.labels(request.method, route).observe(time.perf_counter() - started)
-            if on_status is not None:
-                on_status(status)
+    app.add_middleware(RequestMetrics, requests=requests, latency=latency, on_status=on_status)
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", include_in_schema=True)
     async def metrics() -> Response:

@@ -1,4 +1,4 @@
-"""The SQL side of the unit of work: one AsyncSession transaction on the service's database.
+"""The SQL side of the unit of work: one AsyncConnection transaction on the service's database.
 
 The outbox, history, documents and idempotency tables are the spine's (:mod:`.spine`); each
 service subclasses :class:`SqlUnitOfWork` to open its own repositories on ``self.session``.
@@ -11,11 +11,12 @@ from uuid import UUID, uuid4
 
 from sqlalchemy import Row, Table, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.db import Sessions
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.history import append_history
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
@@ -42,7 +43,7 @@ from epurchasing_shared.turns import (
 class SqlUnitOfWork(UnitOfWork):
     """A unit of work on PostgreSQL; subclasses open their repositories in :meth:`_open`."""
 
-    session: AsyncSession
+    session: AsyncConnection
 
     def __init__(
         self,
@@ -50,7 +51,7 @@ class SqlUnitOfWork(UnitOfWork):
         service: str,
         clock: Clock,
         caller: Caller,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         spine: SpineTables,
         store: DocumentStore,
         calendar: WorkingCalendar | None = None,
@@ -81,7 +82,8 @@ class SqlUnitOfWork(UnitOfWork):
         """Open the service's repositories on ``self.session`` (a hook for subclasses)."""
 
     async def _begin(self) -> None:
-        self.session = self._sessions()
+        self.session = await self._sessions().start()
+        self._heads: dict[UUID, tuple[str, int]] = {}  # the history heads this transaction wrote
         await self.session.begin()
         await self._open()
 
@@ -116,6 +118,7 @@ class SqlUnitOfWork(UnitOfWork):
             reason=record.reason,
             documents=record.documents,
             heads=self.spine.history_heads,
+            known=self._heads,
         )
 
     async def _open_turn(self, turn: Turn) -> None:
@@ -209,7 +212,7 @@ class SqlUnitOfWork(UnitOfWork):
 
 
 async def save_document(
-    session: AsyncSession,
+    session: AsyncConnection,
     table: Table,
     store: DocumentStore,
     upload: Upload,
@@ -264,13 +267,15 @@ def _ref(r: Any) -> DocumentRef:
     )
 
 
-async def list_documents(session: AsyncSession, table: Table, owner_id: UUID) -> list[DocumentRef]:
+async def list_documents(
+    session: AsyncConnection, table: Table, owner_id: UUID
+) -> list[DocumentRef]:
     """The documents of one owner, oldest first (the query of :func:`documents_of_owners`)."""
     return (await documents_of_owners(session, table, [owner_id]))[owner_id]
 
 
 async def documents_of_owners(
-    session: AsyncSession, table: Table, owner_ids: Iterable[UUID]
+    session: AsyncConnection, table: Table, owner_ids: Iterable[UUID]
 ) -> dict[UUID, list[DocumentRef]]:
     """The documents of many owners in one query (index on ``owner_id``), each owner's oldest
     first; every owner asked for is a key. Documents uploaded at the same instant keep the
@@ -290,7 +295,7 @@ async def documents_of_owners(
     return found
 
 
-async def load_document_row(session: AsyncSession, table: Table, document_id: UUID) -> Any:
+async def load_document_row(session: AsyncConnection, table: Table, document_id: UUID) -> Any:
     """The documents row (with ``owner_kind``, ``owner_id``); NotFound when there is none."""
     row = (await session.execute(select(table).where(table.c.id == document_id))).mappings().first()
     if row is None:

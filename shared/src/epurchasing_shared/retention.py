@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from epurchasing_shared.db import Sessions
 from epurchasing_shared.spine import SpineTables
 
 log = logging.getLogger("epurchasing.retention")
@@ -33,7 +33,7 @@ _PURGEABLE = (
 
 
 async def purge_spine(
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: Sessions,
     spine: SpineTables,
     now: datetime,
     retention: timedelta,
@@ -57,7 +57,7 @@ async def purge_spine(
         while True:
             async with sessions() as session, session.begin():
                 result = await session.execute(statement, {"cutoff": cutoff, "batch": batch})
-            count = result.rowcount or 0  # type: ignore[attr-defined]
+            count = result.rowcount or 0
             total += count
             if count < batch:
                 break
@@ -72,7 +72,7 @@ class SpinePurger:
         self,
         *,
         service: str,
-        sessions: async_sessionmaker[AsyncSession],
+        sessions: Sessions,
         spine: SpineTables,
         now: Callable[[], datetime],
         retention: timedelta,

@@ -18,17 +18,18 @@ from uuid import UUID
 import aio_pika
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from epurchasing_shared.asyncapi import build_asyncapi, render_asyncapi_html
 from epurchasing_shared.auth import Principal, TokenVerifier, current_principal
 from epurchasing_shared.calendar import WorkingCalendar, calendar_from_settings
 from epurchasing_shared.clock import Clock, SystemClock
 from epurchasing_shared.contracts.envelope import EventPayload
-from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.db import Sessions, make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.health import Readiness, ReadinessReport
 from epurchasing_shared.history import HistoryEntry, read_history
+from epurchasing_shared.http.admission import InFlightLimit
 from epurchasing_shared.http.cors import install_cors
 from epurchasing_shared.http.guard import RequestGuard
 from epurchasing_shared.http.openapi import install_openapi, unique_operation_ids
@@ -62,14 +63,14 @@ from epurchasing_shared.turns import TurnFilter, list_turns, turn_json, turns_of
 log = logging.getLogger("epurchasing.service")
 
 SHUTDOWN_STEP_SECONDS = 10
-VisibleAggregates = Callable[[AsyncSession, Principal, UUID], Awaitable[set[UUID] | None]]
+VisibleAggregates = Callable[[AsyncConnection, Principal, UUID], Awaitable[set[UUID] | None]]
 
 
 async def _all() -> set[UUID] | None:
     return None
 
 
-CanSeeProcurement = Callable[[AsyncSession, Principal, UUID], Awaitable[bool]]
+CanSeeProcurement = Callable[[AsyncConnection, Principal, UUID], Awaitable[bool]]
 
 
 @dataclass
@@ -79,7 +80,7 @@ class Runtime:
     settings: ServiceSettings
     clock: Clock
     engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     spine: SpineTables
     topology: Topology
     documents: DocumentStore
@@ -436,6 +437,12 @@ def create_service_app(
     instrument_app(app, runtime.engine)
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    if settings.max_requests_in_flight > 0:  # inside the metrics: a 503 it sheds is counted
+        app.add_middleware(
+            InFlightLimit,
+            limit=settings.max_requests_in_flight,
+            queue_seconds=settings.request_queue_seconds,
+        )
     _install_metrics(app, scrape)
     if settings.rate_limits_enabled:
         app.add_middleware(

@@ -148,6 +148,19 @@ class ServiceSettings(BaseSettings):
     max_document_bytes: int = 10 * 1024 * 1024
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
+    max_requests_in_flight: int = Field(
+        default=64,
+        ge=0,
+        validation_alias=AliasChoices("MAX_REQUESTS_IN_FLIGHT", "max_requests_in_flight"),
+        description="Requests one process serves at once; more wait for a place (0: no limit).",
+    )
+    request_queue_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        validation_alias=AliasChoices("REQUEST_QUEUE_SECONDS", "request_queue_seconds"),
+        description="How long a request beyond MAX_REQUESTS_IN_FLIGHT waits for a place before "
+        "it is answered 503 with Retry-After.",
+    )
     rate_limits_enabled: bool = Field(
         default=True, validation_alias=AliasChoices("RATE_LIMITS_ENABLED", "rate_limits_enabled")
     )

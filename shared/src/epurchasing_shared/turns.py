@@ -7,11 +7,12 @@ work when a history entry is written; the overdue scanner (:mod:`.overdue`) flag
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Table, and_, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Insert, Select, Table, Update, and_, bindparam, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.kernel.states import Turn
@@ -27,35 +28,31 @@ def turn_row(turn: Turn) -> dict[str, Any]:
     return {name: getattr(turn, name) for name in Turn.__dataclass_fields__}
 
 
-async def open_turn_row(session: AsyncSession, table: Table, turn: Turn) -> None:
-    await session.execute(insert(table).values(**turn_row(turn)))
+async def open_turn_row(session: AsyncConnection, table: Table, turn: Turn) -> None:
+    await session.execute(_insert_turn(table), turn_row(turn))
 
 
 async def close_turn_row(
-    session: AsyncSession, table: Table, aggregate_id: UUID, *, at: datetime, by: str, action: str
+    session: AsyncConnection,
+    table: Table,
+    aggregate_id: UUID,
+    *,
+    at: datetime,
+    by: str,
+    action: str,
 ) -> None:
-    await session.execute(
-        update(table)
-        .where(table.c.aggregate_id == aggregate_id, table.c.done_at.is_(None))
-        .values(done_at=at, done_by=by, done_action=action)
-    )
+    params = {"of_aggregate": aggregate_id, "done_at": at, "done_by": by, "done_action": action}
+    await session.execute(_close_turn(table), params)
 
 
-async def open_turn_of(session: AsyncSession, table: Table, aggregate_id: UUID) -> Turn | None:
-    row = (
-        (
-            await session.execute(
-                select(table).where(table.c.aggregate_id == aggregate_id, table.c.done_at.is_(None))
-            )
-        )
-        .mappings()
-        .first()
-    )
+async def open_turn_of(session: AsyncConnection, table: Table, aggregate_id: UUID) -> Turn | None:
+    found = await session.execute(_open_turn_of(table), {"of_aggregate": aggregate_id})
+    row = found.mappings().first()
     return turn_from_row(row) if row else None
 
 
 async def open_turns_of(
-    session: AsyncSession, table: Table, aggregate_ids: Iterable[UUID]
+    session: AsyncConnection, table: Table, aggregate_ids: Iterable[UUID]
 ) -> dict[UUID, Turn]:
     """The open turns of many aggregates in one query (``ux_turns_open_aggregate``), by
     aggregate id; an aggregate with no open turn is absent. No query for no ids."""
@@ -70,8 +67,28 @@ async def open_turns_of(
     return {row["aggregate_id"]: turn_from_row(row) for row in rows}
 
 
+# Built once per table: every state change opens and closes a turn (docs/performance.md).
+@cache
+def _insert_turn(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _close_turn(table: Table) -> Update:
+    return update(table).where(
+        table.c.aggregate_id == bindparam("of_aggregate"), table.c.done_at.is_(None)
+    )
+
+
+@cache
+def _open_turn_of(table: Table) -> Select[Any]:
+    return select(table).where(
+        table.c.aggregate_id == bindparam("of_aggregate"), table.c.done_at.is_(None)
+    )
+
+
 async def turns_of_procurement(
-    session: AsyncSession, table: Table, procurement_id: UUID
+    session: AsyncConnection, table: Table, procurement_id: UUID
 ) -> list[Turn]:
     rows = (
         await session.execute(
@@ -141,7 +158,7 @@ def own_turns_condition(table: Table, principal: Principal) -> Any:
 
 
 async def list_turns(
-    session: AsyncSession,
+    session: AsyncConnection,
     table: Table,
     principal: Principal,
     filters: TurnFilter,

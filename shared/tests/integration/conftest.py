@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
-from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.db import Sessions, make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.messaging.consumer import ConsumerSpec, consumer_broker, register_consumer
@@ -48,7 +47,7 @@ BLACKLIST_TYPES = ("rating.vendor_blacklisted.v1", "rating.vendor_blacklist_lift
 @dataclass
 class SpineDb:
     url: str
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: Sessions
     spine: SpineTables
 
 

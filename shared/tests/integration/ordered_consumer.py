@@ -15,12 +15,11 @@ from uuid import UUID, uuid4
 
 import aio_pika
 from sqlalchemy import MetaData, text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
 from epurchasing_shared.contracts.rating import VendorBlacklisted
-from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.db import Sessions, make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.messaging.consumer import (
@@ -90,7 +89,7 @@ async def publish(amqp_url: str, exchange: str, events: list[CloudEvent]) -> Non
 def spec(
     prefix: str,
     name: str,
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: Sessions,
     spine: SpineTables,
     fail: set[int] | None = None,
 ) -> ConsumerSpec:
@@ -140,7 +139,7 @@ def consumers(
     amqp_url: str,
     prefix: str,
     name: str,
-    sessions: async_sessionmaker[AsyncSession],
+    sessions: Sessions,
     spine: SpineTables,
     *,
     prefetch: int = 16,
@@ -157,7 +156,7 @@ def consumers(
     return broker
 
 
-async def effects(sessions: async_sessionmaker[AsyncSession], prefix: str) -> list[dict]:
+async def effects(sessions: Sessions, prefix: str) -> list[dict]:
     async with sessions() as session:
         rows = await session.execute(
             text(

@@ -67,6 +67,14 @@ async def test_the_consumer_continues_the_trace_and_carries_it_on(
         async with asyncio.timeout(15):
             next_id = await follow_up
         outbox = spine_db.spine.outbox
+        # The handler named the event inside its transaction: wait for that commit.
+        async with asyncio.timeout(15):
+            while True:
+                async with spine_db.sessions() as session:
+                    query = select(outbox.c.event_id).where(outbox.c.event_id == next_id)
+                    if await session.scalar(query) is not None:
+                        break
+                await asyncio.sleep(0.05)
         async with spine_db.sessions() as session:
             rows = dict(
                 (

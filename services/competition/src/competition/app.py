@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from competition.adapters.tables import mail_outbox, spine
 from competition.adapters.unit_of_work import (
@@ -44,7 +44,7 @@ PUBLISHES = (
 
 
 async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> bool:
     """The procurement is the purchase request: whoever may see the request sees its history."""
     repositories = SessionRepositories(session)
@@ -87,7 +87,7 @@ def definition(clock: Clock | None = None) -> ServiceDefinition:
     clock = clock or SystemClock()
 
     async def visible_aggregates(
-        session: AsyncSession, principal: Principal, procurement_id: UUID
+        session: AsyncConnection, principal: Principal, procurement_id: UUID
     ) -> set[UUID] | None:
         # Offers still sealed to the caller are left out of the procurement's history.
         repositories = SessionRepositories(session)

@@ -27,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.mail import QueuedEmail
 
@@ -79,7 +79,7 @@ class SqlMailOutbox:
 
     def __init__(
         self,
-        session: AsyncSession,
+        session: AsyncConnection,
         table: Table,
         *,
         aggregate: str | None = None,
@@ -107,7 +107,7 @@ class SqlMailOutbox:
         inserted = await self.session.execute(
             insert(self.table).values(**self._row(email)).on_conflict_do_nothing()
         )
-        if not inserted.rowcount:  # type: ignore[attr-defined]
+        if not inserted.rowcount:
             return False
         # Delivered on commit only: the sender never wakes for a rolled-back e-mail.
         await self.session.execute(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))

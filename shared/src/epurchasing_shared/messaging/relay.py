@@ -22,12 +22,11 @@ import aio_pika
 import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 from sqlalchemy import Table, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from epurchasing_shared import metrics
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CONTENT_TYPE
-from epurchasing_shared.db import asyncpg_dsn
+from epurchasing_shared.db import Sessions, asyncpg_dsn
 from epurchasing_shared.messaging.outbox import NOTIFY_CHANNEL
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 
@@ -77,7 +76,7 @@ class OutboxRelay:
     def __init__(
         self,
         *,
-        session_factory: async_sessionmaker[AsyncSession],
+        session_factory: Sessions,
         outbox: Table,
         database_url: str,
         amqp_url: str,

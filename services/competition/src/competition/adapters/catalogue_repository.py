@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from competition.adapters.tables import blacklist_entries, categories, offers, products, vendors
 from competition.domain.blacklist import BlacklistEntry
@@ -27,34 +27,34 @@ def product_from_row(row: Any) -> CatalogueProduct:
     )
 
 
-async def ensure_category(session: AsyncSession, code: str, now: datetime) -> None:
+async def ensure_category(session: AsyncConnection, code: str, now: datetime) -> None:
     await session.execute(
         pg_insert(categories).values(code=code, created_at=now).on_conflict_do_nothing()
     )
 
 
-async def vendor_by_email(session: AsyncSession, email: str) -> dict[str, Any] | None:
+async def vendor_by_email(session: AsyncConnection, email: str) -> dict[str, Any] | None:
     query = select(vendors).where(func.lower(vendors.c.email) == email.lower())
     row = (await session.execute(query)).mappings().first()
     return dict(row) if row else None
 
 
-async def vendor_by_id(session: AsyncSession, vendor_id: UUID) -> dict[str, Any] | None:
+async def vendor_by_id(session: AsyncConnection, vendor_id: UUID) -> dict[str, Any] | None:
     query = select(vendors).where(vendors.c.id == vendor_id)
     row = (await session.execute(query)).mappings().first()
     return dict(row) if row else None
 
 
-async def vendors_by_ids(session: AsyncSession, ids: Iterable[UUID]) -> dict[UUID, Any]:
+async def vendors_by_ids(session: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, Any]:
     rows = (await session.execute(select(vendors).where(vendors.c.id.in_(list(ids))))).mappings()
     return {row["id"]: dict(row) for row in rows}
 
 
-async def add_vendor(session: AsyncSession, values: dict[str, Any]) -> None:
+async def add_vendor(session: AsyncConnection, values: dict[str, Any]) -> None:
     await session.execute(insert(vendors).values(**values))
 
 
-async def add_product(session: AsyncSession, values: dict[str, Any]) -> None:
+async def add_product(session: AsyncConnection, values: dict[str, Any]) -> None:
     await session.execute(insert(products).values(**values))
 
 
@@ -63,14 +63,14 @@ async def add_product(session: AsyncSession, values: dict[str, Any]) -> None:
 BATCH_ROWS = 1_000
 
 
-async def add_many(session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+async def add_many(session: AsyncConnection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` in statements of ``BATCH_ROWS`` rows each (multi-row VALUES)."""
     statement = insert(table)  # compiled once; each batch is an executemany of its rows
     for start in range(0, len(rows), BATCH_ROWS):
         await session.execute(statement, list(rows[start : start + BATCH_ROWS]))
 
 
-async def vendors_by_emails(session: AsyncSession, emails: Iterable[str]) -> dict[str, Any]:
+async def vendors_by_emails(session: AsyncConnection, emails: Iterable[str]) -> dict[str, Any]:
     """The vendors registered under these e-mails (compared in lower case), by e-mail."""
     wanted = sorted({email.lower() for email in emails})
     found: dict[str, Any] = {}
@@ -82,7 +82,7 @@ async def vendors_by_emails(session: AsyncSession, emails: Iterable[str]) -> dic
     return found
 
 
-async def ensure_categories(session: AsyncSession, codes: Iterable[str], now: datetime) -> None:
+async def ensure_categories(session: AsyncConnection, codes: Iterable[str], now: datetime) -> None:
     rows = [{"code": code, "created_at": now} for code in sorted(set(codes))]
     for start in range(0, len(rows), BATCH_ROWS):
         chunk = rows[start : start + BATCH_ROWS]
@@ -90,13 +90,13 @@ async def ensure_categories(session: AsyncSession, codes: Iterable[str], now: da
 
 
 async def products_by_ids(
-    session: AsyncSession, ids: Iterable[UUID]
+    session: AsyncConnection, ids: Iterable[UUID]
 ) -> dict[UUID, CatalogueProduct]:
     query = select(products).where(products.c.id.in_(list(ids)))
     return {row["id"]: product_from_row(row) for row in (await session.execute(query)).mappings()}
 
 
-async def products_in_category(session: AsyncSession, category: str) -> list[CatalogueProduct]:
+async def products_in_category(session: AsyncConnection, category: str) -> list[CatalogueProduct]:
     query = select(products).where(products.c.category == category).order_by(products.c.name)
     return [product_from_row(row) for row in (await session.execute(query)).mappings()]
 
@@ -121,7 +121,7 @@ def offer_from_row(row: Any) -> Offer:
 
 
 async def offer_of_vendor(
-    session: AsyncSession, competition_id: UUID, vendor_id: UUID, for_update: bool = False
+    session: AsyncConnection, competition_id: UUID, vendor_id: UUID, for_update: bool = False
 ) -> Offer | None:
     query = select(offers).where(
         and_(offers.c.competition_id == competition_id, offers.c.vendor_id == vendor_id)
@@ -132,7 +132,7 @@ async def offer_of_vendor(
 
 
 async def offers_of_vendor(
-    session: AsyncSession, competition_ids: Iterable[UUID], vendor_id: UUID
+    session: AsyncConnection, competition_ids: Iterable[UUID], vendor_id: UUID
 ) -> dict[UUID, Offer]:
     """The vendor's offer (withdrawn or not) in each of these competitions that has one, by
     competition id, in one query (``uq_offers_competition_vendor``)."""
@@ -146,7 +146,7 @@ async def offers_of_vendor(
     return {row["competition_id"]: offer_from_row(row) for row in rows}
 
 
-async def live_offers(session: AsyncSession, competition_id: UUID) -> list[Offer]:
+async def live_offers(session: AsyncConnection, competition_id: UUID) -> list[Offer]:
     """The latest revision of every offer not withdrawn."""
     query = select(offers).where(
         offers.c.competition_id == competition_id, offers.c.withdrawn_at.is_(None)
@@ -154,7 +154,7 @@ async def live_offers(session: AsyncSession, competition_id: UUID) -> list[Offer
     return [offer_from_row(row) for row in (await session.execute(query)).mappings()]
 
 
-async def count_live_offers(session: AsyncSession, competition_id: UUID) -> int:
+async def count_live_offers(session: AsyncConnection, competition_id: UUID) -> int:
     """How many offers (not withdrawn) the competition holds: all a sealed view may tell."""
     query = select(func.count()).where(
         offers.c.competition_id == competition_id, offers.c.withdrawn_at.is_(None)
@@ -162,7 +162,7 @@ async def count_live_offers(session: AsyncSession, competition_id: UUID) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def offer_ids_of(session: AsyncSession, competition_ids: Iterable[UUID]) -> set[UUID]:
+async def offer_ids_of(session: AsyncConnection, competition_ids: Iterable[UUID]) -> set[UUID]:
     """The ids of every offer (withdrawn ones too) made in these competitions."""
     query = select(offers.c.id).where(offers.c.competition_id.in_(list(competition_ids)))
     return set((await session.scalars(query)).all())
@@ -183,7 +183,7 @@ def _terms_values(terms: OfferTerms) -> dict[str, Any]:
     }
 
 
-async def save_offer(session: AsyncSession, offer: Offer, price: int, exists: bool) -> None:
+async def save_offer(session: AsyncConnection, offer: Offer, price: int, exists: bool) -> None:
     values = _terms_values(offer.terms) | {
         "evaluated_price": price,
         "revision": offer.revision,
@@ -203,7 +203,7 @@ async def save_offer(session: AsyncSession, offer: Offer, price: int, exists: bo
         )
 
 
-async def withdraw_offer_row(session: AsyncSession, offer_id: UUID, at: datetime) -> None:
+async def withdraw_offer_row(session: AsyncConnection, offer_id: UUID, at: datetime) -> None:
     await session.execute(update(offers).where(offers.c.id == offer_id).values(withdrawn_at=at))
 
 
@@ -218,7 +218,7 @@ def entry_from_row(row: Any) -> BlacklistEntry:
 
 
 async def blacklist_of(
-    session: AsyncSession, vendor_ids: Iterable[UUID]
+    session: AsyncConnection, vendor_ids: Iterable[UUID]
 ) -> dict[UUID, list[BlacklistEntry]]:
     query = select(blacklist_entries).where(blacklist_entries.c.vendor_id.in_(list(vendor_ids)))
     found: dict[UUID, list[BlacklistEntry]] = defaultdict(list)
@@ -230,7 +230,7 @@ async def blacklist_of(
 class SqlCatalogue:
     """Vendors, products, offers and the blacklist copy of one unit of work's session."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def vendor_by_email(self, email: str) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from competition.adapters.tables import competitions, purchase_requests, spine
 from competition.application.ports import WorkFilter
@@ -187,7 +187,7 @@ def request_from_row(row: Any) -> PurchaseRequest:
 
 
 async def load_request(
-    session: AsyncSession, request_id: UUID, for_update: bool = False
+    session: AsyncConnection, request_id: UUID, for_update: bool = False
 ) -> PurchaseRequest | None:
     query = select(purchase_requests).where(purchase_requests.c.id == request_id)
     row = (await session.execute(query.with_for_update() if for_update else query)).mappings()
@@ -195,13 +195,13 @@ async def load_request(
     return request_from_row(found) if found else None
 
 
-async def add_request(session: AsyncSession, request: PurchaseRequest, now: datetime) -> None:
+async def add_request(session: AsyncConnection, request: PurchaseRequest, now: datetime) -> None:
     await session.execute(
         insert(purchase_requests).values(**request_row(request), created_at=now, updated_at=now)
     )
 
 
-async def save_request(session: AsyncSession, request: PurchaseRequest, now: datetime) -> None:
+async def save_request(session: AsyncConnection, request: PurchaseRequest, now: datetime) -> None:
     await session.execute(
         update(purchase_requests)
         .where(purchase_requests.c.id == request.id)
@@ -254,7 +254,7 @@ def competition_from_row(row: Any) -> Competition:
 
 
 async def load_competition(
-    session: AsyncSession, competition_id: UUID, for_update: bool = False
+    session: AsyncConnection, competition_id: UUID, for_update: bool = False
 ) -> Competition | None:
     query = select(competitions).where(competitions.c.id == competition_id)
     result = await session.execute(query.with_for_update() if for_update else query)
@@ -262,41 +262,43 @@ async def load_competition(
     return competition_from_row(found) if found else None
 
 
-async def competition_of_package(session: AsyncSession, package_id: UUID) -> Competition | None:
+async def competition_of_package(session: AsyncConnection, package_id: UUID) -> Competition | None:
     """The competition that generated ``package_id`` (step 13), if any."""
     query = select(competitions).where(competitions.c.package_id == package_id)
     found = (await session.execute(query)).mappings().first()
     return competition_from_row(found) if found else None
 
 
-async def competitions_of_request(session: AsyncSession, request_id: UUID) -> list[Competition]:
+async def competitions_of_request(session: AsyncConnection, request_id: UUID) -> list[Competition]:
     """Every competition run for the purchase request."""
     query = select(competitions).where(competitions.c.purchase_request_id == request_id)
     return [competition_from_row(row) for row in (await session.execute(query)).mappings()]
 
 
-async def history_aggregate_ids(session: AsyncSession, procurement_id: UUID) -> set[UUID]:
+async def history_aggregate_ids(session: AsyncConnection, procurement_id: UUID) -> set[UUID]:
     """The aggregates the procurement's history has entries of."""
     history = spine.history
     query = select(history.c.aggregate_id).where(history.c.procurement_id == procurement_id)
     return set((await session.scalars(query.distinct())).all())
 
 
-async def load_ranking(session: AsyncSession, competition_id: UUID) -> list[dict[str, Any]]:
+async def load_ranking(session: AsyncConnection, competition_id: UUID) -> list[dict[str, Any]]:
     ranking = await session.scalar(
         select(competitions.c.ranking).where(competitions.c.id == competition_id)
     )
     return list(ranking or [])
 
 
-async def add_competition(session: AsyncSession, competition: Competition, now: datetime) -> None:
+async def add_competition(
+    session: AsyncConnection, competition: Competition, now: datetime
+) -> None:
     await session.execute(
         insert(competitions).values(**competition_row(competition), created_at=now, updated_at=now)
     )
 
 
 async def save_competition(
-    session: AsyncSession,
+    session: AsyncConnection,
     competition: Competition,
     now: datetime,
     ranking: list[dict[str, Any]] | None = None,
@@ -312,7 +314,7 @@ async def save_competition(
 class SqlPurchaseRequests:
     """The purchase requests of one unit of work's session."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def get(self, request_id: UUID, for_update: bool = False) -> PurchaseRequest | None:
@@ -343,7 +345,7 @@ class SqlPurchaseRequests:
 class SqlCompetitions:
     """The competitions of one unit of work's session."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def get(self, competition_id: UUID, for_update: bool = False) -> Competition | None:

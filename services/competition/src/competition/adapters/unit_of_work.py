@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from competition.adapters.catalogue_repository import SqlCatalogue
 from competition.adapters.procurement_repository import SqlCompetitions, SqlPurchaseRequests
@@ -57,7 +57,7 @@ def rules_of(settings: Any) -> Rules:
 class SessionRepositories:
     """The repositories on a session the shared app hands over (the history route's)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.requests = SqlPurchaseRequests(session)
         self.competitions = SqlCompetitions(session)
         self.catalogue = SqlCatalogue(session)

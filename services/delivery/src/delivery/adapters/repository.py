@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, and_, false, func, insert, select, true, tuple_, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from delivery.adapters.tables import (
     fulfilments,
@@ -53,7 +53,7 @@ def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
     }
 
 
-async def _add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+async def _add_fulfilment(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
     await session.execute(
         insert(fulfilments).values(
             procurement_id=fulfilment.procurement_id,
@@ -75,7 +75,7 @@ async def _add_fulfilment(session: AsyncSession, fulfilment: Fulfilment, now: da
     )
 
 
-async def _save(session: AsyncSession, fulfilment: Fulfilment, now: datetime) -> None:
+async def _save(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
     await session.execute(
         update(fulfilments)
         .where(fulfilments.c.procurement_id == fulfilment.procurement_id)
@@ -83,7 +83,7 @@ async def _save(session: AsyncSession, fulfilment: Fulfilment, now: datetime) ->
     )
 
 
-async def _last_entry(session: AsyncSession, procurement_id: UUID) -> RowMapping | None:
+async def _last_entry(session: AsyncConnection, procurement_id: UUID) -> RowMapping | None:
     query = (
         select(shipment_entries)
         .where(shipment_entries.c.procurement_id == procurement_id)
@@ -93,12 +93,12 @@ async def _last_entry(session: AsyncSession, procurement_id: UUID) -> RowMapping
     return (await session.execute(query)).mappings().first()
 
 
-async def _count(session: AsyncSession, table: Any, procurement_id: UUID) -> int:
+async def _count(session: AsyncConnection, table: Any, procurement_id: UUID) -> int:
     query = select(func.count()).select_from(table).where(table.c.procurement_id == procurement_id)
     return int((await session.execute(query)).scalar_one())
 
 
-async def _load_for_update(session: AsyncSession, procurement_id: UUID) -> Fulfilment | None:
+async def _load_for_update(session: AsyncConnection, procurement_id: UUID) -> Fulfilment | None:
     """The fulfilment, locked until the end of the transaction (changes are serialised)."""
     query = select(fulfilments).where(fulfilments.c.procurement_id == procurement_id)
     row = (await session.execute(query.with_for_update())).mappings().first()
@@ -149,7 +149,11 @@ def _entry(row: RowMapping) -> ShippingEntry:
 
 
 async def _add_shipment_entry(
-    session: AsyncSession, procurement_id: UUID, entry_no: int, entry: ShippingEntry, **record: Any
+    session: AsyncConnection,
+    procurement_id: UUID,
+    entry_no: int,
+    entry: ShippingEntry,
+    **record: Any,
 ) -> None:
     """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
     await session.execute(
@@ -166,11 +170,11 @@ async def _add_shipment_entry(
     )
 
 
-async def _add_payment(session: AsyncSession, **values: Any) -> None:
+async def _add_payment(session: AsyncConnection, **values: Any) -> None:
     await session.execute(insert(payments).values(**values))
 
 
-async def _add_receipt_of_goods(session: AsyncSession, **values: Any) -> None:
+async def _add_receipt_of_goods(session: AsyncConnection, **values: Any) -> None:
     await session.execute(insert(receipts_of_goods).values(**values))
 
 
@@ -186,7 +190,7 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
 
 
 async def find_visible(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> RowMapping | None:
     query = select(fulfilments).where(
         and_(fulfilments.c.procurement_id == procurement_id, visible_to(principal))
@@ -265,20 +269,22 @@ def _with_turn(row: RowMapping) -> dict[str, Any]:
     return {**own, "turn": turn}
 
 
-async def _list_visible(session: AsyncSession, principal: Principal, **filters: Any) -> list[Row]:
+async def _list_visible(
+    session: AsyncConnection, principal: Principal, **filters: Any
+) -> list[Row]:
     """One page of the fulfilments the caller may see (with their open turns), oldest first."""
     rows = (await session.execute(list_query(principal, **filters))).mappings().all()
     return [_with_turn(row) for row in rows]
 
 
 async def rows_of(
-    session: AsyncSession, table: Any, procurement_id: UUID, order: Any
+    session: AsyncConnection, table: Any, procurement_id: UUID, order: Any
 ) -> list[RowMapping]:
     query = select(table).where(table.c.procurement_id == procurement_id).order_by(order)
     return list((await session.execute(query)).mappings().all())
 
 
-async def _details(session: AsyncSession, procurement_id: UUID) -> dict[str, list[RowMapping]]:
+async def _details(session: AsyncConnection, procurement_id: UUID) -> dict[str, list[RowMapping]]:
     """The shipping history, payments and BAP/BAST rows of one fulfilment."""
     return {
         "shipments": await rows_of(
@@ -292,7 +298,7 @@ async def _details(session: AsyncSession, procurement_id: UUID) -> dict[str, lis
 
 
 async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> bool:
     """The history of a procurement is visible to whoever may see its fulfilment."""
     return await find_visible(session, principal, procurement_id) is not None
@@ -301,7 +307,7 @@ async def can_see_procurement(
 class SqlFulfilments:
     """The fulfilments of one unit of work's session (``now`` stamps ``updated_at``)."""
 
-    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+    def __init__(self, session: AsyncConnection, clock: Clock) -> None:
         self.session = session
         self.clock = clock
 

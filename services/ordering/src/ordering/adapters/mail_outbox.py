@@ -5,7 +5,7 @@ step-15 e-mail of a package conflicts with its one-per-package index: not queued
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.mail import QueuedEmail
 from epurchasing_shared.mail.sql import SqlMailOutbox
@@ -14,7 +14,7 @@ from ordering.application.loading import AGGREGATE
 
 
 class SqlVendorEmails(SqlMailOutbox):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         super().__init__(session, vendor_emails, aggregate=AGGREGATE, aggregate_column="package_id")
 
     async def of_package(self, package_id: UUID, *, for_update: bool = False) -> QueuedEmail | None:

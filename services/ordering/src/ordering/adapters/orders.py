@@ -1,13 +1,13 @@
 """The order-number counters in PostgreSQL (one per work unit and year)."""
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ordering.adapters.tables import order_number_counters
 
 
 class SqlOrderNumbers:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def next_seq(self, work_unit: str, year: int) -> int:

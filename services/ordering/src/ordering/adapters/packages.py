@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.principal import Principal, Role
 from ordering.adapters import codec
@@ -90,7 +90,7 @@ def list_query(
 
 
 class SqlPackages:
-    def __init__(self, session: AsyncSession, now: Callable[[], datetime]) -> None:
+    def __init__(self, session: AsyncConnection, now: Callable[[], datetime]) -> None:
         self.session = session
         self.now = now
 
@@ -187,7 +187,7 @@ class SqlPackages:
 
 
 async def visible_package_ids(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> set[UUID]:
     """The procurement's packages the caller may see."""
     query = select(packages.c.id).where(

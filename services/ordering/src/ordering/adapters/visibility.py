@@ -2,14 +2,14 @@
 
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.principal import Principal
 from ordering.adapters.packages import visible_package_ids
 
 
 async def visible_aggregates(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> set[UUID] | None:
     """The packages whose history entries the caller may read; None (all) for admins and
     auditors. A vendor whose package was cancelled must not read the entries of the next
@@ -25,7 +25,7 @@ async def visible_aggregates(
 
 
 async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> bool:
     """The history of a procurement is visible to whoever may see one of its packages."""
     return principal.reads_everything or bool(

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy import Select, and_, insert, not_, or_, select, tuple_, update
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rating.adapters.tables import blacklist_entries
 from rating.application.ports import After
@@ -34,7 +34,7 @@ def active_on(today: date) -> Any:
 
 
 class SqlBlacklist:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def add(self, entry: BlacklistEntry) -> None:

@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import Select, and_, false, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
@@ -156,7 +156,7 @@ def page_query(
 
 
 class SqlRatings:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def open_if_new(self, rating: Rating) -> bool:
@@ -224,7 +224,7 @@ class SqlRatings:
 class SqlVendorReviews:
     """Whether a vendor is below the review threshold; rows locked to serialise ratings."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:

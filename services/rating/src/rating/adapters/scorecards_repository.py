@@ -9,7 +9,7 @@ from uuid import UUID
 from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rating.adapters.tables import vendor_rating_ppks, vendor_scorecards
 from rating.domain.rating import CompletedPackage
@@ -44,7 +44,7 @@ def _rating_columns(tally: VendorTally) -> dict[str, Any]:
 
 
 class SqlScorecards:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def get(self, vendor_id: UUID) -> VendorTally | None:

@@ -3,14 +3,14 @@
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.principal import Principal, Role
 from rating.adapters.tables import ratings
 
 
 async def can_see_procurement(
-    session: AsyncSession, principal: Principal, procurement_id: UUID
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> bool:
     """Rating history of a procurement: its work unit's PPKs, its vendor, auditors, admins."""
     if principal.reads_everything:
