@@ -55,8 +55,19 @@ def _problem(response: httpx.Response) -> str:
     return str(body)[:500]
 
 
-BUSY = (429, 503)
 BUSY_ATTEMPTS = 5
+
+
+def _refused_before_running(response: httpx.Response) -> bool:
+    """429 (rate limit), or 503 from admission control (problem type ``busy``)."""
+    if response.status_code == 429:
+        return True
+    if response.status_code != 503:
+        return False
+    try:
+        return str(response.json().get("type", "")).endswith("/busy")
+    except ValueError:
+        return False
 
 
 def _retry_after(response: httpx.Response) -> float:
@@ -89,10 +100,13 @@ class Api:
                 response = await self.http.request(method, url, headers=dict(headers), **kwargs)
             except httpx.TransportError as error:
                 raise Unreachable(f"{service} service not reachable at {url}: {error!r}") from error
-            if response.status_code not in BUSY or attempt == BUSY_ATTEMPTS:
+            if not _refused_before_running(response) or attempt == BUSY_ATTEMPTS:
                 break
-            # Busy (503) or rate-limited (429): the request was not applied; as any polite
-            # client, wait as long as Retry-After says and send it again.
+            # The service was busy (admission control) or the caller over its rate limit:
+            # both refuse before anything runs, so the same request is sent again once
+            # Retry-After has passed. (A 503 for a database outage is not repeated: it may
+            # follow a commit whose outcome is unknown, and these requests carry no
+            # Idempotency-Key.)
             await asyncio.sleep(_retry_after(response))
         if response.status_code not in expect:
             raise DriverError(

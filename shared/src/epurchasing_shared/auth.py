@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from epurchasing_shared.http.problems import Forbidden, Unauthorized
+from epurchasing_shared.mail.addresses import one_address
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.settings import ServiceSettings
 
@@ -73,7 +74,8 @@ def principal_from_claims(claims: dict) -> Principal:
         sub=sub,
         role=role,
         name=_text(claims, "name") or sub,
-        email=_text(claims, "email"),
+        # A claim that is not one valid address is no address (the e-mails say so).
+        email=one_address(_text(claims, "email")),
         work_unit=work_unit,
         vendor_id=vendor_id,
     )

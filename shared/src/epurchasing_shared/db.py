@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import asyncpg
+import sqlalchemy.exc
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -56,6 +57,13 @@ _UNAVAILABLE = (
     asyncpg.exceptions.TooManyConnectionsError,
     OperationalError,
     InterfaceError,
+    # No connection free in the pool within its timeout: the process is saturated.
+    sqlalchemy.exc.TimeoutError,
+    # The transaction was rolled back by PostgreSQL and nothing of it applied; the same
+    # request or event succeeds when tried again (e.g. the overdue scanner's hook and a step
+    # on the same aggregate taking their locks in opposite order).
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
 )
 
 

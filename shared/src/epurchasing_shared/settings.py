@@ -149,7 +149,7 @@ class ServiceSettings(BaseSettings):
     outbox_poll_seconds: float = 5.0
     public_base_url: str = "http://localhost"
     max_requests_in_flight: int = Field(
-        default=64,
+        default=32,
         ge=0,
         validation_alias=AliasChoices("MAX_REQUESTS_IN_FLIGHT", "max_requests_in_flight"),
         description="Requests one process serves at once; more wait for a place (0: no limit).",

@@ -106,7 +106,8 @@ async def test_a_batch_read_is_one_query_however_many_it_reads(spine_db, tmp_pat
     )
     owners = [uuid4() for _ in range(20)]
     async with uow:
-        with statements(spine_db.sessions.kw["bind"]) as seen:
+        engine = spine_db.sessions.__self__  # type: ignore[attr-defined]  # engine.connect
+        with statements(engine) as seen:
             await uow.documents_of_many(owners)
             await uow.open_turns(owners)
             await uow.documents_of_many([])

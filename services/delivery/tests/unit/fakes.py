@@ -78,6 +78,9 @@ class MemoryFulfilments:
         found = self.fulfilments.get(procurement_id)
         return copy.deepcopy(found[0]) if found else None
 
+    async def get(self, procurement_id: UUID) -> Fulfilment | None:
+        return await self.get_for_update(procurement_id)
+
     async def add(self, fulfilment: Fulfilment) -> None:
         assert fulfilment.procurement_id not in self.fulfilments, "primary key"
         kept = copy.deepcopy(fulfilment)

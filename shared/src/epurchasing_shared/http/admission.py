@@ -36,7 +36,7 @@ class InFlightLimit:
         return self.limit - self._places._value
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").endswith(EXEMPT):
+        if scope["type"] != "http" or scope.get("path", "") in EXEMPT:
             await self.app(scope, receive, send)
             return
         if not await self._admit():

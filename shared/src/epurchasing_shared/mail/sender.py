@@ -46,6 +46,7 @@ from epurchasing_shared.mail import (
     QueuedEmail,
     backoff_seconds,
 )
+from epurchasing_shared.mail.addresses import one_address
 
 log = logging.getLogger("epurchasing.mail")
 
@@ -99,13 +100,16 @@ class MailSender:
     async def _sent(self, uow: Any, email: QueuedEmail) -> None:
         sent = replace(email, status="sent", sent_at=uow.now(), last_error=None)
         await self.outbox(uow).save(sent)
-        reason = f"attempt {email.attempts}: sent to {email.recipient} as {email.message_id}"
+        # The role, not the address: whoever may read the history (a vendor, the PPK's own
+        # address at step 25) must not learn another actor's e-mail address from it.
+        whom = email.recipient_role or "recipient"
+        reason = f"attempt {email.attempts}: sent to the {whom} as {email.message_id}"
         await self.record(uow, sent, "sent", reason)
 
     async def _failed(self, uow: Any, email: QueuedEmail, error: str) -> None:
         """The server certainly did not take the message: retry later, or give up."""
         attempts = email.attempts
-        if attempts >= self.policy.max_attempts or not email.recipient:
+        if attempts >= self.policy.max_attempts or one_address(email.recipient) is None:
             failed = replace(email, status="failed", last_error=error)
             await self.outbox(uow).save(failed)
             await self.record(uow, failed, "failed", f"attempt {attempts}: {error}; giving up")
@@ -155,15 +159,21 @@ class MailSender:
                 return False, None
             uow.caller = Caller.system(email.causation_id)
             attempt = replace(email, attempts=email.attempts + 1)
-            if not email.recipient:
-                why = f"no e-mail address is known for the {email.recipient_role or 'recipient'}"
+            recipient = one_address(email.recipient)
+            if recipient is None:
+                whom = email.recipient_role or "recipient"
+                why = (
+                    f"no e-mail address is known for the {whom}"
+                    if not email.recipient
+                    else f"the {whom}'s e-mail address is not one valid address"
+                )
                 await self._failed(uow, attempt, why)
                 return True, None
             lease = uow.now() + timedelta(seconds=self.policy.claim_seconds)
             await outbox.save(replace(attempt, status="sending", next_attempt_at=lease))
             mail = OutgoingMail(
                 aggregate_id=email.aggregate_id,
-                recipient=email.recipient,
+                recipient=recipient,
                 subject=email.subject,
                 body=email.body,
                 message_id=email.message_id,

@@ -75,8 +75,12 @@ class SmtpMailer:
         (:class:`MailOutcomeUnknown` when the server may have taken it)."""
         config = self.config
         try:
+            message = self.build(mail)
+        except ValueError as error:  # a header that cannot be written: certainly not sent
+            raise MailDeliveryError(f"the message cannot be built: {error}"[:500]) from error
+        try:
             _, reply = await aiosmtplib.send(
-                self.build(mail),
+                message,
                 hostname=config.host,
                 port=config.port,
                 username=config.username,

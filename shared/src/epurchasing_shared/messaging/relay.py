@@ -19,16 +19,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aio_pika
-import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
 from sqlalchemy import Table, func, select, update
 
 from epurchasing_shared import metrics
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CONTENT_TYPE
-from epurchasing_shared.db import Sessions, asyncpg_dsn
+from epurchasing_shared.db import Sessions
 from epurchasing_shared.messaging.outbox import NOTIFY_CHANNEL
 from epurchasing_shared.messaging.topology import Topology, declare_topology
+from epurchasing_shared.notify import NotifyWakeup
 
 log = logging.getLogger("epurchasing.outbox")
 BROKER_PROBE_SECONDS = 0.25
@@ -90,14 +90,13 @@ class OutboxRelay:
         self.service = service  # the label of its metrics
         self._sessions = session_factory
         self._outbox = outbox
-        self._dsn = asyncpg_dsn(database_url)
+        self._wakeup = NotifyWakeup(database_url, NOTIFY_CHANNEL, reconnect_seconds=poll_seconds)
         self._amqp_url = amqp_url
         self._topology = topology
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._max_backoff = max_backoff_seconds
-        self._wake = asyncio.Event()
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
         self.published = 0
@@ -106,43 +105,43 @@ class OutboxRelay:
         self.state = "starting"
 
     def wake(self) -> None:
-        self._wake.set()
+        self._wakeup.wake()
 
     async def run(self) -> None:
-        """Run until cancelled."""
-        listener = asyncio.create_task(self._listen())
-        backoff, failures = 0.5, 0
+        """Run until cancelled (LISTENing meanwhile: it also wakes once on connecting)."""
         try:
-            while True:
-                try:
-                    while await self.publish_pending():
-                        pass
-                    if failures:
-                        log.warning("outbox relay: publishing again after %d failures", failures)
-                    backoff, failures, self.state = 0.5, 0, "ok"
-                    await self._sleep(
-                        min(self._poll_seconds, BUSY_RETRY_SECONDS)
-                        if self.busy
-                        else self._poll_seconds
-                    )
-                except asyncio.CancelledError:
-                    raise
-                except Exception as error:  # broker or database down: retry with back-off
-                    failures += 1
-                    self.state = f"retrying after {failures} failures ({type(error).__name__})"
-                    if failures == 1:
-                        log.warning("outbox relay: %s; retrying", type(error).__name__)
-                    await self._drop_connection()
-                    if isinstance(error, BrokerUnavailable):
-                        # Try again as soon as the broker listens again, not when the back-off
-                        # happens to end.
-                        await self._until_broker_listens(backoff)
-                    else:
-                        await asyncio.sleep(backoff)
-                    backoff = min(backoff * 2, self._max_backoff)
+            async with self._wakeup:
+                await self._publish_forever()
         finally:
-            listener.cancel()
             await self._drop_connection()
+
+    async def _publish_forever(self) -> None:
+        backoff, failures = 0.5, 0
+        while True:
+            try:
+                while await self.publish_pending():
+                    pass
+                if failures:
+                    log.warning("outbox relay: publishing again after %d failures", failures)
+                backoff, failures, self.state = 0.5, 0, "ok"
+                await self._sleep(
+                    min(self._poll_seconds, BUSY_RETRY_SECONDS) if self.busy else self._poll_seconds
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # broker or database down: retry with back-off
+                failures += 1
+                self.state = f"retrying after {failures} failures ({type(error).__name__})"
+                if failures == 1:
+                    log.warning("outbox relay: %s; retrying", type(error).__name__)
+                await self._drop_connection()
+                if isinstance(error, BrokerUnavailable):
+                    # Try again as soon as the broker listens again, not when the back-off
+                    # happens to end.
+                    await self._until_broker_listens(backoff)
+                else:
+                    await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff)
 
     async def _until_broker_listens(self, at_most: float) -> None:
         """Sleep up to ``at_most`` seconds, ending early once the broker accepts TCP again."""
@@ -263,25 +262,4 @@ class OutboxRelay:
                 await connection.close()
 
     async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-        self._wake.clear()
-
-    async def _listen(self) -> None:
-        """Hold a LISTEN connection, reconnecting while the database is away."""
-        while True:
-            try:
-                connection = await asyncpg.connect(self._dsn)
-                lost = asyncio.Event()
-                try:
-                    connection.add_termination_listener(lambda *_, lost=lost: lost.set())
-                    await connection.add_listener(NOTIFY_CHANNEL, lambda *_: self.wake())
-                    self.wake()  # rows may have been written while we were not listening
-                    await lost.wait()
-                finally:
-                    await connection.close()
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:
-                log.warning("outbox listener: %s; reconnecting", error)
-                await asyncio.sleep(self._poll_seconds)
+        await self._wakeup.wait(seconds)

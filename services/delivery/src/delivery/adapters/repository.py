@@ -98,10 +98,15 @@ async def _count(session: AsyncConnection, table: Any, procurement_id: UUID) -> 
     return int((await session.execute(query)).scalar_one())
 
 
-async def _load_for_update(session: AsyncConnection, procurement_id: UUID) -> Fulfilment | None:
-    """The fulfilment, locked until the end of the transaction (changes are serialised)."""
+async def _load_for_update(
+    session: AsyncConnection, procurement_id: UUID, *, lock: bool = True
+) -> Fulfilment | None:
+    """The fulfilment, locked until the end of the transaction (changes are serialised), or
+    read without a lock (``lock=False``) by what only reads it."""
     query = select(fulfilments).where(fulfilments.c.procurement_id == procurement_id)
-    row = (await session.execute(query.with_for_update())).mappings().first()
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).mappings().first()
     if row is None:
         return None
     last = await _last_entry(session, procurement_id)
@@ -313,6 +318,9 @@ class SqlFulfilments:
 
     async def get_for_update(self, procurement_id: UUID) -> Fulfilment | None:
         return await _load_for_update(self.session, procurement_id)
+
+    async def get(self, procurement_id: UUID) -> Fulfilment | None:
+        return await _load_for_update(self.session, procurement_id, lock=False)
 
     async def add(self, fulfilment: Fulfilment) -> None:
         await _add_fulfilment(self.session, fulfilment, self.clock.now())

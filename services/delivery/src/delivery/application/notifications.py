@@ -82,7 +82,9 @@ async def on_overdue(uow: UnitOfWork, turn: Turn) -> None:
     assert isinstance(uow, DeliveryUnitOfWork)
     if turn.aggregate != AGGREGATE or not uow.mail.overdue_reminders:
         return
-    fulfilment = await uow.fulfilments.get_for_update(turn.aggregate_id)
+    # Read, not locked: the scanner already holds the turn's row, and a step locks the
+    # fulfilment before it closes that turn; locking here too would be the opposite order.
+    fulfilment = await uow.fulfilments.get(turn.aggregate_id)
     if fulfilment is not None:
         await uow.mail_outbox.queue(_email(uow, fulfilment, turn, "overdue_reminder"))
 

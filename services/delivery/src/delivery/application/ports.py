@@ -24,6 +24,9 @@ class FulfilmentRepository(Protocol):
     async def get_for_update(self, procurement_id: UUID) -> Fulfilment | None:
         """The fulfilment, locked until the end of the unit of work (changes are serialised)."""
 
+    async def get(self, procurement_id: UUID) -> Fulfilment | None:
+        """The fulfilment as it is, without a lock (for what only reads it)."""
+
     async def add(self, fulfilment: Fulfilment) -> None: ...
 
     async def save(self, fulfilment: Fulfilment) -> None: ...

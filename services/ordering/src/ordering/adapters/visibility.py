@@ -16,12 +16,9 @@ async def visible_aggregates(
     winner's package of the same procurement."""
     if principal.reads_everything:
         return None
-    # The history and turns endpoints ask can_see_procurement, then this: one read per
-    # session (a request's), not two.
-    key = ("ordering.visible_packages", principal, procurement_id)
-    if key not in session.info:
-        session.info[key] = await visible_package_ids(session, principal, procurement_id)
-    return set(session.info[key])
+    # Not remembered on the connection: ``AsyncConnection.info`` belongs to the pooled
+    # connection and would outlive the request (a package created since would stay unseen).
+    return set(await visible_package_ids(session, principal, procurement_id))
 
 
 async def can_see_procurement(
