@@ -89,7 +89,8 @@ class TestTheOfficialsTurnEmail:
         assert await drain(world, mailer) == 0  # once
         entry = world.store.history[-1]
         assert (entry.action, entry.sop_step, entry.actor) == ("notification_sent", "4", None)
-        assert entry.to_state == "submitted" and SITI in entry.reason
+        assert entry.to_state == "submitted" and SITI not in entry.reason  # the role only
+        assert "sent to the procurement_official as <" in entry.reason
         assert next(t for t in world.store.turns if t.is_open) == turn  # the turn goes on
 
     async def test_with_no_address_it_is_queued_and_fails_once_visibly(self):
