@@ -133,7 +133,7 @@ async def one_round(
     while await relay.publish_pending():
         pass
     relay_seconds = time.perf_counter() - started
-    await relay._drop_connection()  # no run() loop here to close it
+    await relay.close()  # no run() loop here to close it
     print(
         f"outbox relay: {count} events published with confirms in {relay_seconds:.2f} s "
         f"= {count / relay_seconds:.0f} events/s ({procurements or 'no'} procurements; one "

@@ -1,9 +1,12 @@
 """Async SQLAlchemy engine and its connections, one engine per service database."""
 
 from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
 
 import asyncpg
 import sqlalchemy.exc
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
@@ -28,7 +31,26 @@ def make_engine(database_url: str, **kwargs: object) -> AsyncEngine:
         # hide_parameters: an error or log line never carries the request's values.
         "hide_parameters": True,
     }
-    return create_async_engine(database_url, **(options | kwargs))
+    engine = create_async_engine(database_url, **(options | kwargs))
+    event.listen(engine.sync_engine, "before_cursor_execute", _no_writes_while_reading)
+    return engine
+
+
+# A GET or HEAD request reads outside a transaction: its unit of work runs each statement on
+# its own (autocommit), saving the BEGIN and COMMIT round trips; under READ COMMITTED a
+# transaction's statements each took their own snapshot anyway. Set for the request by
+# ``http.reads.ReadsOutsideTransactions``, read by the SQL unit of work.
+READ_ONLY_REQUEST: ContextVar[bool] = ContextVar("epurchasing_read_only_request", default=False)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _no_writes_while_reading(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    """A GET or HEAD that writes is a defect, and without a transaction its writes would not
+    even be atomic: refuse the statement."""
+    if READ_ONLY_REQUEST.get() and statement.lstrip()[:6].upper() in _WRITES:
+        raise RuntimeError(f"a {statement.split()[0]} in a read-only (GET or HEAD) request")
 
 
 #: Opens a connection of the pool (``async with sessions() as session, session.begin():``).

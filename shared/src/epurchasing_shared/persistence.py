@@ -16,9 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
-from epurchasing_shared.db import Sessions
+from epurchasing_shared.db import READ_ONLY_REQUEST, Sessions
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
-from epurchasing_shared.history import append_history
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import (
@@ -29,15 +28,10 @@ from epurchasing_shared.kernel.unit_of_work import (
     UnitOfWork,
 )
 from epurchasing_shared.messaging.inbox import first_delivery
-from epurchasing_shared.messaging.outbox import record_event
+from epurchasing_shared.messaging.outbox import outbox_row
 from epurchasing_shared.spine import SpineTables
-from epurchasing_shared.turns import (
-    close_turn_row,
-    open_turn_of,
-    open_turn_row,
-    open_turns_of,
-    turns_of_procurement,
-)
+from epurchasing_shared.spine_writes import CloseTurn, PendingSpine, flush
+from epurchasing_shared.turns import open_turn_of, open_turns_of, turns_of_procurement
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -83,15 +77,28 @@ class SqlUnitOfWork(UnitOfWork):
 
     async def _begin(self) -> None:
         self.session = await self._sessions().start()
-        self._heads: dict[UUID, tuple[str, int]] = {}  # the history heads this transaction wrote
+        # The history, turn and outbox writes not sent yet, and the chain heads this
+        # transaction locked (spine_writes: sent at commit in two statements).
+        self._pending = PendingSpine()
+        self._heads: dict[UUID, tuple[str | None, int]] = {}
+        self._reading = READ_ONLY_REQUEST.get()
+        if self._reading:  # a GET or HEAD: no BEGIN and COMMIT (db.READ_ONLY_REQUEST)
+            await self.session.execution_options(isolation_level="AUTOCOMMIT")
         await self.session.begin()
         await self._open()
 
+    async def flush(self) -> None:
+        """Send the pending history, turn and outbox writes now (commit does it anyway)."""
+        await flush(self.session, self.spine, self._pending, self._heads)
+
     async def _commit(self) -> None:
         try:
+            if self._reading and self._pending:
+                raise RuntimeError("a read-only (GET or HEAD) request recorded a change")
+            await self.flush()
             await self.session.commit()
         finally:
-            await self.session.close()
+            await self.session.close()  # after a failed flush: rolled back
 
     async def _rollback(self) -> None:
         try:
@@ -99,43 +106,31 @@ class SqlUnitOfWork(UnitOfWork):
         finally:
             await self.session.close()
 
+    # History, turns and events wait for commit (or a read of the turns): spine_writes.
     async def _add_event(self, event: CloudEvent) -> None:
-        await record_event(self.session, self.spine.outbox, event)
+        self._pending.events.append(outbox_row(event))
 
     async def _add_history(self, record: HistoryRecord) -> None:
-        await append_history(
-            self.session,
-            self.spine.history,
-            procurement_id=record.procurement_id,
-            aggregate=record.aggregate,
-            aggregate_id=record.aggregate_id,
-            at=record.at,
-            action=record.action,
-            actor=record.actor,
-            from_state=record.from_state,
-            to_state=record.to_state,
-            sop_step=record.sop_step,
-            reason=record.reason,
-            documents=record.documents,
-            heads=self.spine.history_heads,
-            known=self._heads,
-        )
+        self._pending.entries.append(record)
 
     async def _open_turn(self, turn: Turn) -> None:
-        await open_turn_row(self.session, self.spine.turns, turn)
+        self._pending.turns.append(turn)
 
     async def _close_turn(self, aggregate_id: UUID, *, at: datetime, by: str, action: str) -> None:
-        await close_turn_row(
-            self.session, self.spine.turns, aggregate_id, at=at, by=by, action=action
-        )
+        self._pending.turns.append(CloseTurn(aggregate_id, at=at, by=by, action=action))
 
     async def open_turn(self, aggregate_id: UUID) -> Turn | None:
+        known, turn = self._pending.open_turn(aggregate_id)
+        if known:  # this transaction ended or opened it: no need to ask the table
+            return turn
         return await open_turn_of(self.session, self.spine.turns, aggregate_id)
 
     async def open_turns(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Turn]:
+        await self.flush()
         return await open_turns_of(self.session, self.spine.turns, aggregate_ids)
 
     async def turns_of(self, procurement_id: UUID) -> list[Turn]:
+        await self.flush()
         return await turns_of_procurement(self.session, self.spine.turns, procurement_id)
 
     async def first_delivery(self, consumer: str, event: CloudEvent) -> bool:

@@ -36,6 +36,7 @@ from epurchasing_shared.http.openapi import install_openapi, unique_operation_id
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.http.problems import NotFound, install_problem_handlers, outage
 from epurchasing_shared.http.rate_limits import RateLimits
+from epurchasing_shared.http.reads import ReadsOutsideTransactions
 from epurchasing_shared.messaging.consumer import (
     ConsumerSpec,
     EventConsumers,
@@ -437,6 +438,7 @@ def create_service_app(
     instrument_app(app, runtime.engine)
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    app.add_middleware(ReadsOutsideTransactions)  # innermost: only the route's own reads
     if settings.max_requests_in_flight > 0:  # inside the metrics: a 503 it sheds is counted
         app.add_middleware(
             InFlightLimit,

@@ -89,8 +89,11 @@ async def test_relay_and_consumer_outcomes_are_counted_and_dead_letters_measured
     relay.service = "spine_metrics"
     published = OUTBOX_PUBLISHED.labels("spine_metrics")._value.get()
     await record(spine_db, blacklisted())
-    while await relay.publish_pending():
-        pass
+    try:
+        while await relay.publish_pending():
+            pass
+    finally:
+        await relay.close()  # it led: another test's relay takes the lock next
     assert OUTBOX_PUBLISHED.labels("spine_metrics")._value.get() >= published + 1
     await publish_raw(
         infrastructure.amqp_url,

@@ -93,21 +93,33 @@ class TestOutboxRelay:
             await asyncio.gather(running, return_exceptions=True)
             await proxy.stop()
 
-    async def test_two_relays_publish_every_row_exactly_once(
+    async def test_two_relays_publish_every_row_exactly_once_and_the_standby_takes_over(
         self, infrastructure, spine_db, spine_topology, spy
     ):
         events = [blacklisted("ok") for _ in range(40)]
         for event in events:
             await record(spine_db, event)
         relays = [relay_for(spine_db, spine_topology, infrastructure.amqp_url) for _ in range(2)]
-        # Both claim batches at the same time; SKIP LOCKED keeps them on different rows.
-        results = await asyncio.gather(*(relay.publish_pending() for relay in relays))
-        while sum(results) < len(events):
-            results.append(await relays[0].publish_pending())
-        ids = {event.id for event in events}
+        try:
+            # Both try at the same time: one leads and publishes, the other finds it busy.
+            results = await asyncio.gather(*(relay.publish_pending() for relay in relays))
+            assert sorted(relay.busy for relay in relays) == [False, True]
+            while sum(results) < len(events):
+                results += await asyncio.gather(*(relay.publish_pending() for relay in relays))
+            # The leader gone (its connection closed), the other one takes over.
+            leader = next(relay for relay in relays if not relay.busy)
+            other = next(relay for relay in relays if relay.busy)
+            await leader.close()
+            late = blacklisted("ok")
+            await record(spine_db, late)
+            assert await other.publish_pending() == 1 and not other.busy
+        finally:
+            for relay in relays:
+                await relay.close()
+        ids = {event.id for event in [*events, late]}
         await eventually(lambda: _true(ids <= {e.id for e in spy.events}))
         published = [e.id for e in spy.events if e.id in ids]
-        assert len(published) == len(set(published)) == len(events)
+        assert len(published) == len(set(published)) == len(events) + 1
 
 
 class TestInbox:

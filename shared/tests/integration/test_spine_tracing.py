@@ -94,4 +94,5 @@ async def test_the_consumer_continues_the_trace_and_carries_it_on(
         consumer_spans = [s for s in exporter.get_finished_spans() if s.kind.name == "CONSUMER"]
         assert any(format(s.context.trace_id, "032x") == trace_id for s in consumer_spans)
     finally:
+        await relay.close()
         await broker.stop()

@@ -7,7 +7,7 @@ The database is migrated with a service's real migrations (ordering's: the spine
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -22,8 +22,11 @@ from epurchasing_shared.accountability import check_history
 from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.cli import main as cli_main
 from epurchasing_shared.clock import FixedClock, SystemClock
-from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.contracts.rating import VendorBlacklisted
+from epurchasing_shared.db import READ_ONLY_REQUEST, make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentRef, DocumentStore
+from epurchasing_shared.history_chain import ChainEntry, ChainHead, verify_chain
+from epurchasing_shared.http.reads import ReadsOutsideTransactions
 from epurchasing_shared.kernel.states import Change, TimeStandard, Turn
 from epurchasing_shared.kernel.unit_of_work import Caller, UnitOfWork
 from epurchasing_shared.migrations import alembic_config, create_database_if_missing, migrate
@@ -31,6 +34,7 @@ from epurchasing_shared.overdue import OverdueScanner
 from epurchasing_shared.persistence import SqlUnitOfWork
 from epurchasing_shared.spine import SpineTables, add_spine_tables
 from epurchasing_shared.testing.infrastructure import Infrastructure
+from epurchasing_shared.testing.statements import statements
 
 MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "ordering" / "migrations"
 FAST = WorkingCalendar(seconds_per_working_day=1)
@@ -353,3 +357,162 @@ async def test_writers_of_one_procurement_keep_one_chain(db: Db):
             )
         )
     assert count == head == 10
+
+
+async def chain_of(db: Db, procurement: UUID) -> tuple[list[ChainEntry], list[ChainHead]]:
+    history, heads = db.spine.history, db.spine.history_heads
+    async with db.sessions() as session:  # type: ignore[operator]
+        rows = await session.execute(
+            select(history).where(history.c.procurement_id == procurement).order_by(history.c.seq)
+        )
+        entries = [ChainEntry.from_row(dict(row)) for row in rows.mappings()]
+        found = await session.execute(select(heads).where(heads.c.procurement_id == procurement))
+        return entries, [ChainHead(**dict(row)) for row in found.mappings()]
+
+
+async def test_writers_racing_the_first_entry_and_the_next_ones_never_fork_the_chain(db: Db):
+    """The first entry of a procurement takes the advisory lock (no head row to lock yet),
+    later ones the head row: writers of both kinds at once still make one chain."""
+    for _ in range(3):
+        procurement = uuid4()
+
+        async def late_writer(delay: float, procurement: UUID) -> None:
+            await asyncio.sleep(delay)
+            await hand_over(db, procurement=procurement)
+
+        await asyncio.gather(*(late_writer(n * 0.003, procurement) for n in range(12)))
+        entries, heads = await chain_of(db, procurement)
+        assert len(entries) == 12 and heads[0].entries == 12
+        assert verify_chain(entries, heads) is None
+
+
+async def test_two_changes_of_one_aggregate_in_one_transaction(db: Db):
+    """The turn the first change opens is written ended by the second; both entries chain;
+    the events go out with one NOTIFY."""
+    package = uuid4()
+    listener = await asyncpg.connect(superuser_dsn(db.url))
+    woken: list[str] = []
+    await listener.add_listener("epurchasing_outbox", lambda *args: woken.append(args[2]))
+    try:
+        async with db.uow() as uow:
+            handed = await uow.history(
+                HAND_OVER,
+                procurement_id=package,
+                aggregate="package",
+                aggregate_id=package,
+                actor_id="ppk-budi",
+                work_unit="dinkes",
+            )
+            await uow.history(
+                Change("approve", "with_ppk", "approved", "20"),
+                procurement_id=package,
+                aggregate="package",
+                aggregate_id=package,
+            )
+            for _ in range(3):
+                await uow.record(blacklisting(), procurement_id=package, sop_step=None)
+        async with db.uow() as uow:  # nothing to write: no NOTIFY either
+            assert await uow.open_turn(package) is None
+        await asyncio.sleep(0.3)
+    finally:
+        await listener.close()
+    turns = await _turns(db, package)
+    assert len(turns) == 1 and turns[0].id == handed.id  # type: ignore[union-attr]
+    assert turns[0].done_action == "approve" and turns[0].done_by == "system"
+    entries, heads = await chain_of(db, package)
+    assert [e.action for e in entries] == ["send_to_ppk", "approve"]
+    assert verify_chain(entries, heads) is None
+    assert len(woken) == 1
+
+
+def blacklisting() -> VendorBlacklisted:
+    return VendorBlacklisted(
+        entry_id=uuid4(),
+        vendor_id=uuid4(),
+        reason="tender fraud",
+        decree_reference="SK-1/2026",
+        starts_on=date(2026, 1, 1),
+        recorded_at=datetime.now(UTC),
+    )
+
+
+async def _turns(db: Db, aggregate_id: UUID) -> list[Turn]:
+    async with db.uow() as uow:
+        return await uow.turns_of(aggregate_id)
+
+
+async def test_a_state_change_costs_two_spine_statements(db: Db):
+    """Entry, head, turns and outbox rows in one statement after the head's lock: 2 for a
+    procurement with history, 4 for its first entry (advisory lock, look again)."""
+    package = await hand_over(db)
+    engine = db.sessions.__self__  # type: ignore[attr-defined]  # engine.connect
+    with statements(engine) as seen:
+        async with db.uow() as uow:
+            await uow.history(
+                Change("approve", "with_ppk", "approved", "20"),
+                procurement_id=package,
+                aggregate="package",
+                aggregate_id=package,
+            )
+            await uow.record(blacklisting(), procurement_id=package, sop_step="20")
+    spine = [s for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")]
+    assert len(spine) == 2, spine
+    with statements(engine) as seen:
+        await hand_over(db)
+    assert len([s for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")]) == 4
+
+
+class TestReadOnlyRequests:
+    """A GET or HEAD (db.READ_ONLY_REQUEST, set by http.reads) reads without BEGIN and COMMIT
+    and cannot write."""
+
+    async def test_a_read_has_no_transaction_round_trips(self, db: Db):
+        package = await hand_over(db)
+
+        async def in_transaction() -> bool:
+            async with db.uow() as uow:
+                assert await uow.open_turn(package) is not None
+                raw = await uow.session.get_raw_connection()
+                return bool(raw.driver_connection.is_in_transaction())  # type: ignore[union-attr]
+
+        token = READ_ONLY_REQUEST.set(True)
+        try:
+            assert await in_transaction() is False  # no BEGIN was sent
+        finally:
+            READ_ONLY_REQUEST.reset(token)
+        assert await in_transaction() is True  # the pooled connection is transactional again
+
+    async def test_a_change_in_a_read_is_refused_and_nothing_is_written(self, db: Db):
+        package = uuid4()
+        token = READ_ONLY_REQUEST.set(True)
+        try:
+            with pytest.raises(RuntimeError, match="read-only"):
+                async with db.uow() as uow:
+                    await uow.history(
+                        HAND_OVER, procurement_id=package, aggregate="package", aggregate_id=package
+                    )
+            with pytest.raises(RuntimeError, match="read-only"):
+                async with db.sessions() as session:  # type: ignore[operator]
+                    await session.execute(text("DELETE FROM turns WHERE false"))
+        finally:
+            READ_ONLY_REQUEST.reset(token)
+        entries, _ = await chain_of(db, package)
+        assert entries == []
+
+    async def test_the_middleware_marks_get_and_head_only(self):
+        seen: list[tuple[str, bool]] = []
+
+        async def app(scope, receive, send):
+            seen.append((scope["method"], READ_ONLY_REQUEST.get()))
+
+        middleware = ReadsOutsideTransactions(app)
+        for method in ("GET", "HEAD", "POST", "PATCH", "DELETE"):
+            await middleware({"type": "http", "method": method}, None, None)
+        assert seen == [
+            ("GET", True),
+            ("HEAD", True),
+            ("POST", False),
+            ("PATCH", False),
+            ("DELETE", False),
+        ]
+        assert READ_ONLY_REQUEST.get() is False

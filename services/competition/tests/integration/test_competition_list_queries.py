@@ -13,15 +13,13 @@ from uuid import UUID, uuid4
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from competition.adapters.procurement_repository import competition_page_query, request_page_query
 from competition.app import create_app
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.testing.app import running_app
-from epurchasing_shared.testing.statements import statements
+from epurchasing_shared.testing.statements import explain, statements
 
 from .competition_steps import (
     PDF,
@@ -185,7 +183,7 @@ async def test_each_list_walks_an_index_in_its_order(service):
         "all": competition_page_query(51, after, None, None, None),
         "all, state": competition_page_query(51, None, None, None, "open"),
     }
-    plans = await _plans(service.settings.database_url, cases)
+    plans = await explain(service.settings.database_url, SPREAD, cases)
     for name, plan in plans.items():
         assert "Seq Scan on purchase_requests" not in plan, (name, plan)
         assert "Seq Scan on competitions" not in plan, (name, plan)
@@ -199,23 +197,3 @@ async def test_each_list_walks_an_index_in_its_order(service):
     assert "ix_competitions_work_unit_created" in plans["work unit"]
     assert "Sort" not in plans["all"]
     assert "ix_competitions_state_created" in plans["all, state"]
-
-
-async def _plans(database_url: str, cases: dict[str, Any]) -> dict[str, str]:
-    engine = create_async_engine(database_url)
-    plans = {}
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            for statement in SPREAD:
-                await connection.execute(text(statement))
-            for name, query in cases.items():
-                sql = query.compile(
-                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                )
-                rows = await connection.execute(text(f"EXPLAIN {sql}"))
-                plans[name] = "\n".join(row[0] for row in rows)
-            await transaction.rollback()
-    finally:
-        await engine.dispose()
-    return plans

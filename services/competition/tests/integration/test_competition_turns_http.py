@@ -6,15 +6,12 @@ from datetime import UTC, datetime
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from competition.adapters.procurement_repository import (
     competition_page_query,
     request_page_query,
 )
 from competition.application.ports import TurnHolder, WorkFilter
+from epurchasing_shared.testing.statements import explain
 
 from .competition_steps import PDF, Buyers, accepted_request, ok
 
@@ -172,32 +169,25 @@ async def test_the_turn_filters_are_answered_from_indexes(service):
     requests of 50 work units, each with the six turns of its way so far (the last open)."""
     official = TurnHolder("procurement_official", "plan-off-7", "plan-wu-7")
     ppk = TurnHolder("ppk", "plan-ppk-7", "plan-wu-7")
-    cases = [
-        request_page_query(51, None, None, ("plan-wu-7", "plan-off-7"), _work(mine=official)),
-        request_page_query(51, None, None, ("plan-wu-7", "plan-ppk-7"), _work(True, ppk)),
-        request_page_query(51, None, None, ("plan-wu-7", "plan-off-7"), _work(overdue=False)),
-        request_page_query(51, None, None, None, _work(overdue=True)),
-        competition_page_query(51, None, "plan-wu-7", None, None, _work(True, official)),
-    ]
-    engine = create_async_engine(service.settings.database_url)
-    plans = []
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            for statement in SPREAD:
-                await connection.execute(text(statement))
-            for query in cases:
-                sql = query.compile(
-                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                )
-                rows = await connection.execute(text(f"EXPLAIN {sql}"))
-                plans.append("\n".join(row[0] for row in rows))
-            await transaction.rollback()
-    finally:
-        await engine.dispose()
-    for plan in plans:
-        assert "Seq Scan on turns" not in plan, plan
-        assert "ux_turns_open_aggregate" in plan or "ix_turns_actor" in plan, plan
+    cases = {
+        "official's work": request_page_query(
+            51, None, None, ("plan-wu-7", "plan-off-7"), _work(mine=official)
+        ),
+        "PPK's overdue work": request_page_query(
+            51, None, None, ("plan-wu-7", "plan-ppk-7"), _work(True, ppk)
+        ),
+        "buyer's on time": request_page_query(
+            51, None, None, ("plan-wu-7", "plan-off-7"), _work(overdue=False)
+        ),
+        "admin's overdue": request_page_query(51, None, None, None, _work(overdue=True)),
+        "official's overdue competitions": competition_page_query(
+            51, None, "plan-wu-7", None, None, _work(True, official)
+        ),
+    }
+    plans = await explain(service.settings.database_url, SPREAD, cases)
+    for name, plan in plans.items():
+        assert "Seq Scan on turns" not in plan, (name, plan)
+        assert "ux_turns_open_aggregate" in plan or "ix_turns_actor" in plan, (name, plan)
 
 
 def _work(overdue: bool | None = None, mine: TurnHolder | None = None) -> WorkFilter:

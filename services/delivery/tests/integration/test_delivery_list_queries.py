@@ -8,16 +8,13 @@ from uuid import uuid4
 
 import pytest
 from delivery_flow import Order, in_state, publish, wait_until
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from delivery.adapters.repository import list_query
 from delivery.app import create_app
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.testing.app import running_app
-from epurchasing_shared.testing.statements import statements
+from epurchasing_shared.testing.statements import explain, statements
 
 # The page with its open turns (a left join).
 FULFILMENT_LIST_QUERIES = 1
@@ -90,22 +87,7 @@ async def test_each_fulfilment_list_walks_an_index_in_its_order(delivery_setting
         "all": list_query(auditor, state=None, after=after, limit=51),
         "all, state": list_query(auditor, state="preparing", after=None, limit=51),
     }
-    plans = {}
-    engine = create_async_engine(delivery_settings.database_url)
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            for statement in SPREAD:
-                await connection.execute(text(statement))
-            for name, query in cases.items():
-                sql = query.compile(
-                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                )
-                rows = await connection.execute(text(f"EXPLAIN {sql}"))
-                plans[name] = "\n".join(row[0] for row in rows)
-            await transaction.rollback()
-    finally:
-        await engine.dispose()
+    plans = await explain(delivery_settings.database_url, SPREAD, cases)
     for name, plan in plans.items():
         assert "Seq Scan on fulfilments" not in plan, (name, plan)
     assert "ix_fulfilments_work_unit_created" in plans["work unit"], plans["work unit"]

@@ -141,13 +141,9 @@ class MemoryFulfilments:
         mine: bool = False,
         now: datetime | None = None,
     ) -> list[Row]:
-        def open_turn(procurement_id: UUID) -> Turn | None:
-            found = [t for t in self.store.turns if t.aggregate_id == procurement_id and t.is_open]
-            return found[0] if found else None
-
         rows = sorted(
             (
-                {**self._row(pid), "turn": open_turn(pid)}
+                {**self._row(pid), "turn": self._open_turn(pid)}
                 for pid, (f, _) in self.fulfilments.items()
                 if f.is_visible_to(principal)
             ),
@@ -162,6 +158,22 @@ class MemoryFulfilments:
         if after is not None:
             rows = [r for r in rows if (r["created_at"], r["procurement_id"]) > after]
         return rows[:limit]
+
+    def _open_turn(self, procurement_id: UUID) -> Turn | None:
+        found = [t for t in self.store.turns if t.aggregate_id == procurement_id and t.is_open]
+        return found[0] if found else None
+
+    async def detail_visible(self, principal: Principal, procurement_id: UUID) -> Row | None:
+        row = await self.find_visible(principal, procurement_id)
+        if row is None:
+            return None
+        more = await self.details(procurement_id)
+        return {**row, "turn": self._open_turn(procurement_id), **more}
+
+    async def save_and_read(self, fulfilment: Fulfilment) -> Row:
+        await self.save(fulfilment)
+        pid = fulfilment.procurement_id
+        return {**self._row(pid), **(await self.details(pid))}
 
     async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
         def of(table: dict[Any, Any]) -> list[Row]:

@@ -3,15 +3,10 @@ the page and its packages' open turns, counted on the real database; and each ca
 is an index walk in its order, never the whole table read (EXPLAIN on a spread of rows)."""
 
 from datetime import UTC, datetime
-from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from epurchasing_shared.principal import Principal, Role
-from epurchasing_shared.testing.statements import statements
+from epurchasing_shared.testing.statements import explain, statements
 from ordering.adapters.packages import list_query
 
 # The page, its open turns.
@@ -79,7 +74,7 @@ async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
         "all, state": list_query(auditor, state="processing", limit=51, after=None, now=now),
     }
     async with ordering_harness() as h:
-        plans = await _plans(h.settings.database_url, cases)
+        plans = await explain(h.settings.database_url, SPREAD, cases)
     for name, plan in plans.items():
         assert "Seq Scan on packages" not in plan, (name, plan)
     assert "ix_packages_work_unit_created" in plans["work unit"], plans["work unit"]
@@ -91,23 +86,3 @@ async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
 def _index_condition(plan: str, condition: str) -> bool:
     """Whether ``condition`` is where the index walk starts (not a filter after it)."""
     return any("Index Cond:" in line and condition in line for line in plan.splitlines())
-
-
-async def _plans(database_url: str, cases: dict[str, Any]) -> dict[str, str]:
-    engine = create_async_engine(database_url)
-    plans = {}
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            for statement in SPREAD:
-                await connection.execute(text(statement))
-            for name, query in cases.items():
-                sql = query.compile(
-                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                )
-                rows = await connection.execute(text(f"EXPLAIN {sql}"))
-                plans[name] = "\n".join(row[0] for row in rows)
-            await transaction.rollback()
-    finally:
-        await engine.dispose()
-    return plans

@@ -10,14 +10,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.testing.app import running_app
-from epurchasing_shared.testing.statements import statements
+from epurchasing_shared.testing.statements import explain, statements
 from rating.adapters.blacklist_repository import page_query as blacklist_page
 from rating.adapters.ratings_repository import page_query
 from rating.app import create_app
@@ -115,22 +112,7 @@ async def test_each_rating_list_walks_an_index_in_its_order(rating_service):
             today=date(2026, 1, 1), active=True, vendor_id=vendor_id, limit=51, after=None
         ),
     }
-    plans = {}
-    engine = create_async_engine(rating_service.settings.database_url)
-    try:
-        async with engine.connect() as connection:
-            transaction = await connection.begin()
-            for statement in SPREAD:
-                await connection.execute(text(statement))
-            for name, query in cases.items():
-                sql = query.compile(
-                    dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-                )
-                rows = await connection.execute(text(f"EXPLAIN {sql}"))
-                plans[name] = "\n".join(row[0] for row in rows)
-            await transaction.rollback()
-    finally:
-        await engine.dispose()
+    plans = await explain(rating_service.settings.database_url, SPREAD, cases)
     for name, plan in plans.items():
         assert "Seq Scan on ratings" not in plan, (name, plan)
         assert "Seq Scan on blacklist_entries" not in plan, (name, plan)

@@ -50,6 +50,10 @@ class MemoryRatings:
     async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None:
         return deepcopy(self.rows.get(rating_id))
 
+    async def get_with_turn(self, rating_id: UUID) -> tuple[Rating, Turn | None] | None:
+        rating = await self.get(rating_id)
+        return (rating, self._open_turn(rating_id)) if rating is not None else None
+
     async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
         found = [
             r

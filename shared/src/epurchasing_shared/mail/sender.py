@@ -200,33 +200,56 @@ class MailSender:
         if await self.flag_abandoned():
             return True
         done, mail = await self._claim()
-        if mail is None:
-            return done
+        if mail is not None:
+            await self._send(mail)
+        return done
+
+    async def _send(self, mail: OutgoingMail) -> None:
+        """Step 2 (SMTP), then step 3."""
         try:
             await self.mailer.send(mail)
         except MailDeliveryError as error:
             await self._record(mail, error)
         else:
             await self._record(mail, None)
-        return True
 
     async def deliver_due(self) -> int:
-        """Everything due now, by ``policy.concurrency`` workers side by side (each e-mail
-        claimed by one of them only); how many e-mails were handled."""
+        """Everything due now, by up to ``policy.concurrency`` workers side by side (each
+        e-mail claimed by one of them only); how many e-mails were handled. Abandoned claims
+        are flagged first; then one worker claims, and each claim that finds an e-mail starts
+        another worker while fewer than ``concurrency`` run: a wake-up with nothing due costs
+        one look for each, not one per worker."""
         handled = 0
+        while await self.flag_abandoned():
+            handled += 1
+        workers: list[asyncio.Task[None]] = []
 
         async def worker() -> None:
             nonlocal handled
-            while await self.deliver_one():
+            while True:
+                done, mail = await self._claim()
+                if not done:
+                    return
                 handled += 1
+                if mail is None:
+                    continue
+                if sum(not w.done() for w in workers) < self.policy.concurrency:
+                    workers.append(asyncio.create_task(worker()))
+                await self._send(mail)
 
         # A worker that fails (the database away) does not cancel the others: an e-mail in
         # the middle of its SMTP conversation gets its outcome recorded.
-        workers = max(self.policy.concurrency, 1)
-        outcomes = await asyncio.gather(*(worker() for _ in range(workers)), return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
+        workers.append(asyncio.create_task(worker()))
+        try:
+            while running := [w for w in workers if not w.done()]:
+                await asyncio.wait(running)
+        except asyncio.CancelledError:
+            for running_worker in workers:
+                running_worker.cancel()
+            raise
+        for finished in workers:
+            if finished.exception() is not None:
+                raise finished.exception()  # type: ignore[misc]
         return handled
 
     async def run(self, wakeup: Wakeup | None = None) -> None:

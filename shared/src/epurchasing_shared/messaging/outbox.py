@@ -6,6 +6,7 @@ through FastStream where we need ``mandatory`` with publisher confirms. See docs
 """
 
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Insert, Table, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,25 +17,30 @@ from epurchasing_shared.tracing import current_traceparent
 NOTIFY_CHANNEL = "epurchasing_outbox"
 
 
-async def record_event(
-    session: AsyncConnection, outbox: Table, event: CloudEvent, traceparent: str | None = None
-) -> None:
-    """Add an event to the outbox of the current transaction; it is published after commit.
-
-    The ``traceparent`` (by default the span in progress) travels in the row and in the
-    envelope, as the CloudEvents distributed-tracing extension attribute."""
+def outbox_row(event: CloudEvent, traceparent: str | None = None) -> dict[str, Any]:
+    """The outbox row of an event. The ``traceparent`` (by default the span in progress)
+    travels in the row and in the envelope, as the CloudEvents distributed-tracing extension
+    attribute."""
     traceparent = traceparent or current_traceparent()
     envelope = event.model_dump(mode="json", exclude_none=True)
     if traceparent:
         envelope["traceparent"] = traceparent
-    row = {
+    return {
         "event_id": event.id,
         "event_type": event.type,
         "envelope": envelope,
         "traceparent": traceparent,
         "created_at": event.time,
     }
-    await session.execute(_insert(outbox), row)
+
+
+async def record_event(
+    session: AsyncConnection, outbox: Table, event: CloudEvent, traceparent: str | None = None
+) -> None:
+    """Add an event to the outbox of the current transaction; it is published after commit.
+    (The unit of work sends its events at commit with the rest of the spine's writes:
+    :mod:`epurchasing_shared.spine_writes`.)"""
+    await session.execute(_insert(outbox), outbox_row(event, traceparent))
     # NOTIFY is delivered on commit only, so the relay never wakes for a rolled-back change.
     await session.execute(_NOTIFY)
 

@@ -1,8 +1,8 @@
 """The outbox relay: publishes unsent outbox rows, oldest first, with publisher confirms.
 
 - wakes on PostgreSQL ``LISTEN/NOTIFY``, with a slow poll as the safety net;
-- one replica at a time publishes (a transaction-level advisory lock around claim, publish
-  and mark), so several replicas can run side by side without reordering a procurement;
+- one replica at a time publishes (the leader: its own connection holds a session-level
+  advisory lock), so several replicas can run side by side without reordering a procurement;
 - publishes a batch as one chain per procurement, the chains pipelined on one confirming
   channel, each message of a chain confirmed before the chain's next is published;
 - publishes persistent and ``mandatory``: a row is marked sent only once the broker
@@ -15,26 +15,30 @@ import contextlib
 import json
 import logging
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import aio_pika
+import asyncpg
 from aio_pika.abc import AbstractExchange, AbstractRobustConnection
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table
 
 from epurchasing_shared import metrics
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CONTENT_TYPE
-from epurchasing_shared.db import Sessions
+from epurchasing_shared.db import Sessions, asyncpg_dsn
 from epurchasing_shared.messaging.outbox import NOTIFY_CHANNEL
 from epurchasing_shared.messaging.topology import Topology, declare_topology
 from epurchasing_shared.notify import NotifyWakeup
 
 log = logging.getLogger("epurchasing.outbox")
 BROKER_PROBE_SECONDS = 0.25
-# The advisory lock a relay holds while it claims, publishes and marks one batch (advisory
-# locks are per database, and every service has its own): one replica publishes at a time,
-# which keeps each procurement's events in commit order across replicas.
+# The advisory lock the leading relay holds on its own connection (advisory locks are per
+# database, and every service has its own): one replica publishes at a time, which keeps each
+# procurement's events in commit order across replicas. A relay of the previous version took
+# the same key per transaction (pg_try_advisory_xact_lock), which conflicts with it: a rolling
+# upgrade still has one publisher at a time.
 RELAY_LOCK_KEY = 0x65_70_75_72_6F_78  # "epurox"
 # How soon a replica that found another one publishing looks again (it also wakes on NOTIFY).
 BUSY_RETRY_SECONDS = 1.0
@@ -72,6 +76,26 @@ def amqp_message(envelope: dict, traceparent: str | None) -> aio_pika.Message:
     )
 
 
+@cache
+def _statements(outbox: str) -> dict[str, str]:
+    """The relay's statements on its own asyncpg connection (prepared once there)."""
+    return {
+        "claim": f"SELECT seq, envelope::text AS envelope, traceparent FROM {outbox} "
+        "WHERE published_at IS NULL ORDER BY seq LIMIT $1",
+        "mark": f"UPDATE {outbox} SET published_at = $1, attempts = attempts + 1 "
+        "WHERE seq = ANY($2::bigint[])",
+        "failed": f"UPDATE {outbox} SET attempts = attempts + 1, last_error = $2 WHERE seq = $1",
+    }
+
+
+# The server notices a vanished leader (its TCP peer gone without a FIN) within ~30 s.
+_KEEPALIVE = {
+    "tcp_keepalives_idle": "10",
+    "tcp_keepalives_interval": "5",
+    "tcp_keepalives_count": "4",
+}
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -91,6 +115,10 @@ class OutboxRelay:
         self._sessions = session_factory
         self._outbox = outbox
         self._wakeup = NotifyWakeup(database_url, NOTIFY_CHANNEL, reconnect_seconds=poll_seconds)
+        self._dsn = asyncpg_dsn(database_url)
+        self._lead: asyncpg.Connection | None = None  # this relay's own connection
+        self._leading = False  # it holds the relay lock
+        self._sql = _statements(outbox.fullname)
         self._amqp_url = amqp_url
         self._topology = topology
         self._clock = clock
@@ -113,13 +141,15 @@ class OutboxRelay:
             async with self._wakeup:
                 await self._publish_forever()
         finally:
-            await self._drop_connection()
+            await self.close()
 
     async def _publish_forever(self) -> None:
         backoff, failures = 0.5, 0
         while True:
             try:
-                while await self.publish_pending():
+                # A short batch was all there was: rows committed since then NOTIFY again (the
+                # wake-up is set meanwhile), so no second round trip to find nothing.
+                while await self.publish_pending() >= self._batch_size:
                     pass
                 if failures:
                     log.warning("outbox relay: publishing again after %d failures", failures)
@@ -135,6 +165,8 @@ class OutboxRelay:
                 if failures == 1:
                     log.warning("outbox relay: %s; retrying", type(error).__name__)
                 await self._drop_connection()
+                if not isinstance(error, BrokerUnavailable):
+                    await self._drop_leader()  # the database: a new connection next round
                 if isinstance(error, BrokerUnavailable):
                     # Try again as soon as the broker listens again, not when the back-off
                     # happens to end.
@@ -157,60 +189,48 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows; returns how many were published (confirmed).
 
-        One relay at a time per database publishes (a transaction-level advisory lock; a
-        replica that does not get it publishes nothing this round: the holder takes these rows
-        too). The batch is claimed in ``seq`` (commit) order and split into one chain per
-        procurement: the chains are published side by side on the confirming channel, each
-        waiting for the broker's confirm of a message before it publishes the procurement's
-        next one. So a procurement's events reach the broker in commit order (a later one is
-        never published before an earlier one was confirmed), while events of different
-        procurements share the round trip. Only confirmed rows are marked sent; a chain stops
-        at its first failure and its remaining rows stay unsent.
+        One relay at a time per database publishes: the one whose own connection holds the
+        relay's advisory lock (session-level: held while it leads, released when that
+        connection ends, e.g. the process dies); a replica that does not get it publishes
+        nothing this round and looks again later. The batch is read in ``seq`` (commit) order
+        and split into one chain per procurement: the chains are published side by side on the
+        confirming channel, each waiting for the broker's confirm of a message before it
+        publishes the procurement's next one. So a procurement's events reach the broker in
+        commit order (a later one is never published before an earlier one was confirmed),
+        while events of different procurements share the round trip. Only confirmed rows are
+        marked sent; a chain stops at its first failure and its remaining rows stay unsent.
+        Leading on its own connection, a round is two statements (read, mark) without a
+        transaction around them, where a transaction-level lock took five.
         """
         exchange = await self._ensure_exchange()
-        outbox = self._outbox
+        connection = await self._leader()
+        if connection is None:
+            self.busy = True
+            return 0
+        self.busy = False
         failures: list[tuple[int, BaseException]] = []
         confirmed: list[int] = []
-        async with self._sessions() as session, session.begin():
-            if not await session.scalar(select(func.pg_try_advisory_xact_lock(RELAY_LOCK_KEY))):
-                self.busy = True
-                return 0
-            self.busy = False
-            rows = (
-                await session.execute(
-                    select(outbox.c.seq, outbox.c.envelope, outbox.c.traceparent)
-                    .where(outbox.c.published_at.is_(None))
-                    .order_by(outbox.c.seq)
-                    .limit(self._batch_size)
-                    # Redundant under the advisory lock; kept against a relay of an older
-                    # version during a rolling upgrade.
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            if not rows:
-                return 0
-            chains: dict[Any, list[Any]] = {}
-            for row in rows:
-                chains.setdefault(row.envelope.get("procurementid"), []).append(row)
-            results = await asyncio.gather(
-                *(self._publish_chain(exchange, chain) for chain in chains.values())
+        names = self._sql
+        rows = await connection.fetch(names["claim"], self._batch_size)
+        if not rows:
+            return 0
+        chains: dict[Any, list[Any]] = {}
+        for row in rows:
+            envelope = json.loads(row["envelope"])
+            chains.setdefault(envelope.get("procurementid"), []).append(
+                (row["seq"], envelope, row["traceparent"])
             )
-            for done, failure in results:
-                confirmed += done
-                if failure is not None:
-                    failures.append(failure)
-            if confirmed:
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.seq.in_(confirmed))
-                    .values(published_at=self._clock.now(), attempts=outbox.c.attempts + 1)
-                )
-            for seq, error in failures:
-                await session.execute(
-                    update(outbox)
-                    .where(outbox.c.seq == seq)
-                    .values(attempts=outbox.c.attempts + 1, last_error=repr(error)[:2000])
-                )
+        results = await asyncio.gather(
+            *(self._publish_chain(exchange, chain) for chain in chains.values())
+        )
+        for done, failure in results:
+            confirmed += done
+            if failure is not None:
+                failures.append(failure)
+        if confirmed:
+            await connection.execute(names["mark"], self._clock.now(), confirmed)
+        for seq, error in failures:
+            await connection.execute(names["failed"], seq, repr(error)[:2000])
         self.published += len(confirmed)
         metrics.relay_published(self.service, len(confirmed))
         if failures:
@@ -218,23 +238,49 @@ class OutboxRelay:
             raise BrokerUnavailable(repr(failures[0][1])) from failures[0][1]
         return len(confirmed)
 
+    async def _leader(self) -> asyncpg.Connection | None:
+        """This relay's own connection if it holds the relay lock (taking it if free), else
+        None. The server closes a connection whose client vanished within about 30 s (TCP
+        keep-alive), so a lost leader's lock does not outlive it for long."""
+        if self._lead is None or self._lead.is_closed():
+            self._leading = False
+            self._lead = await asyncpg.connect(
+                self._dsn, timeout=10, server_settings=_KEEPALIVE, statement_cache_size=8
+            )
+        if not self._leading:
+            self._leading = bool(
+                await self._lead.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK_KEY)
+            )
+        return self._lead if self._leading else None
+
+    async def _drop_leader(self) -> None:
+        lead, self._lead, self._leading = self._lead, None, False
+        if lead is not None:
+            with contextlib.suppress(Exception):  # the lock goes with the connection
+                await lead.close(timeout=2)
+
+    async def close(self) -> None:
+        """Give up leading (another replica takes over) and the broker connection."""
+        await self._drop_leader()
+        await self._drop_connection()
+
     async def _publish_chain(
-        self, exchange: AbstractExchange, rows: list[Any]
+        self, exchange: AbstractExchange, rows: list[tuple[int, dict[str, Any], str | None]]
     ) -> tuple[list[int], tuple[int, BaseException] | None]:
         """One procurement's rows in order, each confirmed before the next is published; the
         confirmed seqs and the first failure (its seq and error), if any."""
         done: list[int] = []
-        for row in rows:
+        for seq, envelope, traceparent in rows:
             try:
                 await exchange.publish(
-                    amqp_message(row.envelope, row.traceparent),
-                    routing_key=row.envelope["type"],
+                    amqp_message(envelope, traceparent),
+                    routing_key=envelope["type"],
                     mandatory=True,
                     timeout=10,
                 )
             except Exception as error:
-                return done, (row.seq, error)
-            done.append(row.seq)
+                return done, (seq, error)
+            done.append(seq)
         return done, None
 
     async def _ensure_exchange(self) -> AbstractExchange:

@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Uuid, and_, any_, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -40,13 +41,52 @@ async def vendor_by_email(session: AsyncConnection, email: str) -> dict[str, Any
 
 
 async def vendor_by_id(session: AsyncConnection, vendor_id: UUID) -> dict[str, Any] | None:
-    query = select(vendors).where(vendors.c.id == vendor_id)
-    row = (await session.execute(query)).mappings().first()
+    row = (await session.execute(_VENDOR_BY_ID, {"vendor_key": vendor_id})).mappings().first()
     return dict(row) if row else None
 
 
+# Many ids are one array parameter (``= ANY(:ids)``): one SQL text whatever their number, where
+# ``IN`` would send a different statement per count. Statements built once, values bound at
+# execution (docs/performance.md).
+def _ids(name: str = "ids") -> Any:
+    return any_(bindparam(name, type_=ARRAY(Uuid)))
+
+
+_VENDOR_BY_ID = select(vendors).where(vendors.c.id == bindparam("vendor_key"))
+_VENDORS_BY_IDS = select(vendors).where(vendors.c.id == _ids())
+_PRODUCTS_BY_IDS = select(products).where(products.c.id == _ids())
+_BLACKLIST_OF = select(blacklist_entries).where(blacklist_entries.c.vendor_id == _ids())
+_OFFER_OF_VENDOR = select(offers).where(
+    offers.c.competition_id == bindparam("competition_key"),
+    offers.c.vendor_id == bindparam("vendor_key"),
+)
+_OFFER_OF_VENDOR_FOR_UPDATE = _OFFER_OF_VENDOR.with_for_update()
+_OFFERS_OF_VENDOR = select(offers).where(
+    offers.c.competition_id == _ids(), offers.c.vendor_id == bindparam("vendor_key")
+)
+_LIVE = and_(
+    offers.c.competition_id == bindparam("competition_key"), offers.c.withdrawn_at.is_(None)
+)
+_LIVE_OFFERS = select(offers).where(_LIVE)
+_COUNT_LIVE_OFFERS = select(func.count()).select_from(offers).where(_LIVE)
+_OFFER_IDS_OF = select(offers.c.id).where(offers.c.competition_id == _ids())
+_ADD_OFFER = insert(offers)
+_OFFER_SET = ["lines", "shipping_cost", "delivery_days", "evaluated_price", "revision"]
+_OFFER_SET += ["submitted_at", "withdrawn_at"]
+_SAVE_OFFER = (
+    update(offers)
+    .where(offers.c.id == bindparam("offer_key"))
+    .values({name: bindparam(f"set_{name}") for name in _OFFER_SET})
+)
+_WITHDRAW_OFFER = (
+    update(offers)
+    .where(offers.c.id == bindparam("offer_key"))
+    .values(withdrawn_at=bindparam("set_withdrawn_at"))
+)
+
+
 async def vendors_by_ids(session: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, Any]:
-    rows = (await session.execute(select(vendors).where(vendors.c.id.in_(list(ids))))).mappings()
+    rows = (await session.execute(_VENDORS_BY_IDS, {"ids": list(ids)})).mappings()
     return {row["id"]: dict(row) for row in rows}
 
 
@@ -92,8 +132,8 @@ async def ensure_categories(session: AsyncConnection, codes: Iterable[str], now:
 async def products_by_ids(
     session: AsyncConnection, ids: Iterable[UUID]
 ) -> dict[UUID, CatalogueProduct]:
-    query = select(products).where(products.c.id.in_(list(ids)))
-    return {row["id"]: product_from_row(row) for row in (await session.execute(query)).mappings()}
+    rows = (await session.execute(_PRODUCTS_BY_IDS, {"ids": list(ids)})).mappings()
+    return {row["id"]: product_from_row(row) for row in rows}
 
 
 async def products_in_category(session: AsyncConnection, category: str) -> list[CatalogueProduct]:
@@ -123,11 +163,9 @@ def offer_from_row(row: Any) -> Offer:
 async def offer_of_vendor(
     session: AsyncConnection, competition_id: UUID, vendor_id: UUID, for_update: bool = False
 ) -> Offer | None:
-    query = select(offers).where(
-        and_(offers.c.competition_id == competition_id, offers.c.vendor_id == vendor_id)
-    )
-    result = await session.execute(query.with_for_update() if for_update else query)
-    row = result.mappings().first()
+    query = _OFFER_OF_VENDOR_FOR_UPDATE if for_update else _OFFER_OF_VENDOR
+    params = {"competition_key": competition_id, "vendor_key": vendor_id}
+    row = (await session.execute(query, params)).mappings().first()
     return offer_from_row(row) if row else None
 
 
@@ -139,33 +177,26 @@ async def offers_of_vendor(
     wanted = list(dict.fromkeys(competition_ids))
     if not wanted:
         return {}
-    query = select(offers).where(
-        offers.c.competition_id.in_(wanted), offers.c.vendor_id == vendor_id
-    )
-    rows = (await session.execute(query)).mappings()
+    params = {"ids": wanted, "vendor_key": vendor_id}
+    rows = (await session.execute(_OFFERS_OF_VENDOR, params)).mappings()
     return {row["competition_id"]: offer_from_row(row) for row in rows}
 
 
 async def live_offers(session: AsyncConnection, competition_id: UUID) -> list[Offer]:
     """The latest revision of every offer not withdrawn."""
-    query = select(offers).where(
-        offers.c.competition_id == competition_id, offers.c.withdrawn_at.is_(None)
-    )
-    return [offer_from_row(row) for row in (await session.execute(query)).mappings()]
+    rows = await session.execute(_LIVE_OFFERS, {"competition_key": competition_id})
+    return [offer_from_row(row) for row in rows.mappings()]
 
 
 async def count_live_offers(session: AsyncConnection, competition_id: UUID) -> int:
     """How many offers (not withdrawn) the competition holds: all a sealed view may tell."""
-    query = select(func.count()).where(
-        offers.c.competition_id == competition_id, offers.c.withdrawn_at.is_(None)
-    )
-    return int(await session.scalar(query) or 0)
+    return int(await session.scalar(_COUNT_LIVE_OFFERS, {"competition_key": competition_id}) or 0)
 
 
 async def offer_ids_of(session: AsyncConnection, competition_ids: Iterable[UUID]) -> set[UUID]:
     """The ids of every offer (withdrawn ones too) made in these competitions."""
-    query = select(offers.c.id).where(offers.c.competition_id.in_(list(competition_ids)))
-    return set((await session.scalars(query)).all())
+    found = await session.scalars(_OFFER_IDS_OF, {"ids": list(competition_ids)})
+    return set(found.all())
 
 
 def _terms_values(terms: OfferTerms) -> dict[str, Any]:
@@ -191,20 +222,15 @@ async def save_offer(session: AsyncConnection, offer: Offer, price: int, exists:
         "withdrawn_at": None,
     }
     if exists:
-        await session.execute(update(offers).where(offers.c.id == offer.id).values(**values))
+        params = {"offer_key": offer.id} | {f"set_{name}": values[name] for name in _OFFER_SET}
+        await session.execute(_SAVE_OFFER, params)
     else:
-        await session.execute(
-            insert(offers).values(
-                id=offer.id,
-                competition_id=offer.competition_id,
-                vendor_id=offer.vendor_id,
-                **values,
-            )
-        )
+        keys = {"id": offer.id, "competition_id": offer.competition_id}
+        await session.execute(_ADD_OFFER, keys | {"vendor_id": offer.vendor_id} | values)
 
 
 async def withdraw_offer_row(session: AsyncConnection, offer_id: UUID, at: datetime) -> None:
-    await session.execute(update(offers).where(offers.c.id == offer_id).values(withdrawn_at=at))
+    await session.execute(_WITHDRAW_OFFER, {"offer_key": offer_id, "set_withdrawn_at": at})
 
 
 def entry_from_row(row: Any) -> BlacklistEntry:
@@ -220,9 +246,9 @@ def entry_from_row(row: Any) -> BlacklistEntry:
 async def blacklist_of(
     session: AsyncConnection, vendor_ids: Iterable[UUID]
 ) -> dict[UUID, list[BlacklistEntry]]:
-    query = select(blacklist_entries).where(blacklist_entries.c.vendor_id.in_(list(vendor_ids)))
+    rows = await session.execute(_BLACKLIST_OF, {"ids": list(vendor_ids)})
     found: dict[UUID, list[BlacklistEntry]] = defaultdict(list)
-    for row in (await session.execute(query)).mappings():
+    for row in rows.mappings():
         found[row["vendor_id"]].append(entry_from_row(row))
     return found
 

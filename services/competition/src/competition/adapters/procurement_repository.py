@@ -1,16 +1,19 @@
 """Loading and saving purchase requests and competitions (rows ↔ domain objects)."""
 
+import copy
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import (
     Select,
     Table,
     Text,
+    Uuid,
     and_,
+    bindparam,
     cast,
     insert,
     literal,
@@ -186,27 +189,41 @@ def request_from_row(row: Any) -> PurchaseRequest:
     )
 
 
+# The statements of a load, an addition and a save, built once (values bound at execution):
+# building them per call cost more CPU than running them (docs/performance.md).
+_REQUEST_KEY = bindparam("request_key", type_=Uuid)
+_LOAD_REQUEST = select(purchase_requests).where(purchase_requests.c.id == _REQUEST_KEY)
+_LOAD_REQUEST_FOR_UPDATE = _LOAD_REQUEST.with_for_update()
+_ADD_REQUEST = insert(purchase_requests)
+_REQUEST_SET = [c.name for c in purchase_requests.c if c.name not in ("id", "created_at")]
+_SAVE_REQUEST = (
+    update(purchase_requests)
+    .where(purchase_requests.c.id == _REQUEST_KEY)
+    .values({name: bindparam(f"set_{name}") for name in _REQUEST_SET})
+)
+
+
+def _set(names: list[str], values: dict[str, Any]) -> dict[str, Any]:
+    return {f"set_{name}": values[name] for name in names}
+
+
 async def load_request(
     session: AsyncConnection, request_id: UUID, for_update: bool = False
 ) -> PurchaseRequest | None:
-    query = select(purchase_requests).where(purchase_requests.c.id == request_id)
-    row = (await session.execute(query.with_for_update() if for_update else query)).mappings()
-    found = row.first()
+    query = _LOAD_REQUEST_FOR_UPDATE if for_update else _LOAD_REQUEST
+    found = (await session.execute(query, {"request_key": request_id})).mappings().first()
     return request_from_row(found) if found else None
 
 
 async def add_request(session: AsyncConnection, request: PurchaseRequest, now: datetime) -> None:
     await session.execute(
-        insert(purchase_requests).values(**request_row(request), created_at=now, updated_at=now)
+        _ADD_REQUEST, request_row(request) | {"created_at": now, "updated_at": now}
     )
 
 
 async def save_request(session: AsyncConnection, request: PurchaseRequest, now: datetime) -> None:
-    await session.execute(
-        update(purchase_requests)
-        .where(purchase_requests.c.id == request.id)
-        .values(**request_row(request), updated_at=now)
-    )
+    values = request_row(request) | {"updated_at": now}
+    await session.execute(_SAVE_REQUEST, {"request_key": request.id} | _set(_REQUEST_SET, values))
 
 
 def competition_row(competition: Competition) -> dict[str, Any]:
@@ -253,19 +270,41 @@ def competition_from_row(row: Any) -> Competition:
     )
 
 
+_COMPETITION_KEY = bindparam("competition_key", type_=Uuid)
+_LOAD_COMPETITION = select(competitions).where(competitions.c.id == _COMPETITION_KEY)
+_LOAD_COMPETITION_FOR_UPDATE = _LOAD_COMPETITION.with_for_update()
+_OF_PACKAGE = select(competitions).where(competitions.c.package_id == bindparam("package_key"))
+_RANKING = select(competitions.c.ranking).where(competitions.c.id == _COMPETITION_KEY)
+_ADD_COMPETITION = insert(competitions)
+_COMPETITION_SET = [c.name for c in competitions.c if c.name not in ("id", "created_at", "ranking")]
+_SAVE_COMPETITION = (
+    update(competitions)
+    .where(competitions.c.id == _COMPETITION_KEY)
+    .values({name: bindparam(f"set_{name}") for name in _COMPETITION_SET})
+)
+_SAVE_COMPETITION_RANKING = _SAVE_COMPETITION.values(ranking=bindparam("set_ranking"))
+
+
+async def competition_and_ranking(
+    session: AsyncConnection, competition_id: UUID, for_update: bool = False
+) -> tuple[Competition, list[dict[str, Any]]] | None:
+    """The competition and its stored ranking (the row holds both)."""
+    query = _LOAD_COMPETITION_FOR_UPDATE if for_update else _LOAD_COMPETITION
+    found = (await session.execute(query, {"competition_key": competition_id})).mappings()
+    row = found.first()
+    return (competition_from_row(row), list(row["ranking"] or [])) if row else None
+
+
 async def load_competition(
     session: AsyncConnection, competition_id: UUID, for_update: bool = False
 ) -> Competition | None:
-    query = select(competitions).where(competitions.c.id == competition_id)
-    result = await session.execute(query.with_for_update() if for_update else query)
-    found = result.mappings().first()
-    return competition_from_row(found) if found else None
+    found = await competition_and_ranking(session, competition_id, for_update)
+    return found[0] if found else None
 
 
 async def competition_of_package(session: AsyncConnection, package_id: UUID) -> Competition | None:
     """The competition that generated ``package_id`` (step 13), if any."""
-    query = select(competitions).where(competitions.c.package_id == package_id)
-    found = (await session.execute(query)).mappings().first()
+    found = (await session.execute(_OF_PACKAGE, {"package_key": package_id})).mappings().first()
     return competition_from_row(found) if found else None
 
 
@@ -283,18 +322,15 @@ async def history_aggregate_ids(session: AsyncConnection, procurement_id: UUID) 
 
 
 async def load_ranking(session: AsyncConnection, competition_id: UUID) -> list[dict[str, Any]]:
-    ranking = await session.scalar(
-        select(competitions.c.ranking).where(competitions.c.id == competition_id)
-    )
+    ranking = await session.scalar(_RANKING, {"competition_key": competition_id})
     return list(ranking or [])
 
 
 async def add_competition(
     session: AsyncConnection, competition: Competition, now: datetime
 ) -> None:
-    await session.execute(
-        insert(competitions).values(**competition_row(competition), created_at=now, updated_at=now)
-    )
+    values = competition_row(competition) | {"created_at": now, "updated_at": now}
+    await session.execute(_ADD_COMPETITION, values)
 
 
 async def save_competition(
@@ -304,11 +340,35 @@ async def save_competition(
     ranking: list[dict[str, Any]] | None = None,
 ) -> None:
     values = competition_row(competition) | {"updated_at": now}
-    if ranking is not None:
-        values["ranking"] = ranking
-    await session.execute(
-        update(competitions).where(competitions.c.id == competition.id).values(**values)
-    )
+    params = {"competition_key": competition.id} | _set(_COMPETITION_SET, values)
+    if ranking is None:
+        await session.execute(_SAVE_COMPETITION, params)
+    else:
+        await session.execute(_SAVE_COMPETITION_RANKING, params | {"set_ranking": ranking})
+
+
+T = TypeVar("T")
+
+
+class Loaded(Generic[T]):
+    """The rows of one kind a unit of work has read or written, as domain objects: a second
+    load of one gets a copy of what the first read (or the last save wrote) instead of
+    reading it again; a load that wants the lock reads it unless the unit of work holds it
+    already (a locked read, or a write)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[UUID, tuple[T, bool]] = {}
+
+    def get(self, key: UUID, for_update: bool) -> T | None:
+        found = self._rows.get(key)
+        if found is None or (for_update and not found[1]):
+            return None
+        return copy.deepcopy(found[0])
+
+    def keep(self, key: UUID, value: T, locked: bool) -> T:
+        held = key in self._rows and self._rows[key][1]
+        self._rows[key] = (copy.deepcopy(value), locked or held)
+        return value
 
 
 class SqlPurchaseRequests:
@@ -316,15 +376,22 @@ class SqlPurchaseRequests:
 
     def __init__(self, session: AsyncConnection) -> None:
         self.session = session
+        self._loaded: Loaded[PurchaseRequest] = Loaded()
 
     async def get(self, request_id: UUID, for_update: bool = False) -> PurchaseRequest | None:
-        return await load_request(self.session, request_id, for_update)
+        known = self._loaded.get(request_id, for_update)
+        if known is not None:
+            return known
+        found = await load_request(self.session, request_id, for_update)
+        return self._loaded.keep(request_id, found, for_update) if found else None
 
     async def add(self, request: PurchaseRequest, now: datetime) -> None:
         await add_request(self.session, request, now)
+        self._loaded.keep(request.id, request, locked=True)
 
     async def save(self, request: PurchaseRequest, now: datetime) -> None:
         await save_request(self.session, request, now)
+        self._loaded.keep(request.id, request, locked=True)
 
     async def page(
         self,
@@ -347,12 +414,26 @@ class SqlCompetitions:
 
     def __init__(self, session: AsyncConnection) -> None:
         self.session = session
+        self._loaded: Loaded[Competition] = Loaded()
+        self._rankings: dict[UUID, list[dict[str, Any]]] = {}  # as read or saved
+
+    def _keep(
+        self, competition: Competition, ranking: list[dict[str, Any]] | None, locked: bool
+    ) -> Competition:
+        if ranking is not None:
+            self._rankings[competition.id] = copy.deepcopy(ranking)
+        return self._loaded.keep(competition.id, competition, locked)
 
     async def get(self, competition_id: UUID, for_update: bool = False) -> Competition | None:
-        return await load_competition(self.session, competition_id, for_update)
+        known = self._loaded.get(competition_id, for_update)
+        if known is not None:
+            return known
+        found = await competition_and_ranking(self.session, competition_id, for_update)
+        return self._keep(*found, locked=for_update) if found else None
 
     async def add(self, competition: Competition, now: datetime) -> None:
         await add_competition(self.session, competition, now)
+        self._keep(competition, [], locked=True)
 
     async def save(
         self,
@@ -361,6 +442,7 @@ class SqlCompetitions:
         ranking: list[dict[str, Any]] | None = None,
     ) -> None:
         await save_competition(self.session, competition, now, ranking)
+        self._keep(competition, ranking, locked=True)
 
     async def of_package(self, package_id: UUID) -> Competition | None:
         return await competition_of_package(self.session, package_id)
@@ -369,7 +451,11 @@ class SqlCompetitions:
         return await competitions_of_request(self.session, request_id)
 
     async def ranking(self, competition_id: UUID) -> list[dict[str, Any]]:
-        return await load_ranking(self.session, competition_id)
+        """The stored ranking: the one read with the competition (or saved) in this unit of
+        work, or read now."""
+        if competition_id not in self._rankings:
+            self._rankings[competition_id] = await load_ranking(self.session, competition_id)
+        return copy.deepcopy(self._rankings[competition_id])
 
     async def page(
         self,
@@ -399,7 +485,9 @@ class SqlCompetitions:
         if skip:
             query = query.where(competitions.c.id.not_in(list(skip)))
         found = (await self.session.execute(query)).mappings().first()
-        return competition_from_row(found) if found else None
+        if found is None:
+            return None
+        return self._keep(competition_from_row(found), list(found["ranking"] or []), locked=True)
 
     async def history_aggregate_ids(self, procurement_id: UUID) -> set[UUID]:
         return await history_aggregate_ids(self.session, procurement_id)

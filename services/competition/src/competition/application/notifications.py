@@ -18,16 +18,12 @@ from typing import Any
 from competition.application.ports import CompetitionUnitOfWork
 from competition.domain import competition as cp
 from competition.domain import purchase_request as pr
-from competition.domain.notification import (
-    YOUR_TURN,
-    TurnNotice,
-    overdue_reminder_email,
-    your_turn_email,
-)
+from competition.domain.notification import STEP_TASKS, YOUR_TURN, facts
 from competition.domain.purchase_request import PurchaseRequest
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
-from epurchasing_shared.mail import Outcome, QueuedEmail, turn_email
+from epurchasing_shared.mail import Outcome, QueuedEmail
+from epurchasing_shared.mail.notices import Kind, notice_email, step_task
 from epurchasing_shared.mail.sender import record_notification
 
 REQUEST, COMPETITION = "purchase_request", "competition"
@@ -45,30 +41,21 @@ def addressee_of(request: PurchaseRequest, role: str) -> tuple[str, str | None]:
 
 
 def _email(
-    uow: CompetitionUnitOfWork, request: PurchaseRequest, turn: Turn, kind: str
+    uow: CompetitionUnitOfWork, request: PurchaseRequest, turn: Turn, kind: Kind
 ) -> QueuedEmail:
     name, address = addressee_of(request, turn.actor_role)
-    notice = TurnNotice(
-        title=request.title,
-        rup_code=request.rup_code,
-        work_unit=request.work_unit,
-        addressee=name,
-        sop_step=turn.sop_step,
-        due_at=turn.due_at.astimezone(uow.calendar.zone),
-    )
-    mail = uow.mail
-    link = mail.link(f"{PATHS[turn.aggregate]}/{turn.aggregate_id}")
-    if kind == "your_turn":
-        label, content = "turn", your_turn_email(notice, link)
-    else:
-        label, content = "overdue", overdue_reminder_email(notice, link)
-    aggregate = turn.aggregate.replace("_", "-")
-    return turn_email(
+    step = turn.sop_step
+    wording = YOUR_TURN[step] if kind == "your_turn" else step_task(STEP_TASKS, step)
+    return notice_email(
         turn,
         kind=kind,
-        message_id=mail.message_id(aggregate, turn.aggregate_id, label, turn.id),
+        wording=wording,
+        facts=facts(request),
+        addressee=name,
         recipient=address,
-        content=content,
+        link=uow.mail.link(f"{PATHS[turn.aggregate]}/{turn.aggregate_id}"),
+        rules=uow.mail,
+        zone=uow.calendar.zone,
         now=uow.now(),
         causation_id=uow.caller.causation_id,
     )

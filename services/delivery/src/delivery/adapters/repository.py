@@ -2,11 +2,30 @@
 
 :class:`SqlFulfilments` is the application's ``FulfilmentRepository`` on one session."""
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, false, func, insert, select, true, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    String,
+    Table,
+    Uuid,
+    and_,
+    bindparam,
+    false,
+    func,
+    insert,
+    literal_column,
+    select,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -53,63 +72,128 @@ def _mutable_columns(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
     }
 
 
+# The columns a save writes (``_mutable_columns``).
+_MUTABLE = (
+    "order_version",
+    "order_total",
+    "shipping_cost",
+    "delivery_deadline",
+    "lines",
+    "state",
+    "version",
+    "paid_total",
+    "delivered_at",
+    "handed_over_at",
+    "ppk_email",
+    "updated_at",
+)
+
+
+# The statements of a fulfilment's load, save and detail are built once, their values bound at
+# execution (``fulfilment_id`` and the ``set_<column>`` of a save): building them per call
+# cost more CPU than running them (docs/performance.md).
+_ID = bindparam("fulfilment_id", type_=Uuid)
+_SETS: dict[str, Any] = {name: bindparam(f"set_{name}") for name in _MUTABLE}
+_INSERT_FULFILMENT = insert(fulfilments)
+_INSERT_SHIPMENT_ENTRY = insert(shipment_entries)
+_INSERT_PAYMENT = insert(payments)
+_INSERT_RECEIPT_OF_GOODS = insert(receipts_of_goods)
+_UPDATE = update(fulfilments).where(fulfilments.c.procurement_id == _ID).values(_SETS)
+
+
+def _set_values(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
+    """The parameters of ``_UPDATE`` (and of ``_SAVE_AND_READ``, which holds it)."""
+    values = _mutable_columns(fulfilment, now)
+    return {"fulfilment_id": fulfilment.procurement_id} | {
+        f"set_{name}": values[name] for name in _MUTABLE
+    }
+
+
 async def _add_fulfilment(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
     await session.execute(
-        insert(fulfilments).values(
-            procurement_id=fulfilment.procurement_id,
-            package_id=fulfilment.package_id,
-            order_id=fulfilment.order_id,
-            order_number=fulfilment.order_number,
-            order_date=fulfilment.order_date,
-            pagu=fulfilment.pagu,
-            delivery_address=fulfilment.delivery_address,
-            work_unit=fulfilment.work_unit,
-            ppk_id=fulfilment.ppk_id,
-            ppk_name=fulfilment.ppk_name,
-            vendor_id=fulfilment.vendor_id,
-            vendor_name=fulfilment.vendor_name,
-            vendor_email=fulfilment.vendor_email,
-            created_at=now,
+        _INSERT_FULFILMENT,
+        {
+            "procurement_id": fulfilment.procurement_id,
+            "package_id": fulfilment.package_id,
+            "order_id": fulfilment.order_id,
+            "order_number": fulfilment.order_number,
+            "order_date": fulfilment.order_date,
+            "pagu": fulfilment.pagu,
+            "delivery_address": fulfilment.delivery_address,
+            "work_unit": fulfilment.work_unit,
+            "ppk_id": fulfilment.ppk_id,
+            "ppk_name": fulfilment.ppk_name,
+            "vendor_id": fulfilment.vendor_id,
+            "vendor_name": fulfilment.vendor_name,
+            "vendor_email": fulfilment.vendor_email,
+            "created_at": now,
             **_mutable_columns(fulfilment, now),
-        )
+        },
     )
 
 
 async def _save(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
-    await session.execute(
-        update(fulfilments)
-        .where(fulfilments.c.procurement_id == fulfilment.procurement_id)
-        .values(**_mutable_columns(fulfilment, now))
+    await session.execute(_UPDATE, _set_values(fulfilment, now))
+
+
+# The aggregate in one statement: the fulfilment, its last shipping entry (a lateral join: the
+# entry numbers count the entries) and how many payments it has; locked, or not.
+_LAST = "last_"  # the last shipping entry's columns in a load row, labelled last_<column>
+_last_entry = (
+    select(shipment_entries)
+    .where(shipment_entries.c.procurement_id == fulfilments.c.procurement_id)
+    .order_by(shipment_entries.c.entry_no.desc())
+    .limit(1)
+    .lateral("last_entry")
+)
+_payment_count = (
+    select(func.count())
+    .select_from(payments)
+    .where(payments.c.procurement_id == fulfilments.c.procurement_id)
+    .scalar_subquery()
+    .label("payment_count")
+)
+# Whether the locked row is the one this statement's snapshot holds. In READ COMMITTED, a
+# statement that waited for the lock of a concurrent change gets the row as that change left
+# it, but reads every other table (the entries, the payments) in the snapshot it took before
+# waiting: without what that change added. The row's xmin then differs from the snapshot's
+# (every change of the children also saves the fulfilment: ``answer``), and the load is read
+# again, the lock held (a new statement, a new snapshot).
+_seen = fulfilments.alias("seen")
+_fresh = (
+    literal_column("fulfilments.xmin")
+    == select(literal_column("seen.xmin"))
+    .select_from(_seen)
+    .where(_seen.c.procurement_id == fulfilments.c.procurement_id)
+    .scalar_subquery()
+).label("fresh")
+_LOAD = (
+    select(
+        fulfilments,
+        *[column.label(f"{_LAST}{column.name}") for column in _last_entry.c],
+        _payment_count,
+        _fresh,
     )
-
-
-async def _last_entry(session: AsyncConnection, procurement_id: UUID) -> RowMapping | None:
-    query = (
-        select(shipment_entries)
-        .where(shipment_entries.c.procurement_id == procurement_id)
-        .order_by(shipment_entries.c.entry_no.desc())
-        .limit(1)
-    )
-    return (await session.execute(query)).mappings().first()
-
-
-async def _count(session: AsyncConnection, table: Any, procurement_id: UUID) -> int:
-    query = select(func.count()).select_from(table).where(table.c.procurement_id == procurement_id)
-    return int((await session.execute(query)).scalar_one())
+    .select_from(fulfilments.outerjoin(_last_entry, true()))
+    .where(fulfilments.c.procurement_id == _ID)
+)
+_LOAD_FOR_UPDATE = _LOAD.with_for_update(of=fulfilments)
 
 
 async def _load_for_update(
     session: AsyncConnection, procurement_id: UUID, *, lock: bool = True
 ) -> Fulfilment | None:
     """The fulfilment, locked until the end of the transaction (changes are serialised), or
-    read without a lock (``lock=False``) by what only reads it."""
-    query = select(fulfilments).where(fulfilments.c.procurement_id == procurement_id)
-    if lock:
-        query = query.with_for_update()
-    row = (await session.execute(query)).mappings().first()
+    read without a lock (``lock=False``) by what only reads it: one statement, two when it
+    waited for a concurrent change (``_fresh``)."""
+    query = _LOAD_FOR_UPDATE if lock else _LOAD
+    params = {"fulfilment_id": procurement_id}
+    row = (await session.execute(query, params)).mappings().first()
+    if row is not None and not row["fresh"]:
+        row = (await session.execute(query, params)).mappings().first()
     if row is None:
         return None
-    last = await _last_entry(session, procurement_id)
+    last = row[f"{_LAST}entry_no"]
     return Fulfilment(
         procurement_id=row["procurement_id"],
         package_id=row["package_id"],
@@ -135,9 +219,9 @@ async def _load_for_update(
         state=FulfilmentState(row["state"]),
         version=row["version"],
         paid_total=row["paid_total"],
-        last_entry=_entry(last) if last else None,
-        shipment_count=last["entry_no"] if last else 0,
-        payment_count=await _count(session, payments, procurement_id),
+        last_entry=_entry(row) if last is not None else None,
+        shipment_count=last or 0,
+        payment_count=row["payment_count"],
         delivered_at=row["delivered_at"],
         handed_over_at=row["handed_over_at"],
     )
@@ -145,11 +229,11 @@ async def _load_for_update(
 
 def _entry(row: RowMapping) -> ShippingEntry:
     return ShippingEntry(
-        status=ShipmentStatus(row["status"]),
-        happened_at=row["happened_at"],
-        courier=row["courier"],
-        tracking_number=row["tracking_number"],
-        note=row["note"],
+        status=ShipmentStatus(row[f"{_LAST}status"]),
+        happened_at=row[f"{_LAST}happened_at"],
+        courier=row[f"{_LAST}courier"],
+        tracking_number=row[f"{_LAST}tracking_number"],
+        note=row[f"{_LAST}note"],
     )
 
 
@@ -162,25 +246,27 @@ async def _add_shipment_entry(
 ) -> None:
     """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
     await session.execute(
-        insert(shipment_entries).values(
-            procurement_id=procurement_id,
-            entry_no=entry_no,
-            status=entry.status.value,
-            courier=entry.courier,
-            tracking_number=entry.tracking_number,
-            happened_at=entry.happened_at,
-            note=entry.note,
+        _INSERT_SHIPMENT_ENTRY,
+        {
+            "procurement_id": procurement_id,
+            "entry_no": entry_no,
+            "status": entry.status.value,
+            "courier": entry.courier,
+            "tracking_number": entry.tracking_number,
+            "happened_at": entry.happened_at,
+            "note": entry.note,
+            "document": None,
             **record,
-        )
+        },
     )
 
 
 async def _add_payment(session: AsyncConnection, **values: Any) -> None:
-    await session.execute(insert(payments).values(**values))
+    await session.execute(_INSERT_PAYMENT, {"note": None, **values})
 
 
 async def _add_receipt_of_goods(session: AsyncConnection, **values: Any) -> None:
-    await session.execute(insert(receipts_of_goods).values(**values))
+    await session.execute(_INSERT_RECEIPT_OF_GOODS, {"note": None, **values})
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -194,22 +280,123 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
     return false()
 
 
+# Who may see a fulfilment, on bound values (``visible_to`` on the caller's own): any of them
+# (auditors, admins), a work unit's (its PPKs), a vendor's own (its users); no one else any.
+def _visibility(principal: Principal) -> tuple[str, dict[str, Any]] | None:
+    if principal.reads_everything:
+        return "all", {}
+    if principal.role is Role.PPK:
+        return "work_unit", {"work_unit": principal.work_unit}
+    if principal.role is Role.VENDOR:
+        return "vendor", {"vendor_id": principal.vendor_id}
+    return None
+
+
+_VISIBLE: dict[str, ColumnElement[bool]] = {
+    "all": true(),
+    "work_unit": fulfilments.c.work_unit == bindparam("work_unit", type_=String),
+    "vendor": fulfilments.c.vendor_id == bindparam("vendor_id", type_=Uuid),
+}
+_FIND_VISIBLE = {
+    kind: select(fulfilments).where(fulfilments.c.procurement_id == _ID, visible)
+    for kind, visible in _VISIBLE.items()
+}
+
+# The children of a detail, each a JSON array of its rows in order (NULL for none), decoded by
+# ``_decoded`` into the rows a plain read of its table gives.
+CHILDREN: dict[str, Table] = {
+    "shipments": shipment_entries,
+    "payments": payments,
+    "receipts": receipts_of_goods,
+}
+_CHILD_ORDER = {
+    "shipments": shipment_entries.c.entry_no,
+    "payments": payments.c.payment_no,
+    "receipts": receipts_of_goods.c.recorded_at,
+}
+
+
+def _children(procurement_id: ColumnElement[Any]) -> list[Any]:
+    """The three children of the fulfilment ``procurement_id`` names, as labelled scalar
+    subqueries (each on its table's unique (procurement_id, …) index)."""
+    columns = []
+    for name, table in CHILDREN.items():
+        row = table.alias(f"{name}_row")
+        order = row.c[_CHILD_ORDER[name].name]
+        rows = func.json_agg(aggregate_order_by(row.table_valued(), order))
+        query = select(rows).where(row.c.procurement_id == procurement_id)
+        columns.append(query.scalar_subquery().label(name))
+    return columns
+
+
+_TURN_COLUMNS = [column.label(f"{TURN}{column.name}") for column in turns.c]
+
+
+def _open_turn_of(source: Any) -> Any:
+    """``source`` (fulfilments, or the saved row) with its open turn, if any (the partial
+    unique index ``ux_turns_open_aggregate`` on ``aggregate_id`` where ``done_at IS NULL``)."""
+    return source.outerjoin(
+        turns,
+        and_(turns.c.aggregate_id == source.c.procurement_id, turns.c.done_at.is_(None)),
+    )
+
+
+_DETAIL = {
+    kind: select(fulfilments, *_TURN_COLUMNS, *_children(fulfilments.c.procurement_id))
+    .select_from(_open_turn_of(fulfilments))
+    .where(fulfilments.c.procurement_id == _ID, visible)
+    for kind, visible in _VISIBLE.items()
+}
+# A step's answer: the UPDATE, and the row it wrote with its children (the entries, payments
+# and receipts the step added earlier in the transaction are seen). Not its turn: the unit of
+# work may hold the step's turn writes until commit (``uow.open_turn`` sends them first).
+_saved = _UPDATE.returning(*fulfilments.c).cte("saved")
+_SAVE_AND_READ = select(_saved, *_children(_saved.c.procurement_id))
+_DETAILS = select(*_children(_ID))
+
+
+@cache
+def _typed(table: Table) -> tuple[list[str], list[str]]:
+    """The columns of ``table`` that JSON carries as text: its times and its ids."""
+    times = [column.name for column in table.c if isinstance(column.type, DateTime)]
+    ids = [column.name for column in table.c if isinstance(column.type, Uuid)]
+    return times, ids
+
+
+def _decoded(table: Table, items: list[dict[str, Any]] | None) -> list[Row]:
+    """The rows of a JSON array of ``table``'s rows, as a plain read of the table gives them:
+    times as aware datetimes in UTC (as asyncpg reads them), ids as UUIDs."""
+    times, ids = _typed(table)
+    for item in items or ():
+        for name in times:
+            if item[name] is not None:
+                item[name] = datetime.fromisoformat(item[name]).astimezone(UTC)
+        for name in ids:
+            if item[name] is not None:
+                item[name] = UUID(item[name])
+    return cast(list[Row], items or [])
+
+
+def _with_children(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The row with its ``shipments``, ``payments`` and ``receipts`` rows decoded, in order."""
+    return {**row} | {name: _decoded(table, row[name]) for name, table in CHILDREN.items()}
+
+
+def _detail_row(row: RowMapping) -> Row:
+    """A detail row: the fulfilment's columns, ``turn`` (its open Turn or None), and its
+    ``shipments``, ``payments`` and ``receipts`` rows in order."""
+    return _with_children(_with_turn(row))
+
+
 async def find_visible(
     session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> RowMapping | None:
-    query = select(fulfilments).where(
-        and_(fulfilments.c.procurement_id == procurement_id, visible_to(principal))
-    )
-    return (await session.execute(query)).mappings().first()
-
-
-def _open_turn_join() -> Any:
-    """Each fulfilment with its open turn, if any (the partial unique index
-    ``ux_turns_open_aggregate`` on ``aggregate_id`` where ``done_at IS NULL``)."""
-    return fulfilments.outerjoin(
-        turns,
-        and_(turns.c.aggregate_id == fulfilments.c.procurement_id, turns.c.done_at.is_(None)),
-    )
+    visibility = _visibility(principal)
+    if visibility is None:
+        return None
+    kind, params = visibility
+    found = await session.execute(_FIND_VISIBLE[kind], {"fulfilment_id": procurement_id, **params})
+    return found.mappings().first()
 
 
 def mine_condition(principal: Principal) -> ColumnElement[bool]:
@@ -258,7 +445,7 @@ def list_query(
     turn_columns = [column.label(f"{TURN}{column.name}") for column in turns.c]
     return (
         select(fulfilments, *turn_columns)
-        .select_from(_open_turn_join())
+        .select_from(_open_turn_of(fulfilments))
         .where(and_(*conditions))
         .order_by(fulfilments.c.created_at, fulfilments.c.procurement_id)
         .limit(limit)
@@ -282,24 +469,29 @@ async def _list_visible(
     return [_with_turn(row) for row in rows]
 
 
-async def rows_of(
-    session: AsyncConnection, table: Any, procurement_id: UUID, order: Any
-) -> list[RowMapping]:
-    query = select(table).where(table.c.procurement_id == procurement_id).order_by(order)
-    return list((await session.execute(query)).mappings().all())
+async def _detail_visible(
+    session: AsyncConnection, principal: Principal, procurement_id: UUID
+) -> Row | None:
+    """The fulfilment the caller may see, with its open turn and its children, in one read."""
+    visibility = _visibility(principal)
+    if visibility is None:
+        return None
+    kind, params = visibility
+    found = await session.execute(_DETAIL[kind], {"fulfilment_id": procurement_id, **params})
+    row = found.mappings().first()
+    return _detail_row(row) if row is not None else None
 
 
-async def _details(session: AsyncConnection, procurement_id: UUID) -> dict[str, list[RowMapping]]:
-    """The shipping history, payments and BAP/BAST rows of one fulfilment."""
-    return {
-        "shipments": await rows_of(
-            session, shipment_entries, procurement_id, shipment_entries.c.entry_no
-        ),
-        "payments": await rows_of(session, payments, procurement_id, payments.c.payment_no),
-        "receipts": await rows_of(
-            session, receipts_of_goods, procurement_id, receipts_of_goods.c.recorded_at
-        ),
-    }
+async def _save_and_read(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> Row:
+    """Save the fulfilment and read back its row and children in the same statement."""
+    found = await session.execute(_SAVE_AND_READ, _set_values(fulfilment, now))
+    return _with_children(found.mappings().one())
+
+
+async def _details(session: AsyncConnection, procurement_id: UUID) -> dict[str, list[Row]]:
+    """The shipping history, payments and BAP/BAST rows of one fulfilment, in one read."""
+    row = (await session.execute(_DETAILS, {"fulfilment_id": procurement_id})).mappings().one()
+    return {name: _decoded(table, row[name]) for name, table in CHILDREN.items()}
 
 
 async def can_see_procurement(
@@ -365,6 +557,11 @@ class SqlFulfilments:
             now=now,
         )
 
+    async def detail_visible(self, principal: Principal, procurement_id: UUID) -> Row | None:
+        return await _detail_visible(self.session, principal, procurement_id)
+
+    async def save_and_read(self, fulfilment: Fulfilment) -> Row:
+        return await _save_and_read(self.session, fulfilment, self.clock.now())
+
     async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
-        found = await _details(self.session, procurement_id)
-        return {name: [dict(row) for row in rows] for name, rows in found.items()}
+        return await _details(self.session, procurement_id)

@@ -17,16 +17,12 @@ from typing import Any
 
 from delivery.application.ports import DeliveryUnitOfWork
 from delivery.domain.fulfilment import Fulfilment
-from delivery.domain.notification import (
-    YOUR_TURN,
-    TurnNotice,
-    overdue_reminder_email,
-    your_turn_email,
-)
+from delivery.domain.notification import STEP_TASKS, YOUR_TURN, facts
 from delivery.domain.states import FULFILMENT
 from epurchasing_shared.kernel.states import Change, Turn
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
-from epurchasing_shared.mail import Outcome, QueuedEmail, turn_email
+from epurchasing_shared.mail import Outcome, QueuedEmail
+from epurchasing_shared.mail.notices import Bilingual, Kind, notice_email, step_task
 from epurchasing_shared.mail.sender import record_notification
 
 AGGREGATE = "fulfilment"
@@ -36,30 +32,22 @@ def _email(
     uow: DeliveryUnitOfWork,
     fulfilment: Fulfilment,
     turn: Turn,
-    kind: str,
-    hand_off: tuple[str, str] | None = None,
+    kind: Kind,
+    hand_off: Bilingual | None = None,
 ) -> QueuedEmail:
+    """``hand_off``: the "your turn" sentence (a row of ``YOUR_TURN``); a reminder names the
+    step by its task instead."""
     name, address = fulfilment.addressee(turn.actor_role)
-    notice = TurnNotice(
-        order_number=fulfilment.order_number,
-        work_unit=fulfilment.work_unit,
-        delivery_address=fulfilment.delivery_address,
-        addressee=name,
-        sop_step=turn.sop_step,
-        due_at=turn.due_at.astimezone(uow.calendar.zone),
-    )
-    mail = uow.mail
-    link = mail.link(f"fulfilments/{fulfilment.procurement_id}")
-    if hand_off is not None:
-        label, content = "turn", your_turn_email(notice, hand_off, link)
-    else:
-        label, content = "overdue", overdue_reminder_email(notice, link)
-    return turn_email(
+    return notice_email(
         turn,
         kind=kind,
-        message_id=mail.message_id(AGGREGATE, fulfilment.procurement_id, label, turn.id),
+        wording=hand_off or step_task(STEP_TASKS, turn.sop_step),
+        facts=facts(fulfilment),
+        addressee=name,
         recipient=address,
-        content=content,
+        link=uow.mail.link(f"fulfilments/{fulfilment.procurement_id}"),
+        rules=uow.mail,
+        zone=uow.calendar.zone,
         now=uow.now(),
         causation_id=uow.caller.causation_id,
     )

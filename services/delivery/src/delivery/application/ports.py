@@ -63,6 +63,15 @@ class FulfilmentRepository(Protocol):
         ``mine``: only those whose open turn is the caller's (``domain.fulfilment.holds_turn``:
         a vendor's by its vendor id, a PPK's by work unit and user id; none for others)."""
 
+    async def detail_visible(self, principal: Principal, procurement_id: UUID) -> Row | None:
+        """What ``find_visible`` gives, with its open turn as ``turn`` (a ``Turn`` or None,
+        as committed: for a read, not after a change in the same unit of work) and what
+        ``details`` gives (``shipments``, ``payments``, ``receipts``): a detail in one read."""
+
+    async def save_and_read(self, fulfilment: Fulfilment) -> Row:
+        """``save``, and the saved fulfilment's row with what ``details`` gives, this unit of
+        work's rows included (a step's answer, with ``uow.open_turn`` for its turn)."""
+
     async def details(self, procurement_id: UUID) -> dict[str, list[Row]]:
         """The ``shipments``, ``payments`` and ``receipts`` (BAP/BAST) rows, in order."""
 

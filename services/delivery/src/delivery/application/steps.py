@@ -7,7 +7,7 @@ from uuid import UUID
 
 from delivery.application.notifications import queue_turn_email
 from delivery.application.ports import DeliveryUnitOfWork
-from delivery.application.views import fulfilment_detail, not_found
+from delivery.application.views import detail_of, not_found
 from delivery.domain.fulfilment import Fulfilment
 from epurchasing_shared.contracts.delivery import DocumentReference
 from epurchasing_shared.contracts.envelope import EventPayload
@@ -113,8 +113,9 @@ async def answer(
     """Save the fulfilment and answer with its detail as the caller sees it: 200 for an
     action, 201 with ``Location`` when ``created`` names the URL of a new entry (a shipping
     entry, a payment) below the fulfilment."""
-    await uow.fulfilments.save(fulfilment)
-    detail = await fulfilment_detail(uow, principal_of(uow), fulfilment.procurement_id)
+    row = await uow.fulfilments.save_and_read(fulfilment)
+    turn = await uow.open_turn(fulfilment.procurement_id)
+    detail = detail_of({**row, "turn": turn}, principal_of(uow), uow.now())
     body = detail.model_dump(mode="json")
     if created is None:
         return Outcome(body)

@@ -203,19 +203,23 @@ def _receipt(rows: list[Row], kind: str) -> ReceiptOfGoodsView | None:
     return ReceiptOfGoodsView.model_validate(dict(found)) if found else None
 
 
+def detail_of(row: Row, principal: Principal, now: datetime) -> FulfilmentDetail:
+    """A detail row (the fulfilment's columns, its open ``turn``, its ``shipments``,
+    ``payments`` and ``receipts`` rows) as its caller sees it."""
+    return FulfilmentDetail(
+        **summary(row, principal, now).model_dump(),
+        shipments=[ShipmentView.model_validate(dict(r)) for r in row["shipments"]],
+        payments=[PaymentView.model_validate(dict(r)) for r in row["payments"]],
+        bap=_receipt(row["receipts"], "bap"),
+        bast=_receipt(row["receipts"], "bast"),
+    )
+
+
 async def fulfilment_detail(
     uow: DeliveryUnitOfWork, principal: Principal, procurement_id: UUID
 ) -> FulfilmentDetail:
     """One fulfilment with its shipping history, payments, BAP and BAST; 404 if not visible."""
-    row = await uow.fulfilments.find_visible(principal, procurement_id)
+    row = await uow.fulfilments.detail_visible(principal, procurement_id)
     if row is None:
         raise not_found(procurement_id)
-    more = await uow.fulfilments.details(procurement_id)
-    turn = await uow.open_turn(procurement_id)
-    return FulfilmentDetail(
-        **summary({**row, "turn": turn}, principal, uow.now()).model_dump(),
-        shipments=[ShipmentView.model_validate(dict(r)) for r in more["shipments"]],
-        payments=[PaymentView.model_validate(dict(r)) for r in more["payments"]],
-        bap=_receipt(more["receipts"], "bap"),
-        bast=_receipt(more["receipts"], "bast"),
-    )
+    return detail_of(row, principal, uow.now())

@@ -1,8 +1,12 @@
 """Rows of the ordering tables <-> the package aggregate (JSONB columns included)."""
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
+
+from sqlalchemy import Date, DateTime, Table, Uuid
 
 from ordering.application.payloads import line_from_json, lines_to_json, prices_to_json
 from ordering.domain.negotiation import NegotiationRound, PriceSet, RoundStatus
@@ -11,6 +15,35 @@ from ordering.domain.purchase_order import OrderTerms, OrderVersion, PurchaseOrd
 from ordering.domain.states import PackageState
 
 __all__ = ["lines_to_json", "prices_to_json"]
+
+
+@cache
+def _typed(table: Table) -> tuple[tuple[str, Any], ...]:
+    """The columns of ``table`` that JSON carries as text, with how to read each back."""
+
+    def moment(text: str) -> datetime:
+        return datetime.fromisoformat(text).astimezone(UTC)  # UTC, as asyncpg reads it
+
+    readers: list[tuple[str, Any]] = []
+    for column in table.c:
+        if isinstance(column.type, DateTime):
+            readers.append((column.name, moment))
+        elif isinstance(column.type, Date):
+            readers.append((column.name, date.fromisoformat))
+        elif isinstance(column.type, Uuid):
+            readers.append((column.name, UUID))
+    return tuple(readers)
+
+
+def rows_from_json(table: Table, items: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The rows of a JSON array of ``table``'s rows (``json_agg``; NULL for none) as a plain
+    read of the table gives them: times, dates and ids in their types."""
+    readers = _typed(table)
+    for item in items or ():
+        for name, read in readers:
+            if item[name] is not None:
+                item[name] = read(item[name])
+    return items or []
 
 
 def prices_from_json(data: Mapping[str, Any]) -> dict[int, int]:

@@ -2,12 +2,27 @@
 their versions, read and written as one."""
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true, tuple_, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Uuid,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.principal import Principal, Role
@@ -20,7 +35,6 @@ from ordering.adapters.tables import (
     spine,
 )
 from ordering.domain.package import Package
-from ordering.domain.purchase_order import PurchaseOrder
 
 turns = spine.turns
 
@@ -89,78 +103,155 @@ def list_query(
     return query.order_by(packages.c.created_at, packages.c.id).limit(limit)
 
 
+# The aggregate in one statement: the package, its order (a lateral join: at most one), its
+# rounds and its order's versions (JSON arrays of their rows, in order, decoded by ``codec``).
+_KEY = bindparam("package_key", type_=Uuid)
+PO = "po_"  # the purchase order's columns in a load row, labelled po_<column>
+_order = (
+    select(purchase_orders)
+    .where(purchase_orders.c.package_id == packages.c.id)
+    .lateral("purchase_order")
+)
+
+
+def _rows_of(table: Any, condition: Any, order: Any, name: str) -> Any:
+    """The rows of ``table`` meeting ``condition``, a JSON array ordered by ``order``."""
+    row = table.alias(f"{name}_row")
+    rows = func.json_agg(aggregate_order_by(row.table_valued(), row.c[order]))
+    query = select(rows).where(condition(row))
+    return query.scalar_subquery().label(name)
+
+
+_rounds = _rows_of(
+    negotiation_rounds, lambda row: row.c.package_id == packages.c.id, "round", "rounds"
+)
+_versions = _rows_of(
+    order_versions, lambda row: row.c.order_id == _order.c.id, "version", "versions"
+)
+# Whether the locked row is the one this statement's snapshot holds. In READ COMMITTED, a
+# statement that waited for the lock of a concurrent change gets the package as that change
+# left it, but reads the rounds, order and versions in the snapshot it took before waiting,
+# without what the change wrote. The row's xmin then differs from the snapshot's (every change
+# saves the package row: ``save``), and the load is read again, the lock held (a new
+# statement, a new snapshot).
+_seen = packages.alias("seen")
+_fresh = (
+    literal_column("packages.xmin")
+    == select(literal_column("seen.xmin"))
+    .select_from(_seen)
+    .where(_seen.c.id == packages.c.id)
+    .scalar_subquery()
+).label("fresh")
+_LOAD = (
+    select(
+        packages,
+        *[column.label(f"{PO}{column.name}") for column in _order.c],
+        _rounds,
+        _versions,
+        _fresh,
+    )
+    .select_from(packages.outerjoin(_order, true()))
+    .where(packages.c.id == _KEY)
+)
+_LOAD_FOR_UPDATE = _LOAD.with_for_update(of=packages)
+
+# The writes, built once (their values bound at execution).
+_ADD = insert(packages).on_conflict_do_nothing(index_elements=["id"])
+_SET = [column.name for column in packages.c if column.name != "id"]
+_UPDATE = (
+    update(packages)
+    .where(packages.c.id == _KEY)
+    .values({name: bindparam(f"set_{name}") for name in _SET})
+)
+
+
+def _upsert(table: Any, keys: list[str]) -> Any:
+    statement = insert(table)
+    changing = {c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
+    return statement.on_conflict_do_update(index_elements=keys, set_=changing)
+
+
+_UPSERT_ROUND = _upsert(negotiation_rounds, ["package_id", "round"])
+_UPSERT_ORDER = _upsert(purchase_orders, ["id"])
+# Versions never change once signed.
+_ADD_VERSION = insert(order_versions).on_conflict_do_nothing(index_elements=["order_id", "version"])
+
+
+@dataclass
+class _Stored:
+    """A package's rounds, order and versions as loaded (or last saved) in this unit of work,
+    as rows: a save writes only what differs."""
+
+    rounds: dict[int, dict[str, Any]] = field(default_factory=dict)
+    order: dict[str, Any] | None = None
+    versions: set[tuple[UUID, int]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, package: Package) -> "_Stored":
+        order = package.order
+        return cls(
+            rounds={r.number: codec.round_to_row(package.id, r) for r in package.rounds},
+            order=codec.order_to_row(package.id, order) if order else None,
+            versions={(order.id, v.version) for v in order.versions} if order else set(),
+        )
+
+
 class SqlPackages:
     def __init__(self, session: AsyncConnection, now: Callable[[], datetime]) -> None:
         self.session = session
         self.now = now
+        self._stored: dict[UUID, _Stored] = {}
 
     async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
-        query = select(packages).where(packages.c.id == package_id)
-        if for_update:
-            # Serialises concurrent actions on one package: the second sees the new state.
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
+        """One statement (two when it waited for a concurrent change: ``_fresh``); a lock
+        ``for_update`` serialises concurrent actions on one package."""
+        query = _LOAD_FOR_UPDATE if for_update else _LOAD
+        params = {"package_key": package_id}
+        row = (await self.session.execute(query, params)).mappings().first()
+        if row is not None and not row["fresh"]:
+            row = (await self.session.execute(query, params)).mappings().first()
         if row is None:
             return None
-        rounds = (
-            await self.session.execute(
-                select(negotiation_rounds)
-                .where(negotiation_rounds.c.package_id == package_id)
-                .order_by(negotiation_rounds.c.round)
+        rounds = codec.rows_from_json(negotiation_rounds, row["rounds"])
+        order = None
+        if row[f"{PO}id"] is not None:
+            versions = codec.rows_from_json(order_versions, row["versions"])
+            order = codec.order_from_row(
+                {c.name: row[f"{PO}{c.name}"] for c in purchase_orders.c},
+                [codec.version_from_row(v) for v in versions],
             )
-        ).mappings()
-        round_list = [codec.round_from_row(r) for r in rounds]
-        return codec.package_from_row(row, round_list, await self._order(package_id))
-
-    async def _order(self, package_id: UUID) -> PurchaseOrder | None:
-        query = select(purchase_orders).where(purchase_orders.c.package_id == package_id)
-        row = (await self.session.execute(query)).mappings().first()
-        if row is None:
-            return None
-        versions = (
-            await self.session.execute(
-                select(order_versions)
-                .where(order_versions.c.order_id == row["id"])
-                .order_by(order_versions.c.version)
-            )
-        ).mappings()
-        return codec.order_from_row(row, [codec.version_from_row(v) for v in versions])
+        package = codec.package_from_row(row, [codec.round_from_row(r) for r in rounds], order)
+        self._stored[package.id] = _Stored.of(package)
+        return package
 
     async def add_if_new(self, package: Package) -> bool:
         values = codec.package_to_row(package) | {"updated_at": self.now()}
-        inserted = await self.session.execute(
-            insert(packages).values(**values).on_conflict_do_nothing(index_elements=["id"])
-        )
+        inserted = await self.session.execute(_ADD, values)
         return bool(inserted.rowcount)  # type: ignore[attr-defined]
 
     async def save(self, package: Package) -> None:
+        """The package row, and what changed of its rounds, order and versions since it was
+        loaded in this unit of work (all of them for a package not loaded here)."""
         values = codec.package_to_row(package) | {"updated_at": self.now()}
-        await self.session.execute(
-            update(packages).where(packages.c.id == package.id).values(**values)
-        )
-        for r in package.rounds:
-            row = codec.round_to_row(package.id, r)
-            await self.session.execute(
-                insert(negotiation_rounds)
-                .values(**row)
-                .on_conflict_do_update(index_elements=["package_id", "round"], set_=row)
-            )
-        if package.order is not None:
-            await self._save_order(package.id, package.order)
-
-    async def _save_order(self, package_id: UUID, order: PurchaseOrder) -> None:
-        row = codec.order_to_row(package_id, order)
-        await self.session.execute(
-            insert(purchase_orders)
-            .values(**row)
-            .on_conflict_do_update(index_elements=["id"], set_=row)
-        )
-        for version in order.versions:  # versions never change once signed
-            await self.session.execute(
-                insert(order_versions)
-                .values(**codec.version_to_row(order.id, version))
-                .on_conflict_do_nothing(index_elements=["order_id", "version"])
-            )
+        params = {"package_key": package.id} | {f"set_{name}": values[name] for name in _SET}
+        await self.session.execute(_UPDATE, params)
+        stored = self._stored.get(package.id, _Stored())
+        now = _Stored.of(package)
+        rounds = [row for number, row in now.rounds.items() if stored.rounds.get(number) != row]
+        if rounds:
+            await self.session.execute(_UPSERT_ROUND, rounds)
+        order = package.order
+        if order is not None:
+            if now.order != stored.order:
+                await self.session.execute(_UPSERT_ORDER, now.order)
+            versions = [
+                codec.version_to_row(order.id, v)
+                for v in order.versions
+                if (order.id, v.version) not in stored.versions
+            ]
+            if versions:
+                await self.session.execute(_ADD_VERSION, versions)
+        self._stored[package.id] = now
 
     async def list_visible(
         self,

@@ -9,15 +9,11 @@ from epurchasing_shared.contracts.envelope import Actor
 from epurchasing_shared.documents import DocumentRef
 from epurchasing_shared.kernel.states import Change, Turn
 from epurchasing_shared.kernel.unit_of_work import CALLER, _CallerDefault
-from epurchasing_shared.mail import QueuedEmail, turn_email
+from epurchasing_shared.mail import MailRules, QueuedEmail
+from epurchasing_shared.mail.notices import Bilingual, Kind, notice_email
 from ordering.application.loading import AGGREGATE
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
-from ordering.domain.notification import (
-    YOUR_TURN,
-    TurnNotice,
-    overdue_reminder_email,
-    your_turn_email,
-)
+from ordering.domain.notification import THIS_PACKAGE, YOUR_TURN, facts
 from ordering.domain.package import Package
 from ordering.domain.states import OFFICIAL, PPK, VENDOR
 
@@ -77,44 +73,34 @@ async def record_change(
     return turn
 
 
-def _domain(rules: OrderingRules) -> str:
-    return rules.mail_sender.rsplit("@", 1)[-1].strip(" >") or "epurchasing.example"
-
-
-def _link(rules: OrderingRules, package: Package) -> str:
-    return f"{rules.public_base_url.rstrip('/')}/packages/{package.id}"
-
-
-def _notice(uow: OrderingUnitOfWork, package: Package, turn: Turn) -> tuple[TurnNotice, str | None]:
-    name, address = addressee_of(package, turn.actor_role)
-    notice = TurnNotice(
-        title=package.title,
-        rup_code=package.rup_code,
-        work_unit=package.work_unit,
-        addressee=name,
-        sop_step=turn.sop_step,
-        due_at=turn.due_at.astimezone(uow.calendar.zone),
-    )
-    return notice, address
+def _mail(rules: OrderingRules) -> MailRules:
+    """What the e-mails take from ordering's settings: the links' base and the sender."""
+    return MailRules(public_base_url=rules.public_base_url, sender=rules.mail_sender)
 
 
 def _email(
     uow: OrderingUnitOfWork,
+    package: Package,
     turn: Turn,
-    *,
-    kind: str,
-    message_id: str,
-    recipient: str | None,
-    content: tuple[str, str],
+    kind: Kind,
+    wording: Bilingual,
+    consequence: str | None = None,
 ) -> QueuedEmail:
-    return turn_email(
+    name, address = addressee_of(package, turn.actor_role)
+    mail = _mail(uow.rules)
+    return notice_email(
         turn,
         kind=kind,
-        message_id=message_id,
-        recipient=recipient,
-        content=content,
+        wording=wording,
+        facts=facts(package),
+        addressee=name,
+        recipient=address,
+        link=mail.link(f"packages/{package.id}"),
+        rules=mail,
+        zone=uow.calendar.zone,
         now=uow.now(),
         causation_id=uow.caller.causation_id,
+        consequence=consequence,
     )
 
 
@@ -122,15 +108,7 @@ async def queue_turn_email(uow: OrderingUnitOfWork, package: Package, turn: Turn
     """Tell the next actor it is their turn (17, 20, 22): one e-mail per hand-off (turn).
     Queued even when no address is known, so the outbox and the history show once that it
     could not be sent (the sender gives up on it at once; nothing is sent)."""
-    notice, address = _notice(uow, package, turn)
-    email = _email(
-        uow,
-        turn,
-        kind="your_turn",
-        message_id=f"<package-{package.id}-turn-{turn.id}@{_domain(uow.rules)}>",
-        recipient=address,
-        content=your_turn_email(notice, _link(uow.rules, package)),
-    )
+    email = _email(uow, package, turn, "your_turn", YOUR_TURN[turn.sop_step])
     return await uow.vendor_emails.queue(email)
 
 
@@ -138,13 +116,5 @@ async def queue_overdue_reminder(
     uow: OrderingUnitOfWork, package: Package, turn: Turn, consequence: str | None
 ) -> bool:
     """Remind the actor whose turn became overdue: one reminder per turn."""
-    notice, address = _notice(uow, package, turn)
-    email = _email(
-        uow,
-        turn,
-        kind="overdue_reminder",
-        message_id=f"<package-{package.id}-overdue-{turn.id}@{_domain(uow.rules)}>",
-        recipient=address,
-        content=overdue_reminder_email(notice, _link(uow.rules, package), consequence),
-    )
+    email = _email(uow, package, turn, "overdue_reminder", THIS_PACKAGE, consequence)
     return await uow.vendor_emails.queue(email)

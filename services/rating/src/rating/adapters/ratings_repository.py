@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, false, or_, select, tuple_, update
+from sqlalchemy import Select, Uuid, and_, bindparam, false, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -155,39 +155,76 @@ def page_query(
     return query.order_by(ratings.c.opened_at, ratings.c.id).limit(limit)
 
 
+# The statements of a rating's load, save and opening, and of a vendor's review flag, built
+# once (values bound at execution): building them per call cost more CPU than running them
+# (docs/performance.md).
+_KEY = bindparam("rating_key", type_=Uuid)
+_GET = select(ratings).where(ratings.c.id == _KEY)
+_GET_FOR_UPDATE = _GET.with_for_update()
+_GET_WITH_TURN = (
+    select(ratings, *_TURN_COLUMNS)
+    .select_from(ratings.outerjoin(turns, _OPEN_TURN))
+    .where(ratings.c.id == _KEY)
+)
+_FOR_PROCUREMENT = (
+    select(ratings)
+    .where(
+        ratings.c.procurement_id == bindparam("procurement_key"),
+        ratings.c.ppk_id == bindparam("ppk_key"),
+    )
+    .order_by((ratings.c.state == PENDING).desc(), ratings.c.opened_at.desc())
+    .limit(1)
+    .with_for_update()
+)
+_OPEN = (
+    insert(ratings).on_conflict_do_nothing(index_elements=["package_id"]).returning(ratings.c.id)
+)
+_SET = [column.name for column in ratings.c if column.name != "id"]
+_SAVE = (
+    update(ratings)
+    .where(ratings.c.id == _KEY)
+    .values({name: bindparam(f"set_{name}") for name in _SET})
+)
+# A vendor's review row, locked (made first if it is the vendor's first rating): the no-op
+# update of an upsert takes the row's lock and returns it, in one statement.
+_review = insert(vendor_reviews)
+_LOCK_REVIEW = _review.on_conflict_do_update(
+    index_elements=["vendor_id"], set_={"vendor_id": _review.excluded.vendor_id}
+).returning(vendor_reviews.c.below_threshold)
+_SET_BELOW = (
+    update(vendor_reviews)
+    .where(vendor_reviews.c.vendor_id == bindparam("vendor_key"))
+    .values(below_threshold=bindparam("set_below"), changed_at=bindparam("set_at"))
+)
+
+
 class SqlRatings:
     def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def open_if_new(self, rating: Rating) -> bool:
         """Insert a pending rating unless its package already has one; True if inserted."""
-        inserted = await self.session.execute(
-            insert(ratings)
-            .values(**_to_row(rating))
-            .on_conflict_do_nothing(index_elements=["package_id"])
-            .returning(ratings.c.id)
-        )
+        inserted = await self.session.execute(_OPEN, _to_row(rating))
         return inserted.first() is not None
 
     async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None:
-        query = select(ratings).where(ratings.c.id == rating_id)
-        return await self._one(query.with_for_update() if for_update else query)
+        return await self._one(_GET_FOR_UPDATE if for_update else _GET, {"rating_key": rating_id})
+
+    async def get_with_turn(self, rating_id: UUID) -> tuple[Rating, Turn | None] | None:
+        """The rating and its open turn, in one read (as committed: for a read)."""
+        found = await self.session.execute(_GET_WITH_TURN, {"rating_key": rating_id})
+        row = found.mappings().first()
+        return (_from_row(row), _turn_of(row)) if row else None
 
     async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
         """The PPK's rating of a procurement's completed package (the unrated one first)."""
-        query = (
-            select(ratings)
-            .where(ratings.c.procurement_id == procurement_id, ratings.c.ppk_id == ppk_id)
-            .order_by((ratings.c.state == PENDING).desc(), ratings.c.opened_at.desc())
-            .limit(1)
-            .with_for_update()
-        )
-        return await self._one(query)
+        params = {"procurement_key": procurement_id, "ppk_key": ppk_id}
+        return await self._one(_FOR_PROCUREMENT, params)
 
     async def save(self, rating: Rating) -> None:
-        await self.session.execute(
-            update(ratings).where(ratings.c.id == rating.id).values(**_to_row(rating))
-        )
+        values = _to_row(rating)
+        params = {"rating_key": rating.id} | {f"set_{name}": values[name] for name in _SET}
+        await self.session.execute(_SAVE, params)
 
     async def page(
         self,
@@ -216,8 +253,8 @@ class SqlRatings:
         rows = (await self.session.execute(query)).mappings()
         return [(_from_row(row), _turn_of(row)) for row in rows]
 
-    async def _one(self, query: Select) -> Rating | None:
-        row = (await self.session.execute(query)).mappings().first()
+    async def _one(self, query: Select, params: dict[str, Any]) -> Rating | None:
+        row = (await self.session.execute(query, params)).mappings().first()
         return _from_row(row) if row else None
 
 
@@ -228,21 +265,9 @@ class SqlVendorReviews:
         self.session = session
 
     async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
-        await self.session.execute(
-            insert(vendor_reviews)
-            .values(vendor_id=vendor_id, below_threshold=False, changed_at=at)
-            .on_conflict_do_nothing(index_elements=["vendor_id"])
-        )
-        query = (
-            select(vendor_reviews.c.below_threshold)
-            .where(vendor_reviews.c.vendor_id == vendor_id)
-            .with_for_update()
-        )
-        return bool((await self.session.execute(query)).scalar_one())
+        params = {"vendor_id": vendor_id, "below_threshold": False, "changed_at": at}
+        return bool((await self.session.execute(_LOCK_REVIEW, params)).scalar_one())
 
     async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
-        await self.session.execute(
-            update(vendor_reviews)
-            .where(vendor_reviews.c.vendor_id == vendor_id)
-            .values(below_threshold=below, changed_at=at)
-        )
+        params = {"vendor_key": vendor_id, "set_below": below, "set_at": at}
+        await self.session.execute(_SET_BELOW, params)

@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -43,72 +43,84 @@ def _rating_columns(tally: VendorTally) -> dict[str, Any]:
     }
 
 
+# A completed package counted: the vendor's sums made or added to (the name kept is the one
+# of the latest completion).
+_count = insert(vendor_scorecards)
+_newer = (vendor_scorecards.c.vendor_name_at.is_(None)) | (
+    _count.excluded.vendor_name_at >= vendor_scorecards.c.vendor_name_at
+)
+_COUNT_PACKAGE = _count.on_conflict_do_update(
+    index_elements=["vendor_id"],
+    set_={
+        "package_count": vendor_scorecards.c.package_count + 1,
+        "on_time_package_count": vendor_scorecards.c.on_time_package_count
+        + _count.excluded.on_time_package_count,
+        "vendor_name": case(
+            (_newer, _count.excluded.vendor_name), else_=vendor_scorecards.c.vendor_name
+        ),
+        "vendor_name_at": case(
+            (_newer, _count.excluded.vendor_name_at), else_=vendor_scorecards.c.vendor_name_at
+        ),
+        "updated_at": _count.excluded.updated_at,
+    },
+)
+_GET = select(vendor_scorecards).where(vendor_scorecards.c.vendor_id == bindparam("vendor_key"))
+# The vendor's sums, locked (made first if it is new): the no-op update of an upsert takes the
+# row's lock and returns it, in one statement.
+_card = insert(vendor_scorecards)
+_LOCK = _card.on_conflict_do_update(
+    index_elements=["vendor_id"], set_={"vendor_id": _card.excluded.vendor_id}
+).returning(*vendor_scorecards.c)
+_FIRST_RATING_BY = (
+    insert(vendor_rating_ppks).on_conflict_do_nothing().returning(vendor_rating_ppks.c.vendor_id)
+)
+_RATING_SET = [
+    "rating_count",
+    "rating_ppk_count",
+    "result_sum_numerator",
+    "result_sum_denominator",
+    "weighted_points_sum",
+    "weight_total_sum",
+    "score_sums",
+    "updated_at",
+]  # _rating_columns, and the time
+_SAVE_RATINGS = (
+    update(vendor_scorecards)
+    .where(vendor_scorecards.c.vendor_id == bindparam("vendor_key"))
+    .values({name: bindparam(f"set_{name}") for name in _RATING_SET})
+)
+
+
 class SqlScorecards:
     def __init__(self, session: AsyncConnection) -> None:
         self.session = session
 
     async def get(self, vendor_id: UUID) -> VendorTally | None:
-        query = select(vendor_scorecards).where(vendor_scorecards.c.vendor_id == vendor_id)
-        row = (await self.session.execute(query)).mappings().first()
+        row = (await self.session.execute(_GET, {"vendor_key": vendor_id})).mappings().first()
         return _tally(row) if row else None
 
     async def count_package(self, package: CompletedPackage, at: datetime) -> None:
         """One upsert: concurrent completions of one vendor add up without a lost update."""
-        table = vendor_scorecards.c
-        on_time = int(package.on_time)
-        statement = insert(vendor_scorecards).values(
-            vendor_id=package.vendor_id,
-            vendor_name=package.vendor_name,
-            vendor_name_at=package.completed_at,
-            package_count=1,
-            on_time_package_count=on_time,
-            updated_at=at,
-        )
-        newer = (table.vendor_name_at.is_(None)) | (
-            statement.excluded.vendor_name_at >= table.vendor_name_at
-        )
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["vendor_id"],
-                set_={
-                    "package_count": table.package_count + 1,
-                    "on_time_package_count": table.on_time_package_count + on_time,
-                    "vendor_name": case(
-                        (newer, statement.excluded.vendor_name), else_=table.vendor_name
-                    ),
-                    "vendor_name_at": case(
-                        (newer, statement.excluded.vendor_name_at), else_=table.vendor_name_at
-                    ),
-                    "updated_at": at,
-                },
-            )
-        )
+        params = {
+            "vendor_id": package.vendor_id,
+            "vendor_name": package.vendor_name,
+            "vendor_name_at": package.completed_at,
+            "package_count": 1,
+            "on_time_package_count": int(package.on_time),
+            "updated_at": at,
+        }
+        await self.session.execute(_COUNT_PACKAGE, params)
 
     async def lock(self, vendor_id: UUID, at: datetime) -> VendorTally:
-        await self.session.execute(
-            insert(vendor_scorecards)
-            .values(vendor_id=vendor_id, updated_at=at)
-            .on_conflict_do_nothing(index_elements=["vendor_id"])
-        )
-        query = (
-            select(vendor_scorecards)
-            .where(vendor_scorecards.c.vendor_id == vendor_id)
-            .with_for_update()
-        )
-        return _tally((await self.session.execute(query)).mappings().one())
+        found = await self.session.execute(_LOCK, {"vendor_id": vendor_id, "updated_at": at})
+        return _tally(found.mappings().one())
 
     async def first_rating_by(self, vendor_id: UUID, ppk_id: str) -> bool:
-        inserted = await self.session.execute(
-            insert(vendor_rating_ppks)
-            .values(vendor_id=vendor_id, ppk_id=ppk_id)
-            .on_conflict_do_nothing()
-            .returning(vendor_rating_ppks.c.vendor_id)
-        )
+        params = {"vendor_id": vendor_id, "ppk_id": ppk_id}
+        inserted = await self.session.execute(_FIRST_RATING_BY, params)
         return inserted.first() is not None
 
     async def save_ratings(self, vendor_id: UUID, tally: VendorTally, at: datetime) -> None:
-        await self.session.execute(
-            update(vendor_scorecards)
-            .where(vendor_scorecards.c.vendor_id == vendor_id)
-            .values(**_rating_columns(tally), updated_at=at)
-        )
+        values = _rating_columns(tally) | {"updated_at": at}
+        params = {"vendor_key": vendor_id} | {f"set_{name}": values[name] for name in _RATING_SET}
+        await self.session.execute(_SAVE_RATINGS, params)

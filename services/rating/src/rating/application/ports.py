@@ -26,6 +26,9 @@ class Ratings(Protocol):
 
     async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None: ...
 
+    async def get_with_turn(self, rating_id: UUID) -> tuple[Rating, Turn | None] | None:
+        """The rating and its open turn (as committed: for a read), in one read."""
+
     async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
         """The PPK's rating of a procurement's completed package (the unrated one first),
         locked."""

@@ -23,12 +23,12 @@ async def get_rating(
     unit_of_work: UnitOfWorkFactory, principal: Principal, rating_id: UUID
 ) -> RatingOut:
     async with unit_of_work(Caller(principal)) as uow:
-        rating = await uow.ratings.get(rating_id)
-        if rating is None or not may_see(rating, principal):
+        found, now = await uow.ratings.get_with_turn(rating_id), uow.now()
+        if found is None or not may_see(found[0], principal):
             raise NotFound(
                 f"rating {rating_id} not found", f"penilaian kinerja {rating_id} tidak ditemukan"
             )
-        turn, now = await uow.open_turn(rating.id), uow.now()
+    rating, turn = found
     return RatingOut.of(rating, principal, turn, now)
 
 

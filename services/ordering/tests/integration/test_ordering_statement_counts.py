@@ -1,0 +1,147 @@
+"""A step and a read of one package load the aggregate (package, rounds, order, versions) in
+one statement and write back only what changed, counted on the real database: only the
+statements on ordering's own tables (the spine's, history, turns, outbox, documents,
+idempotency, are the unit of work's and counted apart).
+
+Before (the package, its rounds, its order and its versions read one by one; every round and
+version written again at each save): ``POST /packages/{id}/purchase-order`` 10 statements on
+these tables, the acknowledgement 9, ``GET /packages/{id}`` 5."""
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from uuid import UUID
+
+from epurchasing_shared.testing.statements import statements
+from ordering.adapters.packages import SqlPackages
+from ordering.adapters.tables import (
+    negotiation_rounds,
+    order_number_counters,
+    order_versions,
+    packages,
+    purchase_orders,
+    vendor_emails,
+)
+from ordering.domain.negotiation import NegotiationRound, PriceSet, RoundStatus
+
+OWN = re.compile(
+    r"\b({})\b".format(
+        "|".join(
+            table.name
+            for table in (
+                packages,
+                negotiation_rounds,
+                purchase_orders,
+                order_versions,
+                order_number_counters,
+                vendor_emails,
+            )
+        )
+    )
+)
+# The package locked with its rounds, order and versions; the order number; the PPK's
+# "your turn" e-mail to the vendor; the package row, the new order and its version 1; the
+# step-15 e-mail shown in the answer.
+ISSUE_ORDER = 7
+# The load; the package row and the order (acknowledged); the step-15 e-mail.
+ACKNOWLEDGE = 4
+# The package with its rounds, order and versions; the step-15 e-mail.
+GET_PACKAGE = 2
+
+PROPOSAL = {
+    "prices": [{"line_no": 1, "unit_price": 9_800_000}, {"line_no": 2, "unit_price": 3_000_000}],
+    "shipping_cost": 500_000,
+}
+
+
+def own(seen: list[str]) -> list[str]:
+    return [statement for statement in seen if OWN.search(statement)]
+
+
+async def test_the_order_steps_and_a_package_read_cost_few_statements(
+    ordering_harness, make_package_event
+):
+    event = make_package_event()
+    package_id = UUID(event.data["package_id"])
+    vendor_id = UUID(event.data["vendor"]["id"])
+    async with ordering_harness() as h:
+        engine = h.app.state.runtime.engine
+        await h.publish(event)
+        await h.wait_for_package(package_id)
+        vendor, official, ppk = h.tokens.vendor(vendor_id), h.tokens.official(), h.tokens.ppk()
+        base = f"/packages/{package_id}"
+        steps = [
+            ("process", official, None),
+            ("negotiation/proposals", official, PROPOSAL),
+            ("negotiation/proposals/1/accept", vendor, None),
+            ("approve", vendor, None),
+            ("send-to-ppk", official, None),
+            ("ppk-approve", ppk, None),
+        ]
+        for path, who, body in steps:
+            response = await h.client.post(f"{base}/{path}", headers=who, json=body)
+            assert response.status_code == 200, response.text
+        with statements(engine) as issuing:
+            issued = await h.client.post(
+                f"{base}/purchase-order",
+                headers=ppk,
+                files=h.pdf(),
+                data={"signatory": "Budi, S.T. (PPK)", "terms": "Pembayaran setelah BAST."},
+            )
+        with statements(engine) as acknowledging:
+            acknowledged = await h.client.post(f"{base}/purchase-order/acknowledge", headers=vendor)
+        with statements(engine) as reading:
+            got = await h.client.get(base, headers=vendor)
+
+    assert issued.status_code == 200, issued.text
+    assert acknowledged.status_code == 200, acknowledged.text
+    assert got.status_code == 200, got.text
+    assert len(own(issuing)) == ISSUE_ORDER, own(issuing)
+    assert len(own(acknowledging)) == ACKNOWLEDGE, own(acknowledging)
+    assert len(own(reading)) == GET_PACKAGE, own(reading)
+    # What was written once is read back whole: the round, the order and its version.
+    body = got.json()
+    assert body == acknowledged.json()
+    assert [r["status"] for r in body["negotiation"]] == ["accepted"]
+    assert [v["version"] for v in body["purchase_order"]["versions"]] == [1]
+    assert body["purchase_order"]["acknowledged_at"] is not None
+
+
+async def test_a_load_that_waited_for_a_change_sees_what_the_change_wrote(
+    ordering_harness, make_package_event
+):
+    """In READ COMMITTED one statement that waited for the package's lock reads the rounds and
+    the order as they were before the wait: the load notices and reads again, lock held."""
+    event = make_package_event()
+    package_id = UUID(event.data["package_id"])
+    async with ordering_harness() as h:
+        engine = h.app.state.runtime.engine
+        await h.publish(event)
+        await h.wait_for_package(package_id)
+        now = datetime.now(UTC)
+        async with engine.connect() as first, engine.connect() as second:
+            await first.begin()
+            await second.begin()
+            changing = SqlPackages(first, lambda: now)
+            package = await changing.get(package_id, for_update=True)
+            assert package is not None and package.rounds == []
+            proposal = PriceSet({1: 9_800_000, 2: 3_000_000}, 500_000)
+            package.rounds.append(
+                NegotiationRound(
+                    1, proposal, RoundStatus.PROPOSED, proposed_by="o", proposed_at=now
+                )
+            )
+            package.version += 1
+            await changing.save(package)
+            with statements(engine) as seen:
+                waiting = asyncio.create_task(
+                    SqlPackages(second, lambda: now).get(package_id, for_update=True)
+                )
+                await asyncio.sleep(0.3)
+                assert not waiting.done()  # the lock is held
+                await first.commit()
+                loaded = await waiting
+            await second.rollback()
+    assert loaded is not None and loaded.version == package.version
+    assert loaded.rounds == package.rounds
+    assert len(seen) == 2  # the stale read, and the one after the wait
