@@ -25,6 +25,22 @@ removed at the end. For each K it warms up, then measures ``--seconds``:
   async SQLAlchemy session behind uvicorn) requests/s; with the ratios of the system's rates
   to them.
 
+The offer window (``--offer-window``, default ``auto``): in auto mode each drive sets its
+deadline at step 9 from its OWN last writes just before it, step 6's POST and step 8's PATCH:
+max(1 s, 16 x the slower one's latency, Retry-After waits included), since the opening and
+the three vendors' offers (four writes one after another) must land before the deadline,
+with a margin for slower writes and one refusal by admission control
+(``epurchasing_demo.steps_competition.ADAPTIVE_WINDOW_WRITES``, which says why 16). A number
+of seconds gives every drive that fixed window. The report gives the windows used (p50 / max).
+
+When it starts the services itself (not ``--use-running``), it also measures for each
+service the time from spawning ``python -m <service> migrate-and-serve`` to its first 200
+from ``GET /readyz`` (polled every 20 ms; the four start together, as with ``make run``, and
+the time includes migrating a fresh database), and the same again when the four are
+restarted at the end on their already-migrated databases; and its idle RSS (``VmRSS``):
+right after the four are ready, before any load, and 3 s after the last K's load has
+drained. Goals reported beside them: idle RSS <= 100 MB, start to ``/readyz`` <= 3 s.
+
 ``--seed N`` first completes N procurements through the real code path (the same driver, at
 K = 32), then measures, to show how cost grows with history.
 """
@@ -39,7 +55,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import sys
 import tempfile
 import time
@@ -58,12 +73,18 @@ from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import Vendor, demo_catalogue, seed_catalogue
 from epurchasing_demo.client import SERVICES, Api, Endpoints
 from epurchasing_demo.driver import drive
-from epurchasing_demo.model import Branches
+from epurchasing_demo.model import Branches, Outcome
+from epurchasing_demo.steps_competition import ADAPTIVE_WINDOW_WRITES
 
 ROOT = Path(__file__).resolve().parents[1]
 AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
 TICKS = os.sysconf("SC_CLK_TCK")
+AUTO_BASE_WINDOW = 1.0  # seconds: the least offer window with --offer-window auto
+READY_POLL = 0.02  # seconds between two GET /readyz while a service starts
+IDLE_SETTLE = 3.0  # seconds of quiet before the idle RSS after the load
+GOAL_IDLE_RSS_MB = 100.0
+GOAL_START_TO_READY_S = 3.0
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 POLLING: contextvars.ContextVar[bool] = contextvars.ContextVar("polling", default=False)
@@ -226,6 +247,11 @@ class System:
     databases: dict[str, str]  # service -> database name (bench_<run>_<service>)
     processes: dict[str, asyncio.subprocess.Process] = field(default_factory=dict)
     owned: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    # service -> seconds from spawning the process to its first 200 from /readyz
+    start_to_ready: dict[str, float] = field(default_factory=dict)  # fresh database, migrated
+    restart_to_ready: dict[str, float] = field(default_factory=dict)  # already migrated
 
     @property
     def prefix(self) -> str:
@@ -233,6 +259,47 @@ class System:
 
     def dsn(self, service: str) -> str:
         return f"{PG_SERVER}/{self.databases[service]}"
+
+    async def spawn(self, name: str) -> float:
+        """Start one process (its output appended to ``<name>.log``); when it was spawned."""
+        log = (self.workdir / f"{name}.log").open("ab")
+        spawned = time.perf_counter()
+        self.processes[name] = await asyncio.create_subprocess_exec(
+            *self.commands[name],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        log.close()  # the child has its own copy
+        return spawned
+
+    async def until_ready(self, name: str, spawned: float, http: httpx.AsyncClient) -> float:
+        """Poll ``GET /readyz`` every 20 ms; seconds from ``spawned`` to the first 200."""
+        deadline = spawned + 120
+        url = f"{self.endpoints.of(name)}/readyz"
+        while True:
+            process = self.processes[name]
+            if process.returncode is not None:
+                tail = (self.workdir / f"{name}.log").read_text(errors="replace")[-3000:]
+                raise SystemExit(f"bench: {name} exited while starting:\n{tail}")
+            with contextlib.suppress(httpx.HTTPError):
+                ready = await http.get(url)
+                if ready.status_code == 200:
+                    return time.perf_counter() - spawned
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"bench: {name} not ready after 120 s (see {self.workdir})")
+            await asyncio.sleep(READY_POLL)
+
+    async def start_services(self) -> dict[str, float]:
+        """Spawn the four services together (as ``make run`` does); seconds to /readyz each."""
+        spawned = {name: await self.spawn(name) for name in SERVICES}
+        async with httpx.AsyncClient(timeout=2) as http:
+            took = await asyncio.gather(*(self.until_ready(n, spawned[n], http) for n in SERVICES))
+        return dict(zip(SERVICES, took, strict=True))
+
+    def idle_rss(self) -> dict[str, float]:
+        return {name: rss_mb(self.processes[name].pid) for name in SERVICES}
 
 
 async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> System:
@@ -267,7 +334,8 @@ async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> Sy
             f"{PG_SERVER.replace('postgresql://', 'postgresql+asyncpg://', 1)}/{databases[name]}"
         )
         env[f"{upper}_DOCUMENT_ROOT"] = str(workdir / "documents" / name)
-    catcher = [
+    system.env = env
+    system.commands["mail"] = [
         sys.executable,
         str(ROOT / "scripts" / "mail_catcher.py"),
         "--host",
@@ -275,41 +343,39 @@ async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> Sy
         "--port",
         str(smtp),
     ]
-    commands = {"mail": catcher}
-    commands |= {n: [sys.executable, "-m", n, "migrate-and-serve"] for n in SERVICES}
-    for name, command in commands.items():
-        log = (workdir / f"{name}.log").open("ab")
-        system.processes[name] = await asyncio.create_subprocess_exec(
-            *command, cwd=ROOT, env=env, stdout=log, stderr=asyncio.subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 120
-    async with httpx.AsyncClient(timeout=2) as http:
-        for name in SERVICES:
-            while True:
-                process = system.processes[name]
-                if process.returncode is not None:
-                    tail = (workdir / f"{name}.log").read_text(errors="replace")[-3000:]
-                    raise SystemExit(f"bench: {name} exited while starting:\n{tail}")
-                with contextlib.suppress(httpx.HTTPError):
-                    ready = await http.get(f"{system.endpoints.of(name)}/readyz")
-                    if ready.status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise SystemExit(f"bench: {name} not ready after 120 s (see {workdir})")
-                await asyncio.sleep(0.3)
+    system.commands |= {n: [sys.executable, "-m", n, "migrate-and-serve"] for n in SERVICES}
+    await system.spawn("mail")
+    try:
+        system.start_to_ready = await system.start_services()
+    except BaseException:
+        await stop_processes(system.processes.values())
+        raise
     return system
 
 
-async def stop_system(system: System, keep_logs: bool) -> None:
-    for process in system.processes.values():
+async def stop_processes(processes: Iterable[asyncio.subprocess.Process]) -> None:
+    """SIGTERM, then SIGKILL what has not exited after 20 s."""
+    processes = list(processes)
+    for process in processes:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-    for process in system.processes.values():
+    for process in processes:
         try:
             await asyncio.wait_for(process.wait(), 20)
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+async def restart_services(system: System) -> dict[str, float]:
+    """Stop the four services and start them again together on their migrated databases;
+    seconds from spawning to /readyz each (the migrations run and find nothing to do)."""
+    await stop_processes(system.processes[n] for n in SERVICES)
+    return await system.start_services()
+
+
+async def stop_system(system: System, keep_logs: bool) -> None:
+    await stop_processes(system.processes.values())
     if not system.owned:
         return
     admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
@@ -344,22 +410,6 @@ class Window:
     procurements: list[str] = field(default_factory=list)
 
 
-def adaptive_window(api: Api) -> float:
-    """The offer window of the next procurement with ``--offer-window auto``: 1 s, or four
-    times the p90 of competition's last 200 writes if that is longer. Between the official's
-    deadline and the last offer lie the opening and three vendors' offers, one after another;
-    a fixed 1 s window measures the driver's timing once a write takes more than ~250 ms (at
-    32 in flight most procurements then failed at step 10 and their work was wasted), while
-    an LKPP mini-competition's real window is days."""
-    http = api.http
-    if not isinstance(http, TimedClient):
-        return 1.0
-    recent = [s.seconds for s in http.samples[-2000:] if s.key == "competition write"][-200:]
-    if len(recent) < 20:
-        return 1.0
-    return max(1.0, 4 * statistics.quantiles(recent, n=10)[-1])
-
-
 async def load(
     api: Api,
     cast: Cast,
@@ -372,7 +422,9 @@ async def load(
     until_completed: int | None = None,
 ) -> Window:
     """K workers, each driving one procurement after another; those completed in the window
-    (after ``warmup``) count. With ``until_completed``, run until that many completed."""
+    (after ``warmup``) count. With ``until_completed``, run until that many completed.
+    ``offer_window`` 0 is auto: each drive's window follows its own steps 6 and 8 (at least
+    1 s); any other value is every drive's window."""
     loop_start = time.perf_counter()
     window = Window(k, loop_start + warmup, datetime.now(UTC), seconds)
     stop = asyncio.Event()
@@ -380,23 +432,26 @@ async def load(
     async def worker() -> None:
         while not stop.is_set():
             began = time.perf_counter()
-            window_seconds = offer_window or adaptive_window(api)
-            window.offer_windows.append(window_seconds)
+            outcome = Outcome()
             try:
-                outcome = await drive(
+                await drive(
                     api,
                     cast,
                     vendors,
                     category,
                     Branches(),
-                    offer_window=window_seconds,
+                    offer_window=offer_window or AUTO_BASE_WINDOW,
+                    adaptive_offer_window=not offer_window,
                     timeout=60,
+                    outcome=outcome,
                 )
             except Exception as error:  # counted and reported; the worker goes on
+                window.offer_windows += outcome.offer_windows
                 what = re.sub(r"\d", "#", UUID_RE.sub("{id}", str(error)))
                 window.failures[f"{type(error).__name__}: {what[:150]}"] += 1
                 await asyncio.sleep(1)
                 continue
+            window.offer_windows += outcome.offer_windows
             done = time.perf_counter()
             if until_completed is not None or window.started <= done <= window.started + seconds:
                 window.completed.append(done)
@@ -667,6 +722,7 @@ def print_run(
     watch: ProcessWatch,
     commits: int,
     rollbacks: int,
+    offer_window_auto: bool,
 ) -> dict[str, float]:
     seconds = window.seconds
     done = len(window.completed)
@@ -732,9 +788,15 @@ def print_run(
         f"{cpu_per_request:.1f} CPU ms per HTTP request (events and background work included)"
     )
     if window.offer_windows:
+        how = (
+            f"each max({AUTO_BASE_WINDOW:.0f} s, {ADAPTIVE_WINDOW_WRITES} x the drive's "
+            "slower of its step-6 and step-8 writes)"
+            if offer_window_auto
+            else "fixed"
+        )
         print(
-            f"offer window (p50 / max): {pct(window.offer_windows, 0.5):.1f} / "
-            f"{max(window.offer_windows):.1f} s"
+            f"offer window (p50 / max, {len(window.offer_windows)} openings, {how}): "
+            f"{pct(window.offer_windows, 0.5):.1f} / {max(window.offer_windows):.1f} s"
         )
     return {
         "services_cpu_ms_per_procurement": cpu_per_procurement,
@@ -746,7 +808,37 @@ def print_run(
         "commits_per_s": commits / seconds,
         "handoff_p50_ms": pct(all_handoffs, 0.5) * 1000,
         "handoff_p99_ms": pct(all_handoffs, 0.99) * 1000,
+        "offer_window_p50_s": pct(window.offer_windows, 0.5),
+        "offer_window_max_s": max(window.offer_windows, default=float("nan")),
+        "failed_drives": sum(window.failures.values()),
     }
+
+
+def print_footprint(footprint: dict[str, dict[str, float]]) -> None:
+    """Start to /readyz and idle RSS per service, beside the goals."""
+    print(
+        f"\n=== start and idle footprint (goals: start to /readyz <= "
+        f"{GOAL_START_TO_READY_S:.0f} s, idle RSS <= {GOAL_IDLE_RSS_MB:.0f} MB) ==="
+    )
+    if not footprint:
+        print("not measured: --use-running (the bench did not start the services)")
+        return
+    print(
+        f"{'service':<13}{'start to /readyz s':>19}{'restart s':>11}"
+        f"{'idle RSS MB at start':>22}{'after load':>12}"
+    )
+    for name, f in footprint.items():
+        print(
+            f"{name:<13}{f['start_to_ready_s']:>19.2f}{f['restart_to_ready_s']:>11.2f}"
+            f"{f['idle_rss_mb_at_start']:>22.0f}{f['idle_rss_mb_after_load']:>12.0f}"
+        )
+    print(
+        "start to /readyz: from spawning `python -m <service> migrate-and-serve` to the first "
+        "200 (polled every 20 ms),\nthe four started together; 'start' includes migrating a "
+        "fresh database, 'restart' is the four\nstarted again after the load on their migrated "
+        f"databases. Idle RSS (VmRSS): right after the four\nwere ready, and {IDLE_SETTLE:.0f} s "
+        "after the last K's load drained."
+    )
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -767,7 +859,14 @@ async def main(args: argparse.Namespace) -> None:
         system = System(run, workdir, endpoints, databases, owned=False)
     else:
         system = await start_system(run, workdir, extra_env)
+        rss_at_start = system.idle_rss()
+        print(
+            "started together, spawn to first 200 from /readyz (migrating fresh databases): "
+            + ", ".join(f"{n} {system.start_to_ready[n]:.2f} s" for n in SERVICES),
+            flush=True,
+        )
     results: list[tuple[int, dict[str, float]]] = []
+    footprint: dict[str, dict[str, float]] = {}
     try:
         cast = Cast()
         services = {n: system.endpoints.of(n) for n in SERVICES}
@@ -835,7 +934,10 @@ async def main(args: argparse.Namespace) -> None:
                 spine = await spine_figures(system, since, until)
                 commits = sum(stats1[d][0] - stats0.get(d, (0, 0))[0] for d in stats1)
                 rollbacks = sum(stats1[d][1] - stats0.get(d, (0, 0))[1] for d in stats1)
-                results.append((k, print_run(window, samples, spine, watch, commits, rollbacks)))
+                figures = print_run(
+                    window, samples, spine, watch, commits, rollbacks, not args.offer_window
+                )
+                results.append((k, figures))
                 print(
                     "spine tables now (outbox / inbox / idempotency keys / history rows): "
                     + "; ".join(
@@ -844,6 +946,21 @@ async def main(args: argparse.Namespace) -> None:
                     ),
                     flush=True,
                 )
+        if system.owned:
+            # The last K's drives have finished (load() waits for them); the relays and
+            # consumers finish their part, then the services are idle again.
+            await asyncio.sleep(IDLE_SETTLE)
+            rss_after_load = system.idle_rss()
+            system.restart_to_ready = await restart_services(system)
+            footprint = {
+                n: {
+                    "start_to_ready_s": system.start_to_ready[n],
+                    "restart_to_ready_s": system.restart_to_ready[n],
+                    "idle_rss_mb_at_start": rss_at_start[n],
+                    "idle_rss_mb_after_load": rss_after_load[n],
+                }
+                for n in SERVICES
+            }
         print("\n=== raw ceilings of this machine, same run (the system idle) ===", flush=True)
         database = f"bench_{run}_ceiling"
         admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
@@ -874,12 +991,18 @@ async def main(args: argparse.Namespace) -> None:
                 f"{r['events_published_per_s'] / publish:>11.1%}"
                 f"{r['handoff_p50_ms']:>12.0f} / {r['handoff_p99_ms']:.0f}"
             )
+        print_footprint(footprint)
         if args.json:
             Path(args.json).write_text(
                 json.dumps(
                     {
                         "run": run,
                         "results": {str(k): r for k, r in results},
+                        "services": footprint,
+                        "goals": {
+                            "idle_rss_mb": GOAL_IDLE_RSS_MB,
+                            "start_to_ready_s": GOAL_START_TO_READY_S,
+                        },
                         "ceilings": {
                             "postgres_commits_per_s": pg,
                             "rabbitmq_publish_per_s": publish,
@@ -914,7 +1037,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "--offer-window",
         type=lambda v: 0.0 if v == "auto" else float(v),
         default=0.0,
-        help="seconds, or auto (default): 1 s, longer when competition's writes slow down",
+        help="seconds, or auto (default): per drive, max(1 s, 16 x its steps 6 and 8's latency)",
     )
     parser.add_argument("--use-running", action="store_true", help="the services of make run")
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the services")

@@ -40,13 +40,32 @@ async def drive(
     branches: Branches = Branches(),
     *,
     offer_window: float = 5.0,
+    adaptive_offer_window: bool = False,
     timeout: float = 30.0,
     on_step: Callable[[StepRecord], None] | None = None,
+    outcome: Outcome | None = None,
 ) -> Outcome:
-    """One procurement from the PPK's need to the vendor's rating, taking ``branches``."""
+    """One procurement from the PPK's need to the vendor's rating, taking ``branches``.
+
+    The offer window is ``offer_window`` seconds; with ``adaptive_offer_window`` it is at least
+    that, longer when the drive's own writes just before (steps 6 and 8) were slow (a
+    benchmark under load; ``steps_competition.ADAPTIVE_WINDOW_WRITES``). The steps are
+    recorded in ``outcome`` when one is given (so a caller can read how far a drive got, and
+    its offer windows, after it raised), else in a new one."""
     if not vendors:
         raise DriverError("the catalogue has no vendors to compete")
-    run = Run(api, cast, vendors, category, branches, offer_window, timeout, on_step)
+    run = Run(
+        api,
+        cast,
+        vendors,
+        category,
+        branches,
+        offer_window,
+        timeout,
+        on_step,
+        adaptive_offer_window,
+        outcome if outcome is not None else Outcome(),
+    )
     await request_steps(run)
     failures = 1 if branches.failed_competition_first else 0
     rejections = 1 if branches.ppk_rejects_first else 0

@@ -43,6 +43,7 @@ class Outcome:
     order_number: str | None = None
     rating_id: str | None = None
     steps: list[StepRecord] = field(default_factory=list)
+    offer_windows: list[float] = field(default_factory=list)  # seconds, one per opening (step 9)
 
     @property
     def package_id(self) -> str:
@@ -61,6 +62,9 @@ class Run:
     offer_window: float
     timeout: float
     on_step: Callable[[StepRecord], None] | None = None
+    # False: every offer window is ``offer_window``. True: ``offer_window`` is the least, and
+    # the window grows with the latency of the drive's own steps 6 and 8 (steps_competition).
+    adaptive_offer_window: bool = False
     outcome: Outcome = field(default_factory=Outcome)
     negotiations: int = 0
 

@@ -1,5 +1,6 @@
 """SOP steps 1–13 on the competition service: the PPK's request, the mini-competition."""
 
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,22 @@ from epurchasing_demo.model import Run, pdf
 C = "competition"
 QUANTITY = 10
 PAGU = 125_000_000
+
+# With an adaptive offer window (a benchmark under load), the window is at least the base one
+# and at least this many times the latency of the drive's own last writes before it: the
+# slower of step 6's POST and step 8's PATCH (seconds apart, Retry-After waits included).
+# Between the deadline being set and the last offer lie four writes one after another on the
+# same service: the opening (step 9) and the three vendors' offers (step 10), so 4 x that
+# latency if each took as long. They do not: the queue in front of competition changes within
+# seconds. Measured on the 2-core benchmark machine (shared, load average up to 5.7), the four
+# took up to 12 x step 8's latency at K = 32 and up to 30 x at K = 64 (a write of 0.15 s, then
+# one of 3.8 s), but at most 14 x the slower of steps 6 and 8 (p95 11 x). 16 = 4 writes x 4:
+# each up to 3-4 x as long as the slower of those two, which leaves room for one refusal by
+# admission control (a 503 after up to 2 s in its queue, then Retry-After: 1 s, then sent
+# again); that happens when writes already queue for seconds, so when the latency measured,
+# and the window, are long as well. (Step 8's alone with 16 x: 9 of 71 drives missed their
+# deadline at K = 64; 8 x the slower of the two: 8 of 71.)
+ADAPTIVE_WINDOW_WRITES = 16
 
 
 async def request_steps(run: Run) -> dict[str, Any]:
@@ -68,7 +85,9 @@ async def competition_steps(run: Run, with_offers: bool) -> dict[str, Any] | Non
     api, official, rid = run.api, run.cast.official_headers(), run.outcome.procurement_id
     again = " again" if run.outcome.competition_ids else ""
     body = {"purchase_request_id": rid, "kind": "specification", "category": run.category}
+    started = time.perf_counter()
     competition = await api.call(C, "POST", "/competitions", headers=official, json=body)
+    latency = time.perf_counter() - started
     cid = competition["id"]
     run.outcome.competition_ids.append(cid)
     run.record("6", "official", f"created the mini-competition draft{again}", "draft", C)
@@ -80,10 +99,16 @@ async def competition_steps(run: Run, with_offers: bool) -> dict[str, Any] | Non
     run.record("7", "official", what, competition["state"], C)
     deadline = date.today() + timedelta(days=30)
     patch = {"pagu": PAGU, "delivery_deadline": deadline.isoformat()}
+    started = time.perf_counter()
     edited = await api.call(C, "PATCH", f"/competitions/{cid}", headers=official, json=patch)
+    latency = max(latency, time.perf_counter() - started)
     what = f"entered the competition data (pagu {rupiah(PAGU)}, delivery by {deadline})"
     run.record("8", "official", what, edited["state"], C)
-    closes = datetime.now(UTC) + timedelta(seconds=run.offer_window)
+    window = run.offer_window
+    if run.adaptive_offer_window:
+        window = max(window, ADAPTIVE_WINDOW_WRITES * latency)
+    run.outcome.offer_windows.append(window)
+    closes = datetime.now(UTC) + timedelta(seconds=window)
     opened = await api.call(
         C,
         "POST",
