@@ -214,3 +214,47 @@ class TestOverdueReminders:
         request_id = await submitted(world, Official(OFFICIAL.sub, OFFICIAL.name, SITI))
         await self.overdue(world, request_id)
         assert world.store.mails(kind="overdue_reminder") == []
+
+
+class TestTheSendersLooks:
+    """The shared sender looks for due e-mails once when there is none, and starts a second
+    worker only when the first found one (it used to look twice per worker, four workers)."""
+
+    @staticmethod
+    def counting(looks: list[bool]):
+        def outbox(uow):
+            box = notifications.mail_outbox(uow)
+            original = box.claim_due
+
+            async def claim_due(now):
+                found = await original(now)
+                looks.append(found is not None)
+                return found
+
+            box.claim_due = claim_due
+            return box
+
+        return outbox
+
+    def sender(self, world: World, mailer, looks: list[bool]) -> MailSender:
+        return MailSender(
+            unit_of_work=world.uow,
+            mailer=mailer,
+            policy=MailPolicy(concurrency=4),
+            outbox=self.counting(looks),
+            record=notifications.record_outcome,
+            name="competition",
+        )
+
+    async def test_nothing_due_is_one_look(self):
+        looks: list[bool] = []
+        assert await self.sender(World(), FakeMailer(), looks).deliver_due() == 0
+        assert looks == [False]
+
+    async def test_each_due_email_is_sent_once_with_few_empty_looks(self):
+        world, mailer, looks = World(), FakeMailer(), []
+        for _ in range(3):
+            await submitted(world, Official(OFFICIAL.sub, OFFICIAL.name, SITI))
+        assert await self.sender(world, mailer, looks).deliver_due() == 3
+        assert len(mailer.sent) == 3 and looks.count(True) == 3
+        assert looks.count(False) <= 4  # each worker started ends with one empty look

@@ -122,7 +122,7 @@ class TestPurchaseRequestTurns:
             "actor_id": "ppk-1",
             "work_unit": "dinkes",
             "started_at": NOW.isoformat(),
-            "due_at": end_of(2026, 3, 4).isoformat(),
+            "due_at": end_of(2026, 3, 4).astimezone(UTC).isoformat(),  # as the table gives it
             "overdue": False,
         }
 

@@ -94,7 +94,7 @@ class TestEachHandOffOpensTheTablesTurn:
             # The answer shows the turn.
             shown = outcome.body["turn"]
             assert shown["sop_step"] == step and shown["actor_id"] == actor_id
-            assert shown["due_at"] == due.isoformat() and shown["overdue"] is False
+            assert shown["due_at"] == due.astimezone(UTC).isoformat() and shown["overdue"] is False
         outcome = await purchase_order.acknowledge_order(uow, asking(VENDOR), pid)
         assert open_turn(seeded) is None and outcome.body["turn"] is None
         last = seeded.world.store.turns[-1]

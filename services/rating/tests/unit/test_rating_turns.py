@@ -198,7 +198,7 @@ class TestTheRatingShowsItsTurn:
             "actor_id": "ppk-1",
             "work_unit": "dinkes",
             "started_at": START.isoformat().replace("+00:00", "Z"),
-            "due_at": "2026-03-03T23:59:59.999999+07:00",  # the end of Tuesday, WIB
+            "due_at": "2026-03-03T16:59:59.999999Z",  # the end of Tuesday, WIB, in UTC
             "overdue": False,
         }
         clock.set(DUE_AFTER_START + timedelta(microseconds=1))

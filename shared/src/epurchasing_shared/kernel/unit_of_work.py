@@ -11,7 +11,7 @@ repositories to both sides.
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID, uuid4
@@ -227,7 +227,9 @@ class UnitOfWork(ABC):
             work_unit=work_unit,
             working_days=standard.working_days,
             started_at=record.at,
-            due_at=self.calendar.add_working_days(record.at, standard.working_days),
+            # In UTC, as the table gives it back: the same turn reads the same in a step's
+            # answer (which the transaction knows) and in a later GET (which reads the table).
+            due_at=self.calendar.add_working_days(record.at, standard.working_days).astimezone(UTC),
             opened_by_action=change.action,
         )
         await self._open_turn(turn)

@@ -87,10 +87,6 @@ async def issue_purchase_order(
         today = uow.now().astimezone(rules.zone).date()
         day = order_date or today
         check_date_near("order_date", day, today, ORDER_DATE_DAYS, ORDER_DATE_DAYS)
-        seq = await uow.order_numbers.next_seq(package.work_unit, day.year)
-        number = format_order_number(
-            rules.order_number_format, work_unit=package.work_unit, year=day.year, seq=seq
-        )
         order_id = uuid4()
         document = await uow.save_document(
             upload,
@@ -98,6 +94,12 @@ async def issue_purchase_order(
             owner_kind=OWNER,
             owner_id=order_id,
             procurement_id=package.procurement_id,
+        )
+        # The work unit's counter stays locked until commit (numbers without gaps): taken
+        # after the upload is stored, only the generated letter and the spine's writes wait.
+        seq = await uow.order_numbers.next_seq(package.work_unit, day.year)
+        number = format_order_number(
+            rules.order_number_format, work_unit=package.work_unit, year=day.year, seq=seq
         )
         change = package.issue_order(
             str(who.role),
