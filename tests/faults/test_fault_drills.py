@@ -74,14 +74,21 @@ async def test_consumer_kill9_mid_backlog(drill: Drill):
 
 
 async def post_blacklist(
-    http: httpx.AsyncClient, rating_url: str, headers: dict, vendor_id: uuid.UUID
+    http: httpx.AsyncClient,
+    rating_url: str,
+    headers: dict,
+    vendor_id: uuid.UUID,
+    drill: Drill | None = None,
 ) -> uuid.UUID:
-    """Record one blacklist entry (a committed write with one outgoing event); its entry id."""
+    """Record one blacklist entry (a committed write with one outgoing event); its entry id.
+    (With ``drill``, a refusal shows the services' logs.)"""
     response = await http.post(
         f"{rating_url}/blacklist",
         json=blacklist_body(vendor_id),
         headers={**headers, "Idempotency-Key": str(vendor_id)},
     )
+    if response.status_code != 201 and drill is not None:
+        raise AssertionError(await drill.logs(f"blacklist answered {response.text}"))
     assert response.status_code == 201, response.text
     return uuid.UUID(response.json()["id"])
 
@@ -255,23 +262,23 @@ async def test_postgres_unavailable_answers_503_and_recovers(drill: Drill):
 
 
 async def test_two_replicas(drill: Drill):
-    """Two replicas of rating on one database and one queue: both relays publish from one
-    outbox (SKIP LOCKED), both subscribe to one queue (the first one active, the second a hot
-    standby); then the active one is killed mid-backlog and the standby takes over and
-    finishes. Every blacklist entry reaches competition and every completed package opens a
-    rating exactly once."""
+    """Two replicas of rating on one database and one queue: one relay leads and publishes
+    from the shared outbox (the other waits for its lock), both subscribe to one queue (the
+    first one active, the second a hot standby); then the active one is killed mid-backlog and
+    the standby takes over and finishes. Every blacklist entry reaches competition and every
+    completed package opens a rating exactly once."""
     await drill.service("competition")
     first = await drill.service("rating", replica="-a")
     second = await drill.service("rating", replica="-b")
     # Both are ready, i.e. subscribed; the broker counts the single active consumer only.
     assert await drill.consumers_of(sac(QUEUE_RATINGS)) == 1
     admin = drill.tokens.admin()
-    completed = [package_completed() for _ in range(150)]
+    completed = [package_completed() for _ in range(300)]  # still applying at the kill
     await drill.publish(completed)
     async with httpx.AsyncClient(timeout=15) as http:
         entries = await asyncio.gather(
             *(
-                post_blacklist(http, (first, second)[n % 2].url, admin, uuid.uuid4())
+                post_blacklist(http, (first, second)[n % 2].url, admin, uuid.uuid4(), drill)
                 for n in range(40)
             )
         )
@@ -300,7 +307,9 @@ async def test_sigterm_under_load(drill: Drill):
     await drill.service("competition")
     rating = await drill.service("rating")
     admin = drill.tokens.admin()
-    completed = [package_completed() for _ in range(150)]
+    # Long enough that the consumer is still at it when SIGTERM comes (150 were all applied
+    # before the writers' twelfth answer once a rating cost fewer round trips).
+    completed = [package_completed() for _ in range(600)]
     await drill.publish(completed)
     answered: dict[uuid.UUID, uuid.UUID] = {}  # vendor id -> entry id
     failures: Counter[str] = Counter()

@@ -3,13 +3,16 @@
 HS256 with a shared secret for development; RS256 (or any asymmetric algorithm listed)
 against a JWKS URL in production. The token's own ``alg`` header is never trusted: PyJWT is
 given the configured list only, so an ``alg: none`` or an HS/RS confusion token is refused.
+
+PyJWT is imported on first use (the first token verified or minted, or a JWKS client made):
+it loads ``cryptography``'s bindings whatever the algorithm, ~9 MB and ~50 ms that a service
+starting up does not need before its first request.
 """
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -27,11 +30,17 @@ class TokenVerifier:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._secret = settings.jwt_secret
-        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+        self._jwks = None
+        if settings.jwt_jwks_url:
+            import jwt
+
+            self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url)
         if any(a.startswith("HS") for a in self._algorithms) and self._jwks is not None:
             raise ValueError("do not mix HMAC algorithms with a JWKS URL")
 
     def verify(self, token: str) -> Principal:
+        import jwt
+
         try:
             key = self._jwks.get_signing_key_from_jwt(token).key if self._jwks else self._secret
             claims = jwt.decode(
@@ -94,6 +103,8 @@ def mint_token(
     now: datetime | None = None,
 ) -> str:
     """A development token signed with the HS256 secret (never used with a JWKS)."""
+    import jwt
+
     issued = now or datetime.now(UTC)
     claims: dict[str, object] = {
         "sub": sub,

@@ -22,8 +22,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 if TYPE_CHECKING:
     from epurchasing_shared.settings import ServiceSettings
 
@@ -49,6 +47,10 @@ def indonesian_days_off(year: int) -> Mapping[date, str]:
     Cached per year: the package computes lunar and lunisolar dates, which is slow to repeat.
     Islamic dates of years with no SKB yet are estimates, marked "(perkiraan)".
     """
+    # Imported on first use: the package and its registry of every country cost ~4 MB and
+    # ~50-90 ms, which a starting service does not need before it first counts working days.
+    import holidays
+
     found = holidays.country_holidays("ID", years=year, categories=CATEGORIES, language="id")
     return MappingProxyType(dict(found.items()))
 

@@ -12,8 +12,12 @@ Each service has its own entry point (``python -m competition serve|migrate``).
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
+import os
 import sys
+import threading
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -218,8 +222,10 @@ def service_main(
 
     ``serve`` refuses the development JWT secret (or a short one) unless ``DEVELOPMENT_MODE``
     is set; every command first waits for PostgreSQL (and ``serve`` for RabbitMQ), saying in
-    one line per attempt what it cannot reach."""
-    from epurchasing_shared.migrations import migrate
+    one line per attempt what it cannot reach. ``migrate-and-serve`` runs Alembic only when
+    the database is not at the scripts' head, and then in a forked child: the process that
+    serves never loads it."""
+    from epurchasing_shared.migrations import database_at_head, migrate
     from epurchasing_shared.startup import settings_refusal, wait_for_broker, wait_for_database
 
     parser = argparse.ArgumentParser(prog=name)
@@ -236,8 +242,16 @@ def service_main(
             asyncio.run(wait_for_broker(settings.amqp_url))
     except KeyboardInterrupt:
         sys.exit(f"{name}: interrupted while waiting for PostgreSQL or RabbitMQ")
-    if args.command in ("migrate", "migrate-and-serve"):
+    if args.command == "migrate":
         asyncio.run(migrate(migrations_dir, settings.database_url))
+        print(f"{name}: database migrated", flush=True)
+    elif args.command == "migrate-and-serve":
+        if not asyncio.run(database_at_head(migrations_dir, settings.database_url)):
+            _migrate_aside(
+                name,
+                lambda: asyncio.run(migrate(migrations_dir, settings.database_url)),
+                meanwhile=lambda: _preload(app_factory),
+            )
         print(f"{name}: database migrated", flush=True)
     if args.command in ("serve", "migrate-and-serve"):
         import uvicorn
@@ -254,3 +268,45 @@ def service_main(
                 server_header=False,
                 date_header=True,
             )
+
+
+def _migrate_aside(name: str, run: Callable[[], None], *, meanwhile: Callable[[], None]) -> None:
+    """``migrate-and-serve``'s migrations: ``run`` in a forked child while this process does
+    ``meanwhile`` (imports the app), so that Alembic, Mako and the migration scripts (~8 MB,
+    never used again) are not loaded into the process that serves; raises ``SystemExit`` when
+    they failed (the child prints the traceback). Where forking is not safe (not Linux, or
+    threads running) the migrations run here, as ``migrate`` does."""
+    if sys.platform != "linux" or threading.active_count() > 1:
+        run()
+        meanwhile()
+        return
+    sys.stdout.flush()  # what is buffered would be written twice, by each process
+    sys.stderr.flush()
+    child = os.fork()
+    if child == 0:  # the child: migrate, then leave without the parent's exit handlers
+        status = 0
+        try:
+            run()
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    try:
+        meanwhile()
+    finally:
+        _, wait_status = os.waitpid(child, 0)
+    code = os.waitstatus_to_exitcode(wait_status)
+    if code != 0:
+        sys.exit(f"{name}: the migrations failed (exit status {code})")
+
+
+def _preload(app_factory: str) -> None:
+    """Import uvicorn and the app factory's module (``module:function``) ahead of serving; an
+    error is left for uvicorn to report when it loads the factory, as it would have."""
+    with contextlib.suppress(Exception):
+        import uvicorn  # noqa: F401
+
+        importlib.import_module(app_factory.partition(":")[0])

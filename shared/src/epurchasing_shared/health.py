@@ -8,10 +8,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from opentelemetry.instrumentation.utils import suppress_instrumentation
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from epurchasing_shared.tracing import suppress_instrumentation
 
 CHECK_SECONDS = 3.0
 

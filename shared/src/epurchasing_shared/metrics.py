@@ -30,7 +30,6 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from fastapi import FastAPI
 from fastapi.responses import Response
-from opentelemetry.instrumentation.utils import suppress_instrumentation
 from prometheus_client import (
     GC_COLLECTOR,
     CollectorRegistry,
@@ -45,6 +44,8 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from epurchasing_shared.tracing import suppress_instrumentation
 
 log = logging.getLogger("epurchasing.metrics")
 

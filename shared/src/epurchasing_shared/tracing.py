@@ -10,6 +10,7 @@ variables (off when none is set).
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -51,15 +52,23 @@ def configure_tracing(service: str) -> bool:
     return True
 
 
+def sdk_provider_installed() -> bool:
+    """Whether the SDK's tracer provider is the global one. The SDK is imported only where a
+    provider is made (:func:`configure_tracing`, a test's): while it is not imported, no
+    provider of its can be installed, and it is not imported just to ask (with the
+    instrumentations, ~60 modules and ~4 MB)."""
+    sdk = sys.modules.get("opentelemetry.sdk.trace")
+    return sdk is not None and isinstance(trace.get_tracer_provider(), sdk.TracerProvider)
+
+
 def instrument_app(app: Any, engine: Any) -> None:
     """HTTP server spans for the app, database spans for its engine (no-ops without a
-    provider)."""
+    provider; the instrumentations are imported only then)."""
+    if not sdk_provider_installed():
+        return  # tracing is off: no per-request or per-statement cost at all
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
-    from opentelemetry.sdk.trace import TracerProvider
 
-    if not isinstance(trace.get_tracer_provider(), TracerProvider):
-        return  # tracing is off: no per-request or per-statement cost at all
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     instrumentor = SQLAlchemyInstrumentor()
     if instrumentor.is_instrumented_by_opentelemetry:
@@ -67,6 +76,21 @@ def instrument_app(app: Any, engine: Any) -> None:
     # Its declared range stops before SQLAlchemy 2.1; it hooks the engine events, which 2.1
     # keeps, so the check is skipped (tests/integration show the database spans).
     instrumentor.instrument(engine=engine.sync_engine, skip_dep_check=True)
+
+
+@contextmanager
+def suppress_instrumentation() -> Iterator[None]:
+    """No spans for what runs inside (a readiness probe, a metrics scrape): OpenTelemetry's
+    ``suppress_instrumentation``. Without the SDK every tracer is the API's no-op one and
+    nothing is recorded either way, so the instrumentation package is imported only once the
+    SDK is."""
+    if "opentelemetry.sdk" not in sys.modules:
+        yield
+        return
+    from opentelemetry.instrumentation.utils import suppress_instrumentation as suppressed
+
+    with suppressed():
+        yield
 
 
 def current_traceparent() -> str | None:

@@ -18,13 +18,12 @@ import hashlib
 import json
 import math
 import time
-from typing import Any
-
-from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
+from typing import TYPE_CHECKING, Any
 
 from epurchasing_shared.http.guard import ASGIApp, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
 
 # Probes, metrics and the API documents (what a client generator or a fuzzer loads first).
 EXEMPT = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/asyncapi.json", "/docs")
@@ -39,6 +38,12 @@ class RateLimits:
         per_principal: str,
         trust_forwarded: bool = False,
     ) -> None:
+        # Imported here: ``limits`` loads every storage backend (Redis, Memcached, MongoDB
+        # ...), and a service whose limits are off (RATE_LIMITS_ENABLED=false) never needs it.
+        from limits import parse
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
         self.app = app
         self.per_address: RateLimitItem = parse(per_address)
         self.per_principal: RateLimitItem = parse(per_principal)

@@ -3,9 +3,8 @@ mail outbox, and what the generated BAP and BAST need (the renderer, the letterh
 the settings)."""
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from delivery.adapters.letters_pdf import PdfLetters
 from delivery.adapters.repository import SqlFulfilments
 from delivery.adapters.tables import mail_outbox
 from delivery.application.ports import DeliveryUnitOfWork
@@ -15,9 +14,22 @@ from epurchasing_shared.mail import MailRules
 from epurchasing_shared.mail.sql import SqlMailOutbox
 from epurchasing_shared.persistence import SqlUnitOfWork
 
+if TYPE_CHECKING:
+    from delivery.application.letters import ReceiptLetter
+
+
+class PdfLettersOnFirstUse:
+    """:class:`~delivery.adapters.letters_pdf.PdfLetters`, imported with the first letter:
+    ReportLab and Pillow (~6 MB, ~140 ms) are not loaded when the service starts."""
+
+    def receipt(self, letter: "ReceiptLetter") -> bytes:
+        from delivery.adapters.letters_pdf import PdfLetters
+
+        return PdfLetters().receipt(letter)
+
 
 class SqlDeliveryUnitOfWork(SqlUnitOfWork, DeliveryUnitOfWork):
-    letters = PdfLetters()
+    letters = PdfLettersOnFirstUse()
 
     @classmethod
     def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:

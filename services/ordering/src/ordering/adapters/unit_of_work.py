@@ -1,22 +1,34 @@
 """The ordering unit of work on PostgreSQL: the kernel's, with the service's repositories."""
 
 from collections.abc import Callable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.persistence import SqlUnitOfWork
-from ordering.adapters.letters_pdf import PdfLetters
 from ordering.adapters.mail_outbox import SqlVendorEmails
 from ordering.adapters.orders import SqlOrderNumbers
 from ordering.adapters.packages import SqlPackages
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 
+if TYPE_CHECKING:
+    from ordering.application.letters import PurchaseOrderLetter
+
 SERVICE = "ordering"
+
+
+class PdfLettersOnFirstUse:
+    """:class:`~ordering.adapters.letters_pdf.PdfLetters`, imported with the first letter:
+    ReportLab and Pillow (~6 MB, ~140 ms) are not loaded when the service starts."""
+
+    def purchase_order(self, letter: "PurchaseOrderLetter") -> bytes:
+        from ordering.adapters.letters_pdf import PdfLetters
+
+        return PdfLetters().purchase_order(letter)
 
 
 class SqlOrderingUnitOfWork(SqlUnitOfWork, OrderingUnitOfWork):
     rules = OrderingRules()
-    letters = PdfLetters()
+    letters = PdfLettersOnFirstUse()
 
     @classmethod
     def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:
