@@ -110,3 +110,23 @@ def is_unavailable(error: BaseException) -> bool:
             continue
         current = current.__cause__ or current.__context__
     return False
+
+
+def locked_row_is_current(table: Any, key: str) -> Any:
+    """A column, ``fresh``, for a ``SELECT … FOR UPDATE`` of one ``table`` row (by its ``key``
+    column) that also reads other tables: whether the row it locked is the version its own
+    snapshot holds. Under READ COMMITTED a statement that waited for the lock of a concurrent
+    change gets the row as that change left it, but reads every other table in the snapshot it
+    took before waiting, without what the change added; its ``xmin`` then differs from the
+    snapshot's, and the caller reads again, the lock held (a new statement, a new snapshot).
+    Sound when every change of the other tables also updates this row in its transaction."""
+    from sqlalchemy import literal_column, select
+
+    seen = table.alias("seen")
+    return (
+        literal_column(f"{table.name}.xmin")
+        == select(literal_column("seen.xmin"))
+        .select_from(seen)
+        .where(seen.c[key] == table.c[key])
+        .scalar_subquery()
+    ).label("fresh")

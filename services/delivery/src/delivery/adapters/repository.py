@@ -19,7 +19,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal_column,
     select,
     true,
     tuple_,
@@ -41,6 +40,7 @@ from delivery.domain.fulfilment import Fulfilment, OrderTerms
 from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.clock import Clock
+from epurchasing_shared.db import locked_row_is_current
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.turns import turn_from_row
@@ -153,20 +153,9 @@ _payment_count = (
     .scalar_subquery()
     .label("payment_count")
 )
-# Whether the locked row is the one this statement's snapshot holds. In READ COMMITTED, a
-# statement that waited for the lock of a concurrent change gets the row as that change left
-# it, but reads every other table (the entries, the payments) in the snapshot it took before
-# waiting: without what that change added. The row's xmin then differs from the snapshot's
-# (every change of the children also saves the fulfilment: ``answer``), and the load is read
-# again, the lock held (a new statement, a new snapshot).
-_seen = fulfilments.alias("seen")
-_fresh = (
-    literal_column("fulfilments.xmin")
-    == select(literal_column("seen.xmin"))
-    .select_from(_seen)
-    .where(_seen.c.procurement_id == fulfilments.c.procurement_id)
-    .scalar_subquery()
-).label("fresh")
+# Read again after a lock wait (db.locked_row_is_current): every change of the entries or
+# payments also saves the fulfilment (``answer``).
+_fresh = locked_row_is_current(fulfilments, "procurement_id")
 _LOAD = (
     select(
         fulfilments,

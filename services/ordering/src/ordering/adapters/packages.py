@@ -15,7 +15,6 @@ from sqlalchemy import (
     bindparam,
     false,
     func,
-    literal_column,
     or_,
     select,
     true,
@@ -25,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from epurchasing_shared.db import locked_row_is_current
 from epurchasing_shared.principal import Principal, Role
 from ordering.adapters import codec
 from ordering.adapters.tables import (
@@ -128,20 +128,9 @@ _rounds = _rows_of(
 _versions = _rows_of(
     order_versions, lambda row: row.c.order_id == _order.c.id, "version", "versions"
 )
-# Whether the locked row is the one this statement's snapshot holds. In READ COMMITTED, a
-# statement that waited for the lock of a concurrent change gets the package as that change
-# left it, but reads the rounds, order and versions in the snapshot it took before waiting,
-# without what the change wrote. The row's xmin then differs from the snapshot's (every change
-# saves the package row: ``save``), and the load is read again, the lock held (a new
-# statement, a new snapshot).
-_seen = packages.alias("seen")
-_fresh = (
-    literal_column("packages.xmin")
-    == select(literal_column("seen.xmin"))
-    .select_from(_seen)
-    .where(_seen.c.id == packages.c.id)
-    .scalar_subquery()
-).label("fresh")
+# Read again after a lock wait (db.locked_row_is_current): every change saves the package
+# row (``save``).
+_fresh = locked_row_is_current(packages, "id")
 _LOAD = (
     select(
         packages,
