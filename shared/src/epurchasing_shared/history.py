@@ -137,11 +137,15 @@ def _upsert_head(heads: Table) -> Any:
     )
 
 
+def advisory_key(procurement_id: UUID) -> int:
+    """The advisory lock key of a procurement's history chain (every writer takes it)."""
+    return int.from_bytes(procurement_id.bytes[:8], "big", signed=True)
+
+
 async def lock_procurement(session: AsyncConnection, procurement_id: UUID) -> None:
     """Serialise this transaction with every other writer of the procurement's history chain
     (released at commit or rollback)."""
-    key = int.from_bytes(procurement_id.bytes[:8], "big", signed=True)
-    await session.execute(_LOCK, {"key": key})
+    await session.execute(_LOCK, {"key": advisory_key(procurement_id)})
 
 
 async def read_chain(

@@ -28,7 +28,7 @@ from uuid import UUID
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from epurchasing_shared.history import lock_procurement
+from epurchasing_shared.history import advisory_key
 from epurchasing_shared.history_chain import ChainEntry, entry_hash
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import HistoryRecord
@@ -134,18 +134,22 @@ async def lock_heads(
     session: AsyncConnection, spine: SpineTables, wanted: list[UUID]
 ) -> dict[UUID, tuple[str | None, int]]:
     """Lock the chain heads of ``wanted`` procurements until commit and read them (last hash,
-    entries). A writer that finds a head row locks the row; one that finds none (the
-    procurement's first entry here) takes the advisory lock every such writer takes, then looks
-    again with ``FOR UPDATE``, so it also waits for a writer that locked a row committed
-    meanwhile. Locks are taken in procurement order (no deadlock between two writers)."""
-    statement = _lock_heads_sql(spine.history_heads)
-    rows: Any = await session.exec_driver_sql(statement, (sorted(wanted),))
+    entries), in one statement: first the procurements' advisory locks (the lock every writer
+    of a chain takes, this version's and the previous one's, which took no row lock: a rolling
+    upgrade cannot fork a chain), then the head rows ``FOR UPDATE``. The statement's snapshot
+    predates the wait for those locks, but ``FOR UPDATE`` returns a head's newest version; a
+    head inserted meanwhile is not in that snapshot, so a procurement without one is looked
+    up again (a new statement, the lock held). Locks are taken in key order (no deadlock
+    between two writers of several procurements)."""
+    ordered = sorted(wanted, key=advisory_key)
+    keys = [advisory_key(p) for p in ordered]
+    rows: Any = await session.exec_driver_sql(_lock_heads_sql(spine.history_heads), (ordered, keys))
     found: dict[UUID, tuple[str | None, int]] = {r[0]: (r[1], r[2]) for r in rows}
-    missing = sorted(p for p in wanted if p not in found)
+    missing = [p for p in ordered if p not in found]
     if missing:
-        for procurement_id in missing:
-            await lock_procurement(session, procurement_id)
-        again: Any = await session.exec_driver_sql(statement, (missing,))
+        again: Any = await session.exec_driver_sql(
+            _lock_heads_sql(spine.history_heads), (missing, [])
+        )
         found.update({r[0]: (r[1], r[2]) for r in again})
     return {p: found.get(p, (None, 0)) for p in wanted}
 
@@ -221,10 +225,17 @@ async def flush(
 
 @cache
 def _lock_heads_sql(heads: Table) -> str:
-    return (
-        f"SELECT procurement_id, last_hash, entries FROM {heads.fullname} "
-        "WHERE procurement_id = ANY($1::uuid[]) ORDER BY procurement_id FOR UPDATE"
-    )
+    # The count of "locked" is a one-time filter: evaluated (the advisory locks taken, in the
+    # order given) before the heads are scanned and locked.
+    return f"""
+WITH locked AS MATERIALIZED (
+    SELECT pg_advisory_xact_lock(k.key) FROM unnest($2::bigint[]) WITH ORDINALITY AS k(key, n)
+    ORDER BY k.n
+)
+SELECT procurement_id, last_hash, entries FROM {heads.fullname}
+WHERE procurement_id = ANY($1::uuid[]) AND (SELECT count(*) FROM locked) >= 0
+ORDER BY procurement_id FOR UPDATE
+"""
 
 
 @cache

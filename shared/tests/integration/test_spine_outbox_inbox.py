@@ -255,3 +255,38 @@ async def test_the_relay_publishes_within_two_seconds_of_the_broker_coming_back(
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
         await proxy.stop()
+
+
+async def test_a_leader_that_cannot_reach_the_broker_lets_another_relay_lead(
+    infrastructure, spine_db, spine_topology, spy
+):
+    """The relay lock goes with publishing: a leader cut off from the broker gives it up, so a
+    replica that reaches the broker publishes (the lock would otherwise stay with the leader's
+    database connection for as long as its process lives)."""
+    proxy = await TcpProxy(*infrastructure.amqp_address).start()
+    cut_off = relay_for(spine_db, spine_topology, infrastructure.amqp_via("127.0.0.1", proxy.port))
+    other = relay_for(spine_db, spine_topology, infrastructure.amqp_url)
+    running = None
+    try:
+        await record(spine_db, blacklisted("ok"))
+        while await cut_off.publish_pending():  # it leads
+            pass
+        assert await other.publish_pending() == 0 and other.busy
+        proxy.cut()
+        event = blacklisted("ok")
+        await record(spine_db, event)
+        running = asyncio.create_task(cut_off.run())
+        published = 0
+        async with asyncio.timeout(20):
+            while not published:
+                await asyncio.sleep(0.2)
+                published = await other.publish_pending()
+        assert not other.busy
+        await spy.wait_for(event.type, lambda e: e.id == event.id)
+    finally:
+        if running is not None:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+        await cut_off.close()
+        await other.close()
+        await proxy.stop()

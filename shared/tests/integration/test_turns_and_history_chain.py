@@ -25,6 +25,7 @@ from epurchasing_shared.clock import FixedClock, SystemClock
 from epurchasing_shared.contracts.rating import VendorBlacklisted
 from epurchasing_shared.db import READ_ONLY_REQUEST, make_engine, make_session_factory
 from epurchasing_shared.documents import DocumentRef, DocumentStore
+from epurchasing_shared.history import append_history
 from epurchasing_shared.history_chain import ChainEntry, ChainHead, verify_chain
 from epurchasing_shared.http.reads import ReadsOutsideTransactions
 from epurchasing_shared.kernel.states import Change, TimeStandard, Turn
@@ -442,8 +443,8 @@ async def _turns(db: Db, aggregate_id: UUID) -> list[Turn]:
 
 
 async def test_a_state_change_costs_two_spine_statements(db: Db):
-    """Entry, head, turns and outbox rows in one statement after the head's lock: 2 for a
-    procurement with history, 4 for its first entry (advisory lock, look again)."""
+    """Entry, head, turns and outbox rows in one statement after the heads' locks: 2 for a
+    procurement with history, 3 for its first entry (its head is looked up again)."""
     package = await hand_over(db)
     engine = db.sessions.__self__  # type: ignore[attr-defined]  # engine.connect
     with statements(engine) as seen:
@@ -459,7 +460,7 @@ async def test_a_state_change_costs_two_spine_statements(db: Db):
     assert len(spine) == 2, spine
     with statements(engine) as seen:
         await hand_over(db)
-    assert len([s for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")]) == 4
+    assert len([s for s in seen if s.split()[0] not in ("BEGIN", "COMMIT")]) == 3
 
 
 class TestReadOnlyRequests:
@@ -516,3 +517,40 @@ class TestReadOnlyRequests:
             ("DELETE", False),
         ]
         assert READ_ONLY_REQUEST.get() is False
+
+
+async def test_writers_of_the_previous_version_and_this_one_keep_one_chain(db: Db):
+    """During a rolling upgrade the previous version's writer (advisory lock, head read without
+    a row lock, entry, head upsert: history.append_history) and this one's (spine_writes) write
+    the same procurement at once: both take the advisory lock, so the chain does not fork."""
+    procurement = uuid4()
+
+    async def previous_version(delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with db.sessions() as session, session.begin():  # type: ignore[operator]
+            await append_history(
+                session,
+                db.spine.history,
+                procurement_id=procurement,
+                aggregate="package",
+                aggregate_id=procurement,
+                at=datetime.now(UTC),
+                action="send_to_ppk",
+                actor=None,
+                from_state="draft",
+                to_state="with_ppk",
+                sop_step="19",
+                heads=db.spine.history_heads,
+            )
+            await asyncio.sleep(0.01)  # hold the lock a little, as a real step does
+
+    async def this_version(delay: float) -> None:
+        await asyncio.sleep(delay)
+        await hand_over(db, procurement=procurement)
+
+    writers = [previous_version(n * 0.002) for n in range(8)]
+    writers += [this_version(n * 0.002 + 0.001) for n in range(8)]
+    await asyncio.gather(*writers)
+    entries, heads = await chain_of(db, procurement)
+    assert len(entries) == 16 and heads[0].entries == 16
+    assert verify_chain(entries, heads) is None

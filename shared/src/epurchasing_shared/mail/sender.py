@@ -246,6 +246,7 @@ class MailSender:
         except asyncio.CancelledError:
             for running_worker in workers:
                 running_worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
             raise
         for finished in workers:
             if finished.exception() is not None:

@@ -165,8 +165,9 @@ class OutboxRelay:
                 if failures == 1:
                     log.warning("outbox relay: %s; retrying", type(error).__name__)
                 await self._drop_connection()
-                if not isinstance(error, BrokerUnavailable):
-                    await self._drop_leader()  # the database: a new connection next round
+                # Not publishing, so not leading: a replica that reaches the broker takes over
+                # (and after a database error the next round needs a new connection anyway).
+                await self._drop_leader()
                 if isinstance(error, BrokerUnavailable):
                     # Try again as soon as the broker listens again, not when the back-off
                     # happens to end.
