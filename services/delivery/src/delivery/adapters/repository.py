@@ -380,11 +380,21 @@ def _detail_row(row: RowMapping) -> Row:
 async def find_visible(
     session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> RowMapping | None:
+    return await _one_visible(session, _FIND_VISIBLE, principal, procurement_id)
+
+
+async def _one_visible(
+    session: AsyncConnection,
+    statements: Mapping[str, Any],
+    principal: Principal,
+    procurement_id: UUID,
+) -> RowMapping | None:
+    """The row of ``statements`` (one per kind of visibility) the caller may see, if any."""
     visibility = _visibility(principal)
     if visibility is None:
         return None
     kind, params = visibility
-    found = await session.execute(_FIND_VISIBLE[kind], {"fulfilment_id": procurement_id, **params})
+    found = await session.execute(statements[kind], {"fulfilment_id": procurement_id, **params})
     return found.mappings().first()
 
 
@@ -462,12 +472,7 @@ async def _detail_visible(
     session: AsyncConnection, principal: Principal, procurement_id: UUID
 ) -> Row | None:
     """The fulfilment the caller may see, with its open turn and its children, in one read."""
-    visibility = _visibility(principal)
-    if visibility is None:
-        return None
-    kind, params = visibility
-    found = await session.execute(_DETAIL[kind], {"fulfilment_id": procurement_id, **params})
-    row = found.mappings().first()
+    row = await _one_visible(session, _DETAIL, principal, procurement_id)
     return _detail_row(row) if row is not None else None
 
 
