@@ -71,7 +71,7 @@ import asyncpg
 import httpx
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import Vendor, demo_catalogue, seed_catalogue
-from epurchasing_demo.client import SERVICES, Api, Endpoints
+from epurchasing_demo.client import KEEPALIVE_EXPIRY_SECONDS, SERVICES, Api, Endpoints
 from epurchasing_demo.driver import drive
 from epurchasing_demo.model import Branches, Outcome
 from epurchasing_demo.steps_competition import ADAPTIVE_WINDOW_WRITES
@@ -675,6 +675,10 @@ async def ceiling_fastapi(workdir: Path, database: str, seconds: float = 3.0) ->
         str(port),
         "--log-level",
         "warning",
+        "--loop",  # as the services run (cli.py)
+        "uvloop",
+        "--http",
+        "httptools",
         cwd=workdir,
         env=env,
         stdout=log,
@@ -870,7 +874,11 @@ async def main(args: argparse.Namespace) -> None:
     try:
         cast = Cast()
         services = {n: system.endpoints.of(n) for n in SERVICES}
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=1000)
+        limits = httpx.Limits(
+            max_connections=None,
+            max_keepalive_connections=1000,
+            keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS,
+        )
         async with TimedClient(services, timeout=60, limits=limits) as http:
             api = TimedApi(system.endpoints, http)
             await api.check_reachable()
@@ -1047,4 +1055,6 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse()))
+    import uvloop
+
+    uvloop.run(main(parse()))  # the driver on the services' loop: less of the two cores for it

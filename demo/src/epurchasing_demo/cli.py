@@ -8,11 +8,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, rupiah, seed_catalogue
-from epurchasing_demo.client import SERVICES, Api, DriverError, Endpoints, Unreachable
+from epurchasing_demo.client import (
+    SERVICES,
+    Api,
+    DriverError,
+    Endpoints,
+    Unreachable,
+    http_client,
+)
 from epurchasing_demo.driver import drive, timeline, wait_for_final_states
 from epurchasing_demo.late import SlowCalendar, late
 from epurchasing_demo.model import Branches, Run, StepRecord
@@ -78,7 +83,7 @@ async def run(args: argparse.Namespace) -> int:
         instalments=args.instalments,
     )
     cast, spec = Cast(), demo_catalogue()
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(timeout=30) as http:
         api = Api(endpoints, http)
         await api.check_reachable()
         vendors = await seed_catalogue(api, cast.admin_headers(), spec)

@@ -16,6 +16,19 @@ class DriverError(Exception):
     """A step could not be done: the service said no, or never reached the expected state."""
 
 
+# The client drops a connection idle this long, before the services' uvicorn does (its
+# keep-alive timeout is 5 s, httpx's default expiry the same): otherwise the server may close
+# it just as the next request goes out on it, and that request fails with a ReadError.
+KEEPALIVE_EXPIRY_SECONDS = 2.0
+
+
+def http_client(timeout: float = 30) -> httpx.AsyncClient:
+    """The driver's HTTP client: idle connections dropped before the server drops them."""
+    return httpx.AsyncClient(
+        timeout=timeout, limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS)
+    )
+
+
 class Unreachable(DriverError):
     """A service does not answer at its base URL."""
 

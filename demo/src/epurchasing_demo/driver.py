@@ -2,7 +2,7 @@
 
 Usage::
 
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(timeout=30) as http:
         api = Api(Endpoints.from_env(), http)
         cast = Cast()
         vendors = await seed_catalogue(api, cast.admin_headers(), demo_catalogue())

@@ -9,6 +9,8 @@ it loads ``cryptography``'s bindings whatever the algorithm, ~9 MB and ~50 ms th
 starting up does not need before its first request.
 """
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -24,8 +26,20 @@ from epurchasing_shared.settings import ServiceSettings
 __all__ = ["Principal", "Role", "TokenVerifier", "current_principal", "mint_token", "require_roles"]
 
 
+# Tokens already verified, kept until they expire: a front end sends the same token with
+# every call, and checking its signature and claims again cost ~0.15 ms of CPU a request.
+VERIFIED_TOKENS_KEPT = 1024
+
+
 class TokenVerifier:
-    def __init__(self, settings: ServiceSettings) -> None:
+    """Verifies bearer tokens. A token that passed is remembered (the last
+    ``VERIFIED_TOKENS_KEPT``) with its ``exp`` and answered from memory until then; a token that
+    failed is checked again every time. So a signing key removed from the JWKS stops tokens
+    already seen only at their expiry, as it would for a request already running."""
+
+    def __init__(self, settings: ServiceSettings, *, now: Callable[[], float] = time.time) -> None:
+        self._now = now
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
         self._algorithms = list(settings.jwt_algorithms)
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
@@ -39,6 +53,20 @@ class TokenVerifier:
             raise ValueError("do not mix HMAC algorithms with a JWKS URL")
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            principal, expires = known
+            if self._now() < expires:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, expires = self._check(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _check(self, token: str) -> tuple[Principal, float]:
         import jwt
 
         try:
@@ -51,7 +79,7 @@ class TokenVerifier:
                 issuer=self._issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-            return principal_from_claims(claims)
+            return principal_from_claims(claims), float(claims["exp"])
         except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
             raise Unauthorized(f"invalid token: {error}") from error
 

@@ -468,3 +468,9 @@ def create_service_app(
 def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+async def current_runtime(request: Request) -> Runtime:
+    """:func:`get_runtime` as a route dependency. Dependencies are ``async``: FastAPI runs a
+    plain function in its thread pool, a thread hop per request for a dictionary lookup."""
+    return get_runtime(request)

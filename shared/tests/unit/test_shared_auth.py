@@ -40,6 +40,43 @@ class TestTokenVerifier:
             "PT Maju",
         )
 
+    def test_a_verified_token_is_answered_from_memory_until_it_expires(self, monkeypatch):
+        now = [datetime.now(UTC).timestamp()]
+        verifier = TokenVerifier(settings, now=lambda: now[0])
+        token = jwt.encode(claims(), settings.jwt_secret, algorithm="HS256")
+        first = verifier.verify(token)
+        decoded: list[str] = []
+        real_decode = jwt.decode
+
+        def counted_decode(token: str, *args: object, **kwargs: object) -> object:
+            decoded.append(token)
+            return real_decode(token, *args, **kwargs)
+
+        monkeypatch.setattr(jwt, "decode", counted_decode)
+        assert verifier.verify(token) == first and decoded == []  # from memory
+        now[0] += 301  # past its exp (claims(): five minutes): checked again by PyJWT
+        verifier.verify(token)
+        assert decoded == [token]
+
+    def test_a_refused_token_is_checked_again_every_time(self):
+        verifier = TokenVerifier(settings)
+        token = jwt.encode(claims(), "another-secret-another-secret-another", algorithm="HS256")
+        for _ in range(2):
+            with pytest.raises(Unauthorized):
+                verifier.verify(token)
+        assert verifier._verified == {}
+
+    def test_it_remembers_a_bounded_number_of_tokens(self, monkeypatch):
+        import epurchasing_shared.auth as auth
+
+        monkeypatch.setattr(auth, "VERIFIED_TOKENS_KEPT", 3)
+        verifier = TokenVerifier(settings)
+        secret = settings.jwt_secret
+        tokens = [jwt.encode(claims(sub=f"u{i}"), secret, algorithm="HS256") for i in range(5)]
+        for token in tokens:
+            verifier.verify(token)
+        assert list(verifier._verified) == tokens[2:]
+
     def test_refuses_an_unsigned_token(self):
         token = jwt.encode(claims(), key=None, algorithm="none")
         with pytest.raises(Unauthorized):

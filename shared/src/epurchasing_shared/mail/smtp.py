@@ -1,6 +1,7 @@
 """Sending one e-mail through SMTP with aiosmtplib (host, port, TLS mode, credentials, timeout,
 sender), telling "certainly not delivered" (retried) from "maybe delivered" (never resent)."""
 
+import asyncio
 import socket
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -58,6 +59,14 @@ class SmtpMailer:
 
     def __init__(self, config: Any) -> None:
         self.config = config if isinstance(config, SmtpConfig) else SmtpConfig.of(config)
+        self._local_hostname: str | None = None
+
+    async def local_hostname(self) -> str:
+        """The name this host gives in EHLO, looked up once: aiosmtplib would otherwise ask
+        the resolver (``socket.getfqdn``, in a thread) for every e-mail."""
+        if self._local_hostname is None:
+            self._local_hostname = await asyncio.to_thread(socket.getfqdn)
+        return self._local_hostname
 
     def build(self, mail: OutgoingMail) -> EmailMessage:
         message = EmailMessage()
@@ -83,6 +92,7 @@ class SmtpMailer:
                 message,
                 hostname=config.host,
                 port=config.port,
+                local_hostname=await self.local_hostname(),
                 username=config.username,
                 password=config.password,
                 use_tls=config.tls_mode == "tls",

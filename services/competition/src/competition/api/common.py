@@ -16,12 +16,12 @@ from epurchasing_shared.service import get_runtime
 request_readers = (Role.PPK, Role.PROCUREMENT_OFFICIAL, Role.ADMIN, Role.AUDITOR)
 
 
-def unit_of_work(request: Request) -> UnitOfWorkFactory:
+async def unit_of_work(request: Request) -> UnitOfWorkFactory:
     """The service's SQL unit of work factory (a dependency)."""
     return unit_of_work_factory(get_runtime(request))
 
 
-def rules(request: Request) -> Rules:
+async def rules(request: Request) -> Rules:
     """The settings the use cases apply (a dependency)."""
     return rules_of(get_runtime(request).settings)
 

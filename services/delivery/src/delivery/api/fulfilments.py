@@ -30,7 +30,7 @@ from epurchasing_shared.http.actions import action_request, respond
 from epurchasing_shared.http.pagination import PageParams, page_params
 from epurchasing_shared.kernel.actions import ActionRequest
 from epurchasing_shared.kernel.errors import NotFound
-from epurchasing_shared.service import Runtime, get_runtime
+from epurchasing_shared.service import Runtime, current_runtime
 
 router = APIRouter(prefix="/fulfilments", tags=["fulfilments"])
 readers = require_roles(Role.PPK, Role.VENDOR, Role.AUDITOR, Role.ADMIN)
@@ -190,7 +190,7 @@ async def download_document(
     principal: Principal = Depends(readers),
     if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=200),
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> Response:
     found = await queries.find_document(uow, principal, procurement_id, document_id)
     return _file(found, if_none_match, runtime)
@@ -247,7 +247,7 @@ def _letter_route(kind: Literal["bap", "bast"], what: str) -> None:
         principal: Principal = Depends(readers),
         if_none_match: str | None = Header(default=None, alias="If-None-Match", max_length=200),
         uow: UnitOfWorkFactory = Depends(unit_of_work),
-        runtime: Runtime = Depends(get_runtime),
+        runtime: Runtime = Depends(current_runtime),
     ) -> Response:
         found = await queries.generated_letter(uow, principal, procurement_id, kind)
         return _file(found, if_none_match, runtime)
@@ -315,7 +315,7 @@ async def record_shipment(
         File(description="The delivery document (surat jalan): PDF, PNG or JPEG."),
     ] = None,
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> JSONResponse:
     limit = runtime.settings.max_document_bytes
     given = vendor_steps.ShipmentInput(
@@ -347,7 +347,7 @@ async def inspect_goods(
         Text, Form(max_length=MAX_NOTE, examples=["10 unit laptop diperiksa, sesuai spesifikasi"])
     ] = None,
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> JSONResponse:
     upload = await read_document(bap, runtime.settings.max_document_bytes, "bap")
     return respond(await ppk_steps.inspect_goods(uow, request, procurement_id, upload, note))
@@ -368,7 +368,7 @@ async def hand_over_goods(
     ],
     note: Annotated[Text, Form(max_length=MAX_NOTE, examples=NOTE_EXAMPLES)] = None,
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> JSONResponse:
     upload = await read_document(bast, runtime.settings.max_document_bytes, "bast")
     return respond(await ppk_steps.hand_over_goods(uow, request, procurement_id, upload, note))
@@ -404,7 +404,7 @@ async def record_payment(
         Text, Form(max_length=MAX_NOTE, examples=["termin 1 dari 2, SP2D terlampir"])
     ] = None,
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> JSONResponse:
     limit = runtime.settings.max_document_bytes
     given = ppk_steps.PaymentInput(
@@ -426,7 +426,7 @@ async def complete_package(
     procurement_id: UUID,
     request: ActionRequest = Depends(ppk),
     uow: UnitOfWorkFactory = Depends(unit_of_work),
-    runtime: Runtime = Depends(get_runtime),
+    runtime: Runtime = Depends(current_runtime),
 ) -> JSONResponse:
     zone = runtime.settings.zone
     return respond(await ppk_steps.complete_package(uow, request, procurement_id, zone))

@@ -20,7 +20,7 @@ class Wiring:
     max_document_bytes: int
 
 
-def wiring(request: Request) -> Wiring:
+async def wiring(request: Request) -> Wiring:
     runtime = get_runtime(request)
     settings = runtime.settings
     assert isinstance(settings, OrderingSettings)

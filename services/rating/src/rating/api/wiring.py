@@ -18,6 +18,6 @@ class Wiring:
     zone: tzinfo
 
 
-def wiring(request: Request) -> Wiring:
+async def wiring(request: Request) -> Wiring:
     found: Wiring = request.app.state.rating
     return found
