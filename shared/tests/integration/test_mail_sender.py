@@ -6,8 +6,8 @@ poll; the migration helper creates the table the services use."""
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import asyncpg
@@ -159,6 +159,48 @@ async def test_two_senders_send_each_email_once_four_at_a_time_each(mail_db, cat
         for one in queued:
             stored = await uow.mail_outbox.by_message_id(one.message_id)
             assert stored is not None and (stored.status, stored.attempts) == ("sent", 1)
+
+
+async def test_one_look_claims_the_first_due_of_both_kinds_and_says_if_another_is_due(
+    mail_db, catcher
+):
+    """``claim_next`` on PostgreSQL: a lapsed claim and pending e-mails in one look, in the
+    order they came due; a row another sender holds is skipped but still counts as due (its
+    claim may roll back); the sender then handles all three, and nothing is left due."""
+    tag = uuid4().hex[:8]
+    past = datetime.now(UTC) - timedelta(minutes=5)
+    lapsed = replace(email(tag, 0), status="sending", attempts=1, next_attempt_at=past)
+    first, second = email(tag, 1), email(tag, 2)
+    await queue(mail_db, [lapsed, first, second])
+    now = datetime.now(UTC)
+    async with mail_db.unit_of_work(Caller.system()) as holder:
+        held, more = await holder.mail_outbox.claim_next(now)
+        assert held is not None and (held.message_id, held.status, more) == (
+            lapsed.message_id,
+            "sending",
+            True,
+        )
+        async with mail_db.unit_of_work(Caller.system()) as other:
+            found, more = await other.mail_outbox.claim_next(now)
+            assert found is not None and (found.message_id, more) == (first.message_id, True)
+            async with mail_db.unit_of_work(Caller.system()) as third:
+                last, more = await third.mail_outbox.claim_next(now)
+                assert last is not None and (last.message_id, more) == (second.message_id, True)
+                async with mail_db.unit_of_work(Caller.system()) as fourth:
+                    assert await fourth.mail_outbox.claim_next(now) == (None, False)
+
+    record = Recorder()
+    smtp = SmtpMailer(SmtpConfig(port=catcher.port, timeout_seconds=5))
+    assert await sender(mail_db, smtp, record, concurrency=4).deliver_due() == 3
+    assert record.outcomes == Counter(
+        {
+            (lapsed.message_id, "unconfirmed"): 1,
+            (first.message_id, "sent"): 1,
+            (second.message_id, "sent"): 1,
+        }
+    )
+    async with mail_db.unit_of_work(Caller.system()) as uow:
+        assert await uow.mail_outbox.claim_next(datetime.now(UTC)) == (None, False)
 
 
 async def test_a_queued_email_wakes_the_sender_before_its_poll(mail_db, catcher):

@@ -174,11 +174,11 @@ class MailOutbox(Protocol):
         """Add the e-mail unless one with its Message-ID exists; True when added (the
         sender is then woken once the transaction commits)."""
 
-    async def claim_due(self, now: datetime) -> QueuedEmail | None:
-        """One pending e-mail due now, locked so that no other sender takes it."""
-
-    async def claim_abandoned(self, now: datetime) -> QueuedEmail | None:
-        """One e-mail still ``sending`` after its claim's lease (``next_attempt_at``), locked."""
+    async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
+        """The e-mail to handle next, locked so that no other sender takes it: pending and due,
+        or still ``sending`` after its claim's lease (``next_attempt_at``), whichever came due
+        first (``status`` tells which); and whether another
+        one is due besides it (so that the sender looks again only then)."""
 
     async def save(self, email: QueuedEmail) -> None: ...
 

@@ -23,7 +23,8 @@ while two identical e-mails of one hand-off look like two hand-offs.
 The sender is woken when an e-mail is queued (PostgreSQL ``NOTIFY`` on commit, see
 :mod:`.sql` and :mod:`.listen`) and looks anyway every ``poll_seconds`` (retries and lapsed
 claims come due without a NOTIFY). It sends up to ``concurrency`` due e-mails side by side,
-each claimed on its own.
+each claimed on its own; one look finds the next due e-mail or lapsed claim and says whether
+another is due, so a wake-up for one e-mail costs one claim and no empty look.
 """
 
 import asyncio
@@ -139,25 +140,18 @@ class MailSender:
         await self.record(uow, flagged, "unconfirmed", reason)
 
     # --- the three steps ------------------------------------------------------------------
-    async def flag_abandoned(self) -> bool:
-        """An e-mail left ``sending`` past its lease (the sender died between SMTP and the
-        commit) becomes ``unconfirmed``; False when there is none."""
-        async with self.unit_of_work(Caller.system()) as uow:
-            email = await self.outbox(uow).claim_abandoned(uow.now())
-            if email is None:
-                return False
-            uow.caller = Caller.system(email.causation_id)
-            await self._unconfirmed(uow, email, ABANDONED)
-        return True
-
-    async def _claim(self) -> tuple[bool, OutgoingMail | None]:
-        """Step 1: (something done, the mail to send now). The claim is committed before SMTP."""
+    async def _claim(self) -> tuple[bool, OutgoingMail | None, bool]:
+        """Step 1: (something done, the mail to send now, another one due). The claim is
+        committed before SMTP. A claim whose lease ran out is flagged here (the same look)."""
         async with self.unit_of_work(Caller.system()) as uow:
             outbox = self.outbox(uow)
-            email = await outbox.claim_due(uow.now())
+            email, more = await outbox.claim_next(uow.now())
             if email is None:
-                return False, None
+                return False, None, False
             uow.caller = Caller.system(email.causation_id)
+            if email.status == "sending":  # its sender died between SMTP and the commit
+                await self._unconfirmed(uow, email, ABANDONED)
+                return True, None, more
             attempt = replace(email, attempts=email.attempts + 1)
             recipient = one_address(email.recipient)
             if recipient is None:
@@ -168,7 +162,7 @@ class MailSender:
                     else f"the {whom}'s e-mail address is not one valid address"
                 )
                 await self._failed(uow, attempt, why)
-                return True, None
+                return True, None, more
             lease = uow.now() + timedelta(seconds=self.policy.claim_seconds)
             await outbox.save(replace(attempt, status="sending", next_attempt_at=lease))
             mail = OutgoingMail(
@@ -179,7 +173,7 @@ class MailSender:
                 message_id=email.message_id,
                 date=uow.now(),
             )
-        return True, mail
+        return True, mail, more
 
     async def _record(self, mail: OutgoingMail, error: MailDeliveryError | None) -> None:
         """Step 3: what SMTP said, kept (even if the claim's lease ran out meanwhile)."""
@@ -196,10 +190,9 @@ class MailSender:
                 await self._failed(uow, email, str(error))
 
     async def deliver_one(self) -> bool:
-        """Flag one abandoned claim, or send the next due e-mail; False when nothing was to do."""
-        if await self.flag_abandoned():
-            return True
-        done, mail = await self._claim()
+        """Flag one abandoned claim or send one due e-mail, whichever came due first; False
+        when nothing was to do."""
+        done, mail, _ = await self._claim()
         if mail is not None:
             await self._send(mail)
         return done
@@ -215,27 +208,27 @@ class MailSender:
 
     async def deliver_due(self) -> int:
         """Everything due now, by up to ``policy.concurrency`` workers side by side (each
-        e-mail claimed by one of them only); how many e-mails were handled. Abandoned claims
-        are flagged first; then one worker claims, and each claim that finds an e-mail starts
-        another worker while fewer than ``concurrency`` run: a wake-up with nothing due costs
-        one look for each, not one per worker."""
+        e-mail claimed by one of them only); how many e-mails were handled (abandoned claims
+        flagged included). One worker claims; a claim that says another e-mail is due starts
+        another worker while fewer than ``concurrency`` run, and a worker looks again only
+        when its last claim said so. A wake-up with nothing due costs one look, one e-mail
+        one claim: an e-mail queued meanwhile is a NOTIFY, which wakes the sender again."""
         handled = 0
-        while await self.flag_abandoned():
-            handled += 1
         workers: list[asyncio.Task[None]] = []
 
         async def worker() -> None:
             nonlocal handled
             while True:
-                done, mail = await self._claim()
+                done, mail, more = await self._claim()
                 if not done:
                     return
                 handled += 1
-                if mail is None:
-                    continue
-                if sum(not w.done() for w in workers) < self.policy.concurrency:
+                if more and sum(not w.done() for w in workers) < self.policy.concurrency:
                     workers.append(asyncio.create_task(worker()))
-                await self._send(mail)
+                if mail is not None:
+                    await self._send(mail)
+                if not more:
+                    return
 
         # A worker that fails (the database away) does not cancel the others: an e-mail in
         # the middle of its SMTP conversation gets its outcome recorded.

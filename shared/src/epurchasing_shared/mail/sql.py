@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    literal,
     select,
     text,
     update,
@@ -32,6 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from epurchasing_shared.mail import QueuedEmail
 
 __all__ = ["MAIL_NOTIFY_CHANNEL", "SqlMailOutbox", "add_mail_outbox_table", "mail_outbox_columns"]
+
+# What the sender claims: pending e-mails due, and claims whose lease ran out (the ``due`` index).
+CLAIMABLE = ("pending", "sending")
 
 # NOTIFY is per database (each service has its own), so one channel name serves all services.
 MAIL_NOTIFY_CHANNEL = "epurchasing_mail"
@@ -69,7 +73,7 @@ def add_mail_outbox_table(metadata: MetaData, name: str = "mail_outbox") -> Tabl
     Index(
         f"ix_{name}_due",
         table.c.next_attempt_at,
-        postgresql_where=table.c.status.in_(("pending", "sending")),
+        postgresql_where=table.c.status.in_(CLAIMABLE),
     )
     return table
 
@@ -113,25 +117,30 @@ class SqlMailOutbox:
         await self.session.execute(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))
         return True
 
-    async def _claim(self, status: str, now: datetime) -> QueuedEmail | None:
-        """``SKIP LOCKED``: no other sender (replica, worker) takes the same e-mail."""
+    async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
+        """One statement: the first due of both kinds on the ``due`` index, locked (``SKIP
+        LOCKED``), and whether another is due (a locked one counts: its claim may roll back)."""
         table = self.table
+        other = table.alias("other_email")
+        more = (
+            select(literal(1))
+            .where(
+                other.c.status.in_(CLAIMABLE),
+                other.c.next_attempt_at <= now,
+                other.c.message_id != table.c.message_id,
+            )
+            .exists()
+            .label("more_due")
+        )
         query = (
-            select(table)
-            .where(table.c.status == status, table.c.next_attempt_at <= now)
+            select(table, more)
+            .where(table.c.status.in_(CLAIMABLE), table.c.next_attempt_at <= now)
             .order_by(table.c.next_attempt_at)
             .limit(1)
-            .with_for_update(skip_locked=True)
+            .with_for_update(skip_locked=True, of=table)
         )
         row = (await self.session.execute(query)).mappings().first()
-        return self._email(row) if row else None
-
-    async def claim_due(self, now: datetime) -> QueuedEmail | None:
-        return await self._claim("pending", now)
-
-    async def claim_abandoned(self, now: datetime) -> QueuedEmail | None:
-        """A claim whose lease (``next_attempt_at``) ran out: its sender died."""
-        return await self._claim("sending", now)
+        return (self._email(row), bool(row["more_due"])) if row else (None, False)
 
     async def save(self, email: QueuedEmail) -> None:
         await self.session.execute(

@@ -71,15 +71,15 @@ class MemoryMailOutbox:
         self.rows[email.message_id] = copy.deepcopy(email)
         return True
 
-    def _first(self, status: str, now: datetime) -> QueuedEmail | None:
-        due = [e for e in self.rows.values() if e.status == status and e.next_attempt_at <= now]
-        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)) if due else None
-
-    async def claim_due(self, now: datetime) -> QueuedEmail | None:
-        return self._first("pending", now)
-
-    async def claim_abandoned(self, now: datetime) -> QueuedEmail | None:
-        return self._first("sending", now)
+    async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
+        due = [
+            e
+            for e in self.rows.values()
+            if e.status in ("pending", "sending") and e.next_attempt_at <= now
+        ]
+        if not due:
+            return None, False
+        return copy.deepcopy(min(due, key=lambda e: e.next_attempt_at)), len(due) > 1
 
     async def save(self, email: QueuedEmail) -> None:
         self.rows[email.message_id] = copy.deepcopy(email)
