@@ -17,7 +17,7 @@ $(BIN)/python:
 $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt contracts/pyproject.toml shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) demo/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e contracts -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e demo
-	$(BIN)/python -m compileall -q contracts/src shared/src $(foreach s,$(SERVICES),services/$(s)/src) demo/src > /dev/null
+	$(BIN)/python -m compileall -q contracts/src shared/src $(foreach s,$(SERVICES),services/$(s)/src) demo/src
 	touch $@
 
 install: $(VENV)/.installed

@@ -26,16 +26,19 @@ from epurchasing_shared.settings import ServiceSettings
 __all__ = ["Principal", "Role", "TokenVerifier", "current_principal", "mint_token", "require_roles"]
 
 
-# Tokens already verified, kept until they expire: a front end sends the same token with
-# every call, and checking its signature and claims again cost ~0.15 ms of CPU a request.
+# Tokens already verified, kept for a while: a front end sends the same token with every call,
+# and checking its signature and claims again cost ~0.15 ms of CPU a request. At most five
+# minutes, as long as PyJWKClient keeps a JWKS: a key the identity provider withdraws stops
+# the tokens it signed at most five minutes later than without the memory (docs/auth.md).
 VERIFIED_TOKENS_KEPT = 1024
+VERIFIED_TOKEN_SECONDS = 300
 
 
 class TokenVerifier:
     """Verifies bearer tokens. A token that passed is remembered (the last
-    ``VERIFIED_TOKENS_KEPT``) with its ``exp`` and answered from memory until then; a token that
-    failed is checked again every time. So a signing key removed from the JWKS stops tokens
-    already seen only at their expiry, as it would for a request already running."""
+    ``VERIFIED_TOKENS_KEPT``) and answered from memory until its ``exp`` or for
+    ``VERIFIED_TOKEN_SECONDS``, whichever comes first; a token that failed is checked again
+    every time."""
 
     def __init__(self, settings: ServiceSettings, *, now: Callable[[], float] = time.time) -> None:
         self._now = now
@@ -79,7 +82,9 @@ class TokenVerifier:
                 issuer=self._issuer,
                 options={"require": ["exp", "sub", "iss", "aud"]},
             )
-            return principal_from_claims(claims), float(claims["exp"])
+            # PyJWT checked exp as int(exp); the memory ends there or sooner.
+            until = min(int(claims["exp"]), self._now() + VERIFIED_TOKEN_SECONDS)
+            return principal_from_claims(claims), until
         except (jwt.PyJWTError, ValueError, KeyError, TypeError) as error:
             raise Unauthorized(f"invalid token: {error}") from error
 

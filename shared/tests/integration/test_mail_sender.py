@@ -170,7 +170,8 @@ async def test_one_look_claims_the_first_due_of_both_kinds_and_says_if_another_i
     tag = uuid4().hex[:8]
     past = datetime.now(UTC) - timedelta(minutes=5)
     lapsed = replace(email(tag, 0), status="sending", attempts=1, next_attempt_at=past)
-    first, second = email(tag, 1), email(tag, 2)
+    first = replace(email(tag, 1), next_attempt_at=past + timedelta(minutes=2))
+    second = replace(email(tag, 2), next_attempt_at=past + timedelta(minutes=3))
     await queue(mail_db, [lapsed, first, second])
     now = datetime.now(UTC)
     async with mail_db.unit_of_work(Caller.system()) as holder:

@@ -58,6 +58,27 @@ class TestTokenVerifier:
         verifier.verify(token)
         assert decoded == [token]
 
+    def test_a_long_lived_token_is_checked_again_after_five_minutes(self, monkeypatch):
+        now = [datetime.now(UTC).timestamp()]
+        verifier = TokenVerifier(settings, now=lambda: now[0])
+        hours = int((datetime.now(UTC) + timedelta(hours=8)).timestamp())
+        token = jwt.encode(claims(exp=hours), settings.jwt_secret, algorithm="HS256")
+        verifier.verify(token)
+        decoded: list[str] = []
+        real_decode = jwt.decode
+
+        def counted_decode(token: str, *args: object, **kwargs: object) -> object:
+            decoded.append(token)
+            return real_decode(token, *args, **kwargs)
+
+        monkeypatch.setattr(jwt, "decode", counted_decode)
+        now[0] += 299
+        verifier.verify(token)
+        assert decoded == []
+        now[0] += 2  # five minutes since it was checked: a withdrawn key would count now
+        verifier.verify(token)
+        assert decoded == [token]
+
     def test_a_refused_token_is_checked_again_every_time(self):
         verifier = TokenVerifier(settings)
         token = jwt.encode(claims(), "another-secret-another-secret-another", algorithm="HS256")

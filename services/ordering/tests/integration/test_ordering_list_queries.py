@@ -86,3 +86,29 @@ async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
 def _index_condition(plan: str, condition: str) -> bool:
     """Whether ``condition`` is where the index walk starts (not a filter after it)."""
     return any("Index Cond:" in line and condition in line for line in plan.splitlines())
+
+
+MAIL_SPREAD = [
+    SPREAD[0],
+    """INSERT INTO vendor_emails (message_id, package_id, procurement_id, kind, subject, body,
+        status, attempts, next_attempt_at, created_at)
+    SELECT '<m' || n || '@x>', md5('lp' || n)::uuid, md5('lr' || n)::uuid, 'your_turn', 's',
+        'b', CASE WHEN n % 500 = 0 THEN 'pending' ELSE 'sent' END, 1,
+        TIMESTAMPTZ '2024-01-04' + n * INTERVAL '1 minute', TIMESTAMPTZ '2024-01-04'
+    FROM generate_series(1, 5000) AS n""",
+    "ANALYZE packages",
+    "ANALYZE vendor_emails",
+]
+
+
+async def test_the_mail_senders_look_walks_the_due_index(ordering_harness):
+    """The sender's one look (the next due e-mail or lapsed claim, and whether another is due)
+    reads the ``due`` index, not the table of every e-mail ever sent (migration 0007)."""
+    from epurchasing_shared.mail.sql import claim_next_query
+    from ordering.adapters.tables import vendor_emails
+
+    query = claim_next_query(vendor_emails, datetime(2027, 1, 20, tzinfo=UTC))
+    async with ordering_harness() as h:
+        plans = await explain(h.settings.database_url, MAIL_SPREAD, {"look": query})
+    assert "Seq Scan on vendor_emails" not in plans["look"], plans["look"]
+    assert "ix_vendor_emails_due" in plans["look"], plans["look"]

@@ -65,7 +65,11 @@ class SmtpMailer:
         """The name this host gives in EHLO, looked up once: aiosmtplib would otherwise ask
         the resolver (``socket.getfqdn``, in a thread) for every e-mail."""
         if self._local_hostname is None:
-            self._local_hostname = await asyncio.to_thread(socket.getfqdn)
+            name = (await asyncio.to_thread(socket.getfqdn)).strip()
+            # What aiosmtplib accepts on the EHLO line (it refuses a given name otherwise,
+            # before connecting, and the e-mail would wrongly look possibly sent).
+            fit = name.isascii() and not any(c.isspace() or ord(c) < 32 for c in name)
+            self._local_hostname = name if name and fit else "localhost"
         return self._local_hostname
 
     def build(self, mail: OutgoingMail) -> EmailMessage:

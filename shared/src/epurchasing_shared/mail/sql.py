@@ -14,15 +14,18 @@ from uuid import UUID
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     DateTime,
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
     Uuid,
     literal,
+    literal_column,
     select,
     text,
     update,
@@ -32,10 +35,47 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.mail import QueuedEmail
 
-__all__ = ["MAIL_NOTIFY_CHANNEL", "SqlMailOutbox", "add_mail_outbox_table", "mail_outbox_columns"]
+__all__ = [
+    "MAIL_NOTIFY_CHANNEL",
+    "SqlMailOutbox",
+    "add_mail_outbox_table",
+    "claim_next_query",
+    "mail_outbox_columns",
+]
 
 # What the sender claims: pending e-mails due, and claims whose lease ran out (the ``due`` index).
 CLAIMABLE = ("pending", "sending")
+
+
+def _claimable(status: ColumnElement[str]) -> ColumnElement[bool]:
+    """``status IN ('pending', 'sending')`` with the values in the SQL text, not bound: a
+    generic plan of a prepared statement can then still prove the partial ``due`` index."""
+    return status.in_([literal_column(f"'{value}'") for value in CLAIMABLE])
+
+
+def claim_next_query(table: Table, now: datetime) -> Select[Any]:
+    """:meth:`SqlMailOutbox.claim_next`'s one statement: the first due e-mail or lapsed claim
+    on the ``due`` index, locked (``SKIP LOCKED``), and ``more_due``: whether another is due (a
+    locked one counts: its claim may roll back)."""
+    other = table.alias("other_email")
+    more = (
+        select(literal(1))
+        .where(
+            _claimable(other.c.status),
+            other.c.next_attempt_at <= now,
+            other.c.message_id != table.c.message_id,
+        )
+        .exists()
+        .label("more_due")
+    )
+    return (
+        select(table, more)
+        .where(_claimable(table.c.status), table.c.next_attempt_at <= now)
+        .order_by(table.c.next_attempt_at)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=table)
+    )
+
 
 # NOTIFY is per database (each service has its own), so one channel name serves all services.
 MAIL_NOTIFY_CHANNEL = "epurchasing_mail"
@@ -69,7 +109,7 @@ def mail_outbox_columns() -> list[Column[Any]]:
 
 def add_mail_outbox_table(metadata: MetaData, name: str = "mail_outbox") -> Table:
     table = Table(name, metadata, *mail_outbox_columns())
-    # The sender's two claims: due pending e-mails, and claims whose lease ran out.
+    # The sender's claims: due pending e-mails, and claims whose lease ran out.
     Index(
         f"ix_{name}_due",
         table.c.next_attempt_at,
@@ -118,28 +158,7 @@ class SqlMailOutbox:
         return True
 
     async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
-        """One statement: the first due of both kinds on the ``due`` index, locked (``SKIP
-        LOCKED``), and whether another is due (a locked one counts: its claim may roll back)."""
-        table = self.table
-        other = table.alias("other_email")
-        more = (
-            select(literal(1))
-            .where(
-                other.c.status.in_(CLAIMABLE),
-                other.c.next_attempt_at <= now,
-                other.c.message_id != table.c.message_id,
-            )
-            .exists()
-            .label("more_due")
-        )
-        query = (
-            select(table, more)
-            .where(table.c.status.in_(CLAIMABLE), table.c.next_attempt_at <= now)
-            .order_by(table.c.next_attempt_at)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=table)
-        )
-        row = (await self.session.execute(query)).mappings().first()
+        row = (await self.session.execute(claim_next_query(self.table, now))).mappings().first()
         return (self._email(row), bool(row["more_due"])) if row else (None, False)
 
     async def save(self, email: QueuedEmail) -> None:

@@ -114,7 +114,7 @@ Index(
 Index(
     "ix_vendor_emails_due",
     vendor_emails.c.next_attempt_at,
-    postgresql_where=vendor_emails.c.status == "pending",
+    postgresql_where=vendor_emails.c.status.in_(("pending", "sending")),  # the sender's claims
 )
 
 purchase_orders = Table(
