@@ -148,7 +148,9 @@ class Api:
                     try:
                         response = await self.http.get(url, headers=dict(headers))
                     except httpx.TransportError as error:
-                        raise Unreachable(f"{service} service not reachable at {url}") from error
+                        raise Unreachable(
+                            f"{service} service not reachable at {url}: {error!r}"
+                        ) from error
                     if response.status_code == 200:
                         last = response.json()
                         if until(last):
