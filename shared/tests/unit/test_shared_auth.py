@@ -27,6 +27,19 @@ def claims(**extra: object) -> dict[str, object]:
     }
 
 
+def count_decodes(monkeypatch) -> list[str]:
+    """The tokens PyJWT decodes from now on (the verifier's memory answers without it)."""
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counted_decode(token: str, *args: object, **kwargs: object) -> object:
+        decoded.append(token)
+        return real_decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted_decode)
+    return decoded
+
+
 class TestTokenVerifier:
     def test_accepts_a_minted_development_token(self):
         vendor_id = uuid4()
@@ -45,14 +58,7 @@ class TestTokenVerifier:
         verifier = TokenVerifier(settings, now=lambda: now[0])
         token = jwt.encode(claims(), settings.jwt_secret, algorithm="HS256")
         first = verifier.verify(token)
-        decoded: list[str] = []
-        real_decode = jwt.decode
-
-        def counted_decode(token: str, *args: object, **kwargs: object) -> object:
-            decoded.append(token)
-            return real_decode(token, *args, **kwargs)
-
-        monkeypatch.setattr(jwt, "decode", counted_decode)
+        decoded = count_decodes(monkeypatch)
         assert verifier.verify(token) == first and decoded == []  # from memory
         now[0] += 301  # past its exp (claims(): five minutes): checked again by PyJWT
         verifier.verify(token)
@@ -64,14 +70,7 @@ class TestTokenVerifier:
         hours = int((datetime.now(UTC) + timedelta(hours=8)).timestamp())
         token = jwt.encode(claims(exp=hours), settings.jwt_secret, algorithm="HS256")
         verifier.verify(token)
-        decoded: list[str] = []
-        real_decode = jwt.decode
-
-        def counted_decode(token: str, *args: object, **kwargs: object) -> object:
-            decoded.append(token)
-            return real_decode(token, *args, **kwargs)
-
-        monkeypatch.setattr(jwt, "decode", counted_decode)
+        decoded = count_decodes(monkeypatch)
         now[0] += 299
         verifier.verify(token)
         assert decoded == []
