@@ -19,23 +19,20 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def _due_index(where: str) -> None:
     op.drop_index('ix_vendor_emails_due', table_name='vendor_emails')
     op.create_index(
         'ix_vendor_emails_due',
         'vendor_emails',
         ['next_attempt_at'],
         unique=False,
-        postgresql_where=sa.text("status IN ('pending', 'sending')"),
+        postgresql_where=sa.text(where),
     )
+
+
+def upgrade() -> None:
+    _due_index("status IN ('pending', 'sending')")
 
 
 def downgrade() -> None:
-    op.drop_index('ix_vendor_emails_due', table_name='vendor_emails')
-    op.create_index(
-        'ix_vendor_emails_due',
-        'vendor_emails',
-        ['next_attempt_at'],
-        unique=False,
-        postgresql_where=sa.text("status = 'pending'"),
-    )
+    _due_index("status = 'pending'")

@@ -36,6 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from epurchasing_shared.mail import QueuedEmail
 
 __all__ = [
+    "CLAIMABLE",
     "MAIL_NOTIFY_CHANNEL",
     "SqlMailOutbox",
     "add_mail_outbox_table",

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from epurchasing_shared.mail.sql import CLAIMABLE
 from epurchasing_shared.spine import add_spine_tables
 
 metadata = MetaData()
@@ -114,7 +115,7 @@ Index(
 Index(
     "ix_vendor_emails_due",
     vendor_emails.c.next_attempt_at,
-    postgresql_where=vendor_emails.c.status.in_(("pending", "sending")),  # the sender's claims
+    postgresql_where=vendor_emails.c.status.in_(CLAIMABLE),  # the sender's claims
 )
 
 purchase_orders = Table(
