@@ -17,6 +17,7 @@ from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.db import READ_ONLY_REQUEST, Sessions
+from epurchasing_shared.direct import driver
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.states import Turn
@@ -82,10 +83,19 @@ class SqlUnitOfWork(UnitOfWork):
         self._pending = PendingSpine()
         self._heads: dict[UUID, tuple[str | None, int]] = {}
         self._reading = READ_ONLY_REQUEST.get()
-        if self._reading:  # a GET or HEAD: no BEGIN and COMMIT (db.READ_ONLY_REQUEST)
-            await self.session.execution_options(isolation_level="AUTOCOMMIT")
-        await self.session.begin()
-        await self._open()
+        # The transaction is the driver connection's own, begun and committed here, and
+        # SQLAlchemy runs its statements in autocommit mode inside it: the hot statements go
+        # to the driver directly (direct.py), and both kinds must share one transaction. A
+        # GET or HEAD has none: no BEGIN and COMMIT (db.READ_ONLY_REQUEST).
+        await self.session.execution_options(isolation_level="AUTOCOMMIT")
+        self.driver = driver(self.session)
+        try:
+            if not self._reading:
+                await self.driver.execute("BEGIN")
+            await self._open()
+        except BaseException:
+            await self._release(failed=True)
+            raise
 
     async def flush(self) -> None:
         """Send the pending history, turn and outbox writes now (commit does it anyway)."""
@@ -96,14 +106,31 @@ class SqlUnitOfWork(UnitOfWork):
             if self._reading and self._pending:
                 raise RuntimeError("a read-only (GET or HEAD) request recorded a change")
             await self.flush()
-            await self.session.commit()
-        finally:
-            await self.session.close()  # after a failed flush: rolled back
+            if not self._reading:
+                await self.driver.execute("COMMIT")
+        except BaseException:
+            await self._release(failed=True)
+            raise
+        await self._release(failed=False)
 
     async def _rollback(self) -> None:
+        await self._release(failed=True)
+
+    async def _release(self, *, failed: bool) -> None:
+        """Give the connection back to the pool, never inside a transaction: after a failure
+        the transaction (if still open) is rolled back; a connection that cannot even do that
+        is dropped from the pool (invalidated), not handed to the next request."""
         try:
-            await self.session.rollback()
+            if failed and not self.driver.is_closed() and self.driver.is_in_transaction():
+                await self.driver.execute("ROLLBACK")
+        except Exception:  # the caller raises the error that failed the transaction
+            await self.session.invalidate()
+        except BaseException:  # cancelled: the connection's state is unknown
+            await self.session.invalidate()
+            raise
         finally:
+            if self.driver.is_closed():
+                await self.session.invalidate()
             await self.session.close()
 
     # History, turns and events wait for commit (or a read of the turns): spine_writes.

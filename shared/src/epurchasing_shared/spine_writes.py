@@ -28,6 +28,7 @@ from uuid import UUID
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from epurchasing_shared.direct import fetch_sql
 from epurchasing_shared.history import advisory_key
 from epurchasing_shared.history_chain import ChainEntry, entry_hash
 from epurchasing_shared.kernel.states import Turn
@@ -143,13 +144,11 @@ async def lock_heads(
     between two writers of several procurements)."""
     ordered = sorted(wanted, key=advisory_key)
     keys = [advisory_key(p) for p in ordered]
-    rows: Any = await session.exec_driver_sql(_lock_heads_sql(spine.history_heads), (ordered, keys))
+    rows = await fetch_sql(session, _lock_heads_sql(spine.history_heads), ordered, keys)
     found: dict[UUID, tuple[str | None, int]] = {r[0]: (r[1], r[2]) for r in rows}
     missing = [p for p in ordered if p not in found]
     if missing:
-        again: Any = await session.exec_driver_sql(
-            _lock_heads_sql(spine.history_heads), (missing, [])
-        )
+        again = await fetch_sql(session, _lock_heads_sql(spine.history_heads), missing, [])
         found.update({r[0]: (r[1], r[2]) for r in again})
     return {p: found.get(p, (None, 0)) for p in wanted}
 
@@ -219,7 +218,7 @@ async def flush(
         [row["traceparent"] for row in events],
         [row["created_at"] for row in events],
     )
-    await session.exec_driver_sql(_flush_sql(spine), parameters)
+    await fetch_sql(session, _flush_sql(spine), *parameters)
     pending.clear()
 
 

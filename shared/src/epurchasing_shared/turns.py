@@ -11,10 +11,11 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Select, Table, Update, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Insert, Table, Update, and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.calendar import WorkingCalendar
+from epurchasing_shared.direct import Direct, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal, Role
@@ -46,8 +47,7 @@ async def close_turn_row(
 
 
 async def open_turn_of(session: AsyncConnection, table: Table, aggregate_id: UUID) -> Turn | None:
-    found = await session.execute(_open_turn_of(table), {"of_aggregate": aggregate_id})
-    row = found.mappings().first()
+    row = await fetchrow(session, _open_turn_of(table), {"of_aggregate": aggregate_id})
     return turn_from_row(row) if row else None
 
 
@@ -81,9 +81,11 @@ def _close_turn(table: Table) -> Update:
 
 
 @cache
-def _open_turn_of(table: Table) -> Select[Any]:
-    return select(table).where(
-        table.c.aggregate_id == bindparam("of_aggregate"), table.c.done_at.is_(None)
+def _open_turn_of(table: Table) -> Direct:
+    return Direct(
+        select(table).where(
+            table.c.aggregate_id == bindparam("of_aggregate"), table.c.done_at.is_(None)
+        )
     )
 
 

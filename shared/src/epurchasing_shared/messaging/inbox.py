@@ -2,13 +2,13 @@
 
 from datetime import datetime
 from functools import cache
-from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.contracts.envelope import CloudEvent
+from epurchasing_shared.direct import Direct, fetchrow
 
 
 async def first_delivery(
@@ -16,11 +16,10 @@ async def first_delivery(
 ) -> bool:
     """Record the event for this consumer; False when it was handled before (a duplicate)."""
     row = {"consumer": consumer, "event_id": event.id, "event_type": event.type, "received_at": now}
-    result = await session.execute(_record(inbox), row)
-    return result.first() is not None
+    return await fetchrow(session, _record(inbox), row) is not None
 
 
 @cache
-def _record(inbox: Table) -> Any:
+def _record(inbox: Table) -> Direct:
     """Built once per table (building it per event cost more CPU than running it)."""
-    return insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+    return Direct(insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id))

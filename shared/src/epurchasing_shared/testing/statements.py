@@ -24,6 +24,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.sql import ClauseElement
 
+from epurchasing_shared import direct
+
 K = TypeVar("K")
 
 _SEEN: ContextVar[list[str] | None] = ContextVar("epurchasing_statements", default=None)
@@ -37,16 +39,26 @@ def _keep(
         seen.append(statement)
 
 
+def _keep_direct(statement: str) -> None:
+    seen = _SEEN.get()
+    if seen is not None:
+        seen.append(statement)
+
+
 @contextmanager
 def statements(engine: AsyncEngine | Engine) -> Iterator[list[str]]:
-    """The statements ``engine`` runs for this task while the block runs, in order."""
+    """The statements ``engine`` runs for this task while the block runs, in order: those
+    through SQLAlchemy and those sent to the driver directly (:mod:`epurchasing_shared.direct`;
+    BEGIN and COMMIT are not counted, in neither)."""
     sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     seen: list[str] = []
     token = _SEEN.set(seen)
     event.listen(sync, "before_cursor_execute", _keep)
+    direct.observers.append(_keep_direct)
     try:
         yield seen
     finally:
+        direct.observers.remove(_keep_direct)
         event.remove(sync, "before_cursor_execute", _keep)
         _SEEN.reset(token)
 

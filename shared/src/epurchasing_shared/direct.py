@@ -1,0 +1,143 @@
+"""The hot statements run on the asyncpg connection directly, past SQLAlchemy's execution layer.
+
+Measured on this machine (docs/performance.md, fifth round), one primary-key ``SELECT`` in a
+transaction cost about 250 µs of CPU through ``AsyncConnection.execute``, 100–130 µs through
+``exec_driver_sql`` and 22–35 µs on the asyncpg connection itself: SQLAlchemy's cache-key,
+execution context, result wrapper and greenlet hop, around every one of a procurement's ≈ 490
+statements, were a quarter of the services' CPU. So a statement on a request's path is still
+*written* with SQLAlchemy Core (the tables stay the one description of the schema), but
+compiled once, at first use, into asyncpg's SQL (``$1 …``) and the order of its parameters;
+each execution binds the values and sends it on the connection the unit of work holds.
+
+    _LOAD = Direct(select(...).where(table.c.id == bindparam("id")))
+    row = await fetchrow(session, _LOAD, {"id": some_id})   # an asyncpg Record, or None
+
+What SQLAlchemy did per value is kept: a fixed value in the statement (``.limit(1)``, a
+literal in a comparison) is bound from the statement; a type's bind processor (JSON's
+serialiser, the only one our columns have) runs on the value. Results need none: asyncpg
+gives the same Python values (the engine's connections decode JSON), and a Record reads by
+column name (``row["state"]``) as a ``RowMapping`` did. A statement whose SQL depends on its
+values (an expanding ``IN``) cannot be compiled once and is refused when compiled.
+
+Transactions: the SQL unit of work begins and commits on the driver connection itself and runs
+SQLAlchemy statements in autocommit mode inside it (:mod:`.persistence`), so both kinds of
+statement share one transaction. A write sent outside any transaction is refused here (it
+would commit on its own), as the engine's listener refuses a write in a GET
+(``db._no_writes_while_reading``).
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any
+
+import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import Executable
+
+_DIALECT = PGDialect_asyncpg()
+_WRITES = re.compile(r"\b(INSERT INTO|UPDATE \S+ SET|DELETE FROM)\b")
+_REQUIRED = object()
+
+#: Who is told of each statement sent here (testing.statements counts them per request).
+observers: list[Callable[[str], None]] = []
+
+
+class Direct:
+    """A SQLAlchemy Core statement, compiled for asyncpg once, at first use."""
+
+    def __init__(self, statement: Executable) -> None:
+        self.statement = statement
+        self._sql: str | None = None
+        self._slots: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...] = ()
+        self.writes = False
+
+    @property
+    def sql(self) -> str:
+        if self._sql is None:
+            self._compile()
+        assert self._sql is not None
+        return self._sql
+
+    def _compile(self) -> None:
+        compiled = self.statement.compile(dialect=_DIALECT)  # type: ignore[attr-defined]
+        if compiled.literal_execute_params or compiled.post_compile_params:
+            raise ValueError(f"its SQL depends on its values, not compiled once: {compiled}")
+        slots = []
+        for name in compiled.positiontup or ():
+            bind = compiled.binds[name]
+            fixed = _REQUIRED if bind.required or bind.callable is not None else bind.value
+            processor = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
+            slots.append((name, fixed, processor))
+        self._slots = tuple(slots)
+        self.writes = _writes(compiled.string)
+        self._sql = compiled.string
+
+    def arguments(self, params: Mapping[str, Any] | None) -> list[Any]:
+        """The values in ``$n`` order: the caller's, or the statement's own fixed ones."""
+        sql = self.sql  # compiles on first use
+        values = params or {}
+        arguments = []
+        for name, fixed, processor in self._slots:
+            if name in values:
+                value = values[name]
+            elif fixed is _REQUIRED:
+                raise KeyError(f"no value for the parameter {name!r} of: {sql}")
+            else:
+                value = fixed
+            arguments.append(value if processor is None or value is None else processor(value))
+        return arguments
+
+
+def driver(session: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a checked-out SQLAlchemy connection."""
+    return session.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+
+
+@cache
+def _writes(sql: str) -> bool:
+    return bool(_WRITES.search(sql))
+
+
+def _prepare(session: AsyncConnection, sql: str, writes: bool) -> asyncpg.Connection:
+    connection = driver(session)
+    for observe in observers:
+        observe(sql)
+    if writes and not connection.is_in_transaction():
+        raise RuntimeError(f"a write outside a transaction (a GET or HEAD?): {sql.split()[0]}")
+    return connection
+
+
+async def fetch(
+    session: AsyncConnection, statement: Direct, params: Mapping[str, Any] | None = None
+) -> list[asyncpg.Record]:
+    """Every row of ``statement`` (asyncpg Records, read by column name)."""
+    arguments = statement.arguments(params)
+    connection = _prepare(session, statement.sql, statement.writes)
+    return await connection.fetch(statement.sql, *arguments)
+
+
+async def fetchrow(
+    session: AsyncConnection, statement: Direct, params: Mapping[str, Any] | None = None
+) -> asyncpg.Record | None:
+    """The first row of ``statement``, or None."""
+    arguments = statement.arguments(params)
+    connection = _prepare(session, statement.sql, statement.writes)
+    return await connection.fetchrow(statement.sql, *arguments)
+
+
+async def execute(
+    session: AsyncConnection, statement: Direct, params: Mapping[str, Any] | None = None
+) -> int:
+    """Run ``statement``; how many rows it wrote (or returned)."""
+    arguments = statement.arguments(params)
+    connection = _prepare(session, statement.sql, statement.writes)
+    status = await connection.execute(statement.sql, *arguments)
+    count = status.rsplit(" ", 1)[-1]
+    return int(count) if count.isdigit() else 0
+
+
+async def fetch_sql(session: AsyncConnection, sql: str, *arguments: Any) -> list[asyncpg.Record]:
+    """Every row of a statement written in SQL (``$1 …``), e.g. the spine's ``unnest`` writes."""
+    return await _prepare(session, sql, _writes(sql)).fetch(sql, *arguments)
