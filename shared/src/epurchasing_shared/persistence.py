@@ -6,10 +6,12 @@ service subclasses :class:`SqlUnitOfWork` to open its own repositories on ``self
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any, Self
 from uuid import UUID, uuid4
 
-from sqlalchemy import Row, Table, insert, literal_column, select
+from sqlalchemy import Row, Table, Uuid, any_, bindparam, insert, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -17,7 +19,7 @@ from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.db import READ_ONLY_REQUEST, Sessions
-from epurchasing_shared.direct import driver
+from epurchasing_shared.direct import Direct, driver, execute, fetch
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.states import Turn
@@ -258,22 +260,40 @@ async def save_document(
         uploaded_by=uploaded_by,
         uploaded_at=at,
     )
-    await session.execute(
-        insert(table).values(
-            id=ref.id,
-            procurement_id=procurement_id,
-            owner_kind=owner_kind,
-            owner_id=owner_id,
-            kind=kind,
-            filename=ref.filename,
-            media_type=ref.media_type,
-            size=ref.size,
-            sha256=ref.sha256,
-            uploaded_by=ref.uploaded_by,
-            uploaded_at=at,
-        )
+    await execute(
+        session,
+        _insert_document(table),
+        {
+            "id": ref.id,
+            "procurement_id": procurement_id,
+            "owner_kind": owner_kind,
+            "owner_id": owner_id,
+            "kind": kind,
+            "filename": ref.filename,
+            "media_type": ref.media_type,
+            "size": ref.size,
+            "sha256": ref.sha256,
+            "uploaded_by": ref.uploaded_by,
+            "uploaded_at": at,
+        },
     )
     return ref
+
+
+# Built once per table and sent to the driver directly (direct.py): every upload and every
+# read of a resource with documents runs one of them.
+@cache
+def _insert_document(table: Table) -> Direct:
+    return Direct(insert(table))
+
+
+@cache
+def _documents_of_owners(table: Table) -> Direct:
+    return Direct(
+        select(table)
+        .where(table.c.owner_id == any_(bindparam("owner_ids", type_=ARRAY(Uuid))))
+        .order_by(table.c.uploaded_at, literal_column(f"{table.name}.ctid"))
+    )
 
 
 def _ref(r: Any) -> DocumentRef:
@@ -307,12 +327,7 @@ async def documents_of_owners(
     found: dict[UUID, list[DocumentRef]] = {owner: [] for owner in wanted}
     if not wanted:
         return found
-    query = (
-        select(table)
-        .where(table.c.owner_id.in_(wanted))
-        .order_by(table.c.uploaded_at, literal_column(f"{table.name}.ctid"))
-    )
-    for row in (await session.execute(query)).mappings():
+    for row in await fetch(session, _documents_of_owners(table), {"owner_ids": wanted}):
         found[row["owner_id"]].append(_ref(row))
     return found
 

@@ -9,6 +9,7 @@ column): :class:`SqlMailOutbox` takes the column and the aggregate's name for it
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
+    bindparam,
     literal,
     literal_column,
     select,
@@ -33,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from epurchasing_shared.direct import Direct, execute, fetch, fetchrow
 from epurchasing_shared.mail import QueuedEmail
 
 __all__ = [
@@ -54,7 +57,7 @@ def _claimable(status: ColumnElement[str]) -> ColumnElement[bool]:
     return status.in_([literal_column(f"'{value}'") for value in CLAIMABLE])
 
 
-def claim_next_query(table: Table, now: datetime) -> Select[Any]:
+def claim_next_query(table: Table, now: datetime | ColumnElement[Any]) -> Select[Any]:
     """:meth:`SqlMailOutbox.claim_next`'s one statement: the first due e-mail or lapsed claim
     on the ``due`` index, locked (``SKIP LOCKED``), and ``more_due``: whether another is due (a
     locked one counts: its claim may roll back)."""
@@ -149,43 +152,75 @@ class SqlMailOutbox:
         return values
 
     async def queue(self, email: QueuedEmail) -> bool:
-        inserted = await self.session.execute(
-            insert(self.table).values(**self._row(email)).on_conflict_do_nothing()
-        )
-        if not inserted.rowcount:
+        statements = _statements(self.table)
+        if not await execute(self.session, statements.queue, self._row(email)):
             return False
         # Delivered on commit only: the sender never wakes for a rolled-back e-mail.
-        await self.session.execute(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))
+        await execute(self.session, _NOTIFY)
         return True
 
     async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
-        row = (await self.session.execute(claim_next_query(self.table, now))).mappings().first()
+        row = await fetchrow(self.session, _statements(self.table).claim_next, {"now": now})
         return (self._email(row), bool(row["more_due"])) if row else (None, False)
 
     async def save(self, email: QueuedEmail) -> None:
-        await self.session.execute(
-            update(self.table)
-            .where(self.table.c.message_id == email.message_id)
-            .values(**self._row(email))
-        )
+        values = {f"set_{name}": value for name, value in self._row(email).items()}
+        values["of_message_id"] = email.message_id
+        await execute(self.session, _statements(self.table).save, values)
 
     async def by_message_id(
         self, message_id: str, *, for_update: bool = False
     ) -> QueuedEmail | None:
-        query = select(self.table).where(self.table.c.message_id == message_id)
-        if for_update:
-            query = query.with_for_update()
-        row = (await self.session.execute(query)).mappings().first()
+        statements = _statements(self.table)
+        query = statements.by_message_id_for_update if for_update else statements.by_message_id
+        row = await fetchrow(self.session, query, {"of_message_id": message_id})
         return self._email(row) if row else None
 
     async def of_aggregate(self, aggregate_id: UUID) -> list[QueuedEmail]:
-        column = self.table.c[self.aggregate_column]
-        query = (
-            select(self.table)
-            .where(column == aggregate_id)
-            .order_by(self.table.c.created_at, self.table.c.message_id)
+        rows = await fetch(
+            self.session,
+            _of_aggregate(self.table, self.aggregate_column),
+            {"aggregate_id": aggregate_id},
         )
-        return [self._email(row) for row in (await self.session.execute(query)).mappings()]
+        return [self._email(row) for row in rows]
+
+
+class _Statements:
+    """A mail outbox table's statements, built once (the sender runs them for every e-mail)
+    and sent to the driver directly (:mod:`epurchasing_shared.direct`)."""
+
+    def __init__(self, table: Table) -> None:
+        message_id = table.c.message_id == bindparam("of_message_id", type_=String)
+        # Every column, bound: what ``SqlMailOutbox._row`` gives (the table's own columns).
+        every = {column.name: bindparam(column.name, type_=column.type) for column in table.c}
+        self.queue = Direct(insert(table).values(every).on_conflict_do_nothing())
+        self.save = Direct(
+            update(table)
+            .where(message_id)
+            .values({name: bindparam(f"set_{name}", type_=table.c[name].type) for name in every})
+        )
+        by_message_id = select(table).where(message_id)
+        self.by_message_id = Direct(by_message_id)
+        self.by_message_id_for_update = Direct(by_message_id.with_for_update())
+        now = bindparam("now", type_=DateTime(timezone=True))
+        self.claim_next = Direct(claim_next_query(table, now))
+
+
+@cache
+def _statements(table: Table) -> _Statements:
+    return _Statements(table)
+
+
+@cache
+def _of_aggregate(table: Table, aggregate_column: str) -> Direct:
+    return Direct(
+        select(table)
+        .where(table.c[aggregate_column] == bindparam("aggregate_id", type_=Uuid))
+        .order_by(table.c.created_at, table.c.message_id)
+    )
+
+
+_NOTIFY = Direct(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))
 
 
 QUEUED_FIELDS = frozenset(QueuedEmail.__dataclass_fields__) - {"aggregate_id"}
