@@ -21,13 +21,15 @@ values (an expanding ``IN``) cannot be compiled once and is refused when compile
 
 Transactions: the SQL unit of work begins and commits on the driver connection itself and runs
 SQLAlchemy statements in autocommit mode inside it (:mod:`.persistence`), so both kinds of
-statement share one transaction. A write sent outside any transaction is refused here (it
-would commit on its own), as the engine's listener refuses a write in a GET
-(``db._no_writes_while_reading``).
+statement share one transaction; code outside a unit of work begins one with
+:func:`transaction`. A write or a row lock sent outside any transaction is refused here (the
+write would commit on its own, the lock be gone when the statement ends), as the engine's
+listener refuses a write in a GET (``db._no_writes_while_reading``).
 """
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
@@ -37,7 +39,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
 _DIALECT = PGDialect_asyncpg()
-_WRITES = re.compile(r"\b(INSERT INTO|UPDATE \S+ SET|DELETE FROM)\b")
+# What means nothing outside a transaction: a write (it would commit on its own) or a row lock
+# (released as soon as the statement ends).
+_NEEDS_TRANSACTION = re.compile(
+    r"\b(INSERT INTO|UPDATE \S+ SET|DELETE FROM|FOR (NO KEY )?UPDATE|FOR (KEY )?SHARE)\b"
+)
 _REQUIRED = object()
 
 #: Who is told of each statement sent here (testing.statements counts them per request).
@@ -51,7 +57,7 @@ class Direct:
         self.statement = statement
         self._sql: str | None = None
         self._slots: tuple[tuple[str, Any, Callable[[Any], Any] | None], ...] = ()
-        self.writes = False
+        self.needs_transaction = False
 
     @property
     def sql(self) -> str:
@@ -71,7 +77,7 @@ class Direct:
             processor = bind.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
             slots.append((name, fixed, processor))
         self._slots = tuple(slots)
-        self.writes = _writes(compiled.string)
+        self.needs_transaction = _needs_transaction(compiled.string)
         self._sql = compiled.string
 
     def arguments(self, params: Mapping[str, Any] | None) -> list[Any]:
@@ -86,7 +92,8 @@ class Direct:
                 raise KeyError(f"no value for the parameter {name!r} of: {sql}")
             else:
                 value = fixed
-            arguments.append(value if processor is None or value is None else processor(value))
+            # None too: JSON's processor makes it the JSON ``null``, as SQLAlchemy stores it.
+            arguments.append(value if processor is None else processor(value))
         return arguments
 
 
@@ -96,16 +103,19 @@ def driver(session: AsyncConnection) -> asyncpg.Connection:
 
 
 @cache
-def _writes(sql: str) -> bool:
-    return bool(_WRITES.search(sql))
+def _needs_transaction(sql: str) -> bool:
+    return bool(_NEEDS_TRANSACTION.search(sql))
 
 
-def _prepare(session: AsyncConnection, sql: str, writes: bool) -> asyncpg.Connection:
+def _prepare(session: AsyncConnection, sql: str, needs_transaction: bool) -> asyncpg.Connection:
     connection = driver(session)
     for observe in observers:
         observe(sql)
-    if writes and not connection.is_in_transaction():
-        raise RuntimeError(f"a write outside a transaction (a GET or HEAD?): {sql.split()[0]}")
+    if needs_transaction and not connection.is_in_transaction():
+        raise RuntimeError(
+            "a write or row lock outside a transaction (a GET or HEAD, or a connection not "
+            f"begun with direct.transaction?): {sql.split()[0]}"
+        )
     return connection
 
 
@@ -114,7 +124,7 @@ async def fetch(
 ) -> list[asyncpg.Record]:
     """Every row of ``statement`` (asyncpg Records, read by column name)."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.writes)
+    connection = _prepare(session, statement.sql, statement.needs_transaction)
     return await connection.fetch(statement.sql, *arguments)
 
 
@@ -123,7 +133,7 @@ async def fetchrow(
 ) -> asyncpg.Record | None:
     """The first row of ``statement``, or None."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.writes)
+    connection = _prepare(session, statement.sql, statement.needs_transaction)
     return await connection.fetchrow(statement.sql, *arguments)
 
 
@@ -132,7 +142,7 @@ async def execute(
 ) -> int:
     """Run ``statement``; how many rows it wrote (or returned)."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.writes)
+    connection = _prepare(session, statement.sql, statement.needs_transaction)
     status = await connection.execute(statement.sql, *arguments)
     count = status.rsplit(" ", 1)[-1]
     return int(count) if count.isdigit() else 0
@@ -140,4 +150,22 @@ async def execute(
 
 async def fetch_sql(session: AsyncConnection, sql: str, *arguments: Any) -> list[asyncpg.Record]:
     """Every row of a statement written in SQL (``$1 …``), e.g. the spine's ``unnest`` writes."""
-    return await _prepare(session, sql, _writes(sql)).fetch(sql, *arguments)
+    return await _prepare(session, sql, _needs_transaction(sql)).fetch(sql, *arguments)
+
+
+@asynccontextmanager
+async def transaction(session: AsyncConnection) -> AsyncIterator[asyncpg.Connection]:
+    """A transaction on the driver connection, as the unit of work holds one, for code outside
+    it (tools, tests): committed when the block ends, rolled back on an error, so the
+    connection never goes back to the pool inside a transaction (SQLAlchemy's reset on
+    return does not know of a BEGIN it did not send)."""
+    await session.execution_options(isolation_level="AUTOCOMMIT")
+    connection = driver(session)
+    await connection.execute("BEGIN")
+    try:
+        yield connection
+    except BaseException:
+        if not connection.is_closed() and connection.is_in_transaction():
+            await connection.execute("ROLLBACK")
+        raise
+    await connection.execute("COMMIT")

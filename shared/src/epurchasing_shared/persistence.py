@@ -10,16 +10,15 @@ from functools import cache
 from typing import Any, Self
 from uuid import UUID, uuid4
 
-from sqlalchemy import Row, Table, Uuid, any_, bindparam, insert, literal_column, select
+from sqlalchemy import Row, String, Table, Uuid, any_, bindparam, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.db import READ_ONLY_REQUEST, Sessions
-from epurchasing_shared.direct import Direct, driver, execute, fetch
+from epurchasing_shared.direct import Direct, driver, execute, fetch, fetchrow
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.states import Turn
@@ -197,24 +196,21 @@ class SqlUnitOfWork(UnitOfWork):
     async def replay(self, key: IdempotencyKey | None) -> Outcome | None:
         if key is None or self.caller.principal is None:
             return None
-        table = self.spine.idempotency_keys
-        row = (
-            await self.session.execute(
-                select(table.c.request, table.c.status_code, table.c.body).where(
-                    table.c.principal == self.caller.principal.sub, table.c.key == key.key
-                )
-            )
-        ).first()
+        row = await fetchrow(
+            self.session,
+            _replay(self.spine.idempotency_keys),
+            {"principal": self.caller.principal.sub, "key": key.key},
+        )
         if row is None:
             return None
-        if row.request != key.request:
+        if row["request"] != key.request:
             raise RuleViolation.one(
-                "Idempotency-Key", f"Idempotency-Key {key.key!r} was used for {row.request}"
+                "Idempotency-Key", f"Idempotency-Key {key.key!r} was used for {row['request']}"
             )
-        stored = row.body
+        stored = row["body"]
         return Outcome(
             body=stored.get("body"),
-            created=row.status_code == 201,
+            created=row["status_code"] == 201,
             location=stored.get("location"),
             replayed=True,
         )
@@ -223,16 +219,34 @@ class SqlUnitOfWork(UnitOfWork):
         if key is None or self.caller.principal is None:
             return
         # A concurrent twin with the same key fails on the primary key and rolls back whole.
-        await self.session.execute(
-            pg_insert(self.spine.idempotency_keys).values(
-                principal=self.caller.principal.sub,
-                key=key.key,
-                request=key.request,
-                status_code=outcome.status,
-                body={"body": outcome.body, "location": outcome.location},
-                created_at=self.now(),
-            )
+        await execute(
+            self.session,
+            _remember(self.spine.idempotency_keys),
+            {
+                "principal": self.caller.principal.sub,
+                "key": key.key,
+                "request": key.request,
+                "status_code": outcome.status,
+                "body": {"body": outcome.body, "location": outcome.location},
+                "created_at": self.now(),
+            },
         )
+
+
+# The idempotency keys' statements, built once per table and sent to the driver directly.
+@cache
+def _replay(table: Table) -> Direct:
+    return Direct(
+        select(table.c.request, table.c.status_code, table.c.body).where(
+            table.c.principal == bindparam("principal", type_=String),
+            table.c.key == bindparam("key", type_=String),
+        )
+    )
+
+
+@cache
+def _remember(table: Table) -> Direct:
+    return Direct(insert(table))
 
 
 async def save_document(

@@ -20,6 +20,7 @@ from delivery.app import create_app
 from delivery.consumers.order_events import order_events_consumer
 from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from epurchasing_shared.clock import FixedClock
+from epurchasing_shared.direct import transaction
 from epurchasing_shared.messaging.consumer import Verdict, consume_one
 from epurchasing_shared.testing.app import running_app
 from epurchasing_shared.testing.statements import statements
@@ -101,35 +102,33 @@ async def test_a_load_that_waited_for_a_change_sees_what_the_change_added(
         tracking_number="JNE9",
         note=None,
     )
-    async with engine.connect() as first, engine.connect() as second:
-        await first.begin()
-        await second.begin()
-        changing = SqlFulfilments(first, clock)
-        fulfilment = await changing.get_for_update(pid)
-        assert fulfilment is not None and fulfilment.shipment_count == 1
-        await changing.add_shipment_entry(
-            pid, 2, entry, document=None, recorded_by="v", recorded_at=datetime.now(UTC)
-        )
-        fulfilment.version += 1
-        await changing.save(fulfilment)
+    # Transactions as the unit of work holds them, on the driver connection (direct.py).
+    async with engine.connect() as first, engine.connect() as second, transaction(second):
         with statements(engine) as seen:
-            waiting = asyncio.create_task(SqlFulfilments(second, clock).get_for_update(pid))
-            await asyncio.sleep(0.3)
-            assert not waiting.done()  # the lock is held
-            await first.commit()
-            loaded = await waiting
-        await second.rollback()
+            async with transaction(first):
+                changing = SqlFulfilments(first, clock)
+                fulfilment = await changing.get_for_update(pid)
+                assert fulfilment is not None and fulfilment.shipment_count == 1
+                await changing.add_shipment_entry(
+                    pid, 2, entry, document=None, recorded_by="v", recorded_at=datetime.now(UTC)
+                )
+                fulfilment.version += 1
+                await changing.save(fulfilment)
+                change = len(seen)
+                waiting = asyncio.create_task(SqlFulfilments(second, clock).get_for_update(pid))
+                await asyncio.sleep(0.3)
+                assert not waiting.done()  # the lock is held
+            loaded = await waiting  # the change committed: the load goes on
+        seen = seen[change:]  # the waiting load's own
     assert loaded is not None
     assert loaded.version == fulfilment.version
     assert loaded.shipment_count == 2 and loaded.last_entry is not None
     assert loaded.last_entry.status is ShipmentStatus.SHIPPED
     assert len(seen) == 2  # the stale read, and the one after the wait
 
-    async with engine.connect() as alone:
-        await alone.begin()
+    async with engine.connect() as alone, transaction(alone):
         with statements(engine) as seen:
             assert (await SqlFulfilments(alone, clock).get_for_update(pid)) is not None
-        await alone.rollback()
     assert len(seen) == 1  # no wait, one statement
 
 

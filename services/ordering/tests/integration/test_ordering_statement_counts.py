@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from uuid import UUID
 
+from epurchasing_shared.direct import transaction
 from epurchasing_shared.testing.statements import statements
 from ordering.adapters.packages import SqlPackages
 from ordering.adapters.tables import (
@@ -119,29 +120,30 @@ async def test_a_load_that_waited_for_a_change_sees_what_the_change_wrote(
         await h.publish(event)
         await h.wait_for_package(package_id)
         now = datetime.now(UTC)
-        async with engine.connect() as first, engine.connect() as second:
-            await first.begin()
-            await second.begin()
-            changing = SqlPackages(first, lambda: now)
-            package = await changing.get(package_id, for_update=True)
-            assert package is not None and package.rounds == []
-            proposal = PriceSet({1: 9_800_000, 2: 3_000_000}, 500_000)
-            package.rounds.append(
-                NegotiationRound(
-                    1, proposal, RoundStatus.PROPOSED, proposed_by="o", proposed_at=now
-                )
-            )
-            package.version += 1
-            await changing.save(package)
+        # Transactions as the unit of work holds them: on the driver connection, where the
+        # repository sends its statements (direct.py).
+        async with engine.connect() as first, engine.connect() as second, transaction(second):
             with statements(engine) as seen:
-                waiting = asyncio.create_task(
-                    SqlPackages(second, lambda: now).get(package_id, for_update=True)
-                )
-                await asyncio.sleep(0.3)
-                assert not waiting.done()  # the lock is held
-                await first.commit()
-                loaded = await waiting
-            await second.rollback()
+                async with transaction(first):
+                    changing = SqlPackages(first, lambda: now)
+                    package = await changing.get(package_id, for_update=True)
+                    assert package is not None and package.rounds == []
+                    proposal = PriceSet({1: 9_800_000, 2: 3_000_000}, 500_000)
+                    package.rounds.append(
+                        NegotiationRound(
+                            1, proposal, RoundStatus.PROPOSED, proposed_by="o", proposed_at=now
+                        )
+                    )
+                    package.version += 1
+                    await changing.save(package)
+                    change = len(seen)
+                    waiting = asyncio.create_task(
+                        SqlPackages(second, lambda: now).get(package_id, for_update=True)
+                    )
+                    await asyncio.sleep(0.3)
+                    assert not waiting.done()  # the lock is held
+                loaded = await waiting  # the change committed: the load goes on
+            seen = seen[change:]  # the waiting load's own
     assert loaded is not None and loaded.version == package.version
     assert loaded.rounds == package.rounds
     assert len(seen) == 2  # the stale read, and the one after the wait

@@ -331,13 +331,13 @@ def install_problem_handlers(app: FastAPI) -> None:
         ``Exception``) so that Starlette answers them without re-raising, which would close
         the client's keep-alive connection."""
         where = f"{request.method} {request.url.path}"
-        if isinstance(error, IntegrityError):
+        if isinstance(error, (IntegrityError, asyncpg.IntegrityConstraintViolationError)):
             # Two requests raced for the same unique thing (an Idempotency-Key, a number):
             # the loser changed nothing and may retry.
             log.info("integrity conflict on %s (%s)", where, _cause_name(error))
             conflict = Conflict("a concurrent request changed the same thing first; retry")
             return problem_response(conflict, request)
-        if isinstance(error, DataError):
+        if isinstance(error, (DataError, asyncpg.DataError)):
             # A value the database cannot hold that the request model did not bound: still
             # the caller's input, so a 422, never a 500.
             log.warning("data error on %s (%s)", where, _cause_name(error))

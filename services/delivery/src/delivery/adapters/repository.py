@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any, cast
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import (
     ColumnElement,
     DateTime,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from delivery.adapters.tables import (
@@ -41,6 +43,7 @@ from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.db import locked_row_is_current
+from epurchasing_shared.direct import Direct, execute, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.turns import turn_from_row
@@ -91,14 +94,17 @@ _MUTABLE = (
 
 # The statements of a fulfilment's load, save and detail are built once, their values bound at
 # execution (``fulfilment_id`` and the ``set_<column>`` of a save): building them per call
-# cost more CPU than running them (docs/performance.md).
+# cost more CPU than running them (docs/performance.md). Every step runs them, so they are
+# sent to the driver directly (epurchasing_shared.direct), past SQLAlchemy's execution layer;
+# an insert compiled once takes every column of its table, each given by its caller.
 _ID = bindparam("fulfilment_id", type_=Uuid)
 _SETS: dict[str, Any] = {name: bindparam(f"set_{name}") for name in _MUTABLE}
-_INSERT_FULFILMENT = insert(fulfilments)
-_INSERT_SHIPMENT_ENTRY = insert(shipment_entries)
-_INSERT_PAYMENT = insert(payments)
-_INSERT_RECEIPT_OF_GOODS = insert(receipts_of_goods)
+_INSERT_FULFILMENT = Direct(insert(fulfilments))
+_INSERT_SHIPMENT_ENTRY = Direct(insert(shipment_entries))
+_INSERT_PAYMENT = Direct(insert(payments))
+_INSERT_RECEIPT_OF_GOODS = Direct(insert(receipts_of_goods))
 _UPDATE = update(fulfilments).where(fulfilments.c.procurement_id == _ID).values(_SETS)
+_SAVE = Direct(_UPDATE)
 
 
 def _set_values(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
@@ -110,7 +116,8 @@ def _set_values(fulfilment: Fulfilment, now: datetime) -> dict[str, Any]:
 
 
 async def _add_fulfilment(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
-    await session.execute(
+    await execute(
+        session,
         _INSERT_FULFILMENT,
         {
             "procurement_id": fulfilment.procurement_id,
@@ -133,7 +140,7 @@ async def _add_fulfilment(session: AsyncConnection, fulfilment: Fulfilment, now:
 
 
 async def _save(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> None:
-    await session.execute(_UPDATE, _set_values(fulfilment, now))
+    await execute(session, _SAVE, _set_values(fulfilment, now))
 
 
 # The aggregate in one statement: the fulfilment, its last shipping entry (a lateral join: the
@@ -156,7 +163,7 @@ _payment_count = (
 # Read again after a lock wait (db.locked_row_is_current): every change of the entries or
 # payments also saves the fulfilment (``answer``).
 _fresh = locked_row_is_current(fulfilments, "procurement_id")
-_LOAD = (
+_load = (
     select(
         fulfilments,
         *[column.label(f"{_LAST}{column.name}") for column in _last_entry.c],
@@ -166,7 +173,8 @@ _LOAD = (
     .select_from(fulfilments.outerjoin(_last_entry, true()))
     .where(fulfilments.c.procurement_id == _ID)
 )
-_LOAD_FOR_UPDATE = _LOAD.with_for_update(of=fulfilments)
+_LOAD = Direct(_load)
+_LOAD_FOR_UPDATE = Direct(_load.with_for_update(of=fulfilments))
 
 
 async def _load_for_update(
@@ -177,9 +185,9 @@ async def _load_for_update(
     waited for a concurrent change (``_fresh``)."""
     query = _LOAD_FOR_UPDATE if lock else _LOAD
     params = {"fulfilment_id": procurement_id}
-    row = (await session.execute(query, params)).mappings().first()
+    row = await fetchrow(session, query, params)
     if row is not None and not row["fresh"]:
-        row = (await session.execute(query, params)).mappings().first()
+        row = await fetchrow(session, query, params)
     if row is None:
         return None
     last = row[f"{_LAST}entry_no"]
@@ -216,7 +224,7 @@ async def _load_for_update(
     )
 
 
-def _entry(row: RowMapping) -> ShippingEntry:
+def _entry(row: asyncpg.Record) -> ShippingEntry:
     return ShippingEntry(
         status=ShipmentStatus(row[f"{_LAST}status"]),
         happened_at=row[f"{_LAST}happened_at"],
@@ -234,7 +242,8 @@ async def _add_shipment_entry(
     **record: Any,
 ) -> None:
     """Append one shipping-history row (``record``: document, recorded_by, recorded_at)."""
-    await session.execute(
+    await execute(
+        session,
         _INSERT_SHIPMENT_ENTRY,
         {
             "procurement_id": procurement_id,
@@ -251,11 +260,11 @@ async def _add_shipment_entry(
 
 
 async def _add_payment(session: AsyncConnection, **values: Any) -> None:
-    await session.execute(_INSERT_PAYMENT, {"note": None, **values})
+    await execute(session, _INSERT_PAYMENT, {"note": None, **values})
 
 
 async def _add_receipt_of_goods(session: AsyncConnection, **values: Any) -> None:
-    await session.execute(_INSERT_RECEIPT_OF_GOODS, {"note": None, **values})
+    await execute(session, _INSERT_RECEIPT_OF_GOODS, {"note": None, **values})
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -287,7 +296,7 @@ _VISIBLE: dict[str, ColumnElement[bool]] = {
     "vendor": fulfilments.c.vendor_id == bindparam("vendor_id", type_=Uuid),
 }
 _FIND_VISIBLE = {
-    kind: select(fulfilments).where(fulfilments.c.procurement_id == _ID, visible)
+    kind: Direct(select(fulfilments).where(fulfilments.c.procurement_id == _ID, visible))
     for kind, visible in _VISIBLE.items()
 }
 
@@ -331,17 +340,19 @@ def _open_turn_of(source: Any) -> Any:
 
 
 _DETAIL = {
-    kind: select(fulfilments, *_TURN_COLUMNS, *_children(fulfilments.c.procurement_id))
-    .select_from(_open_turn_of(fulfilments))
-    .where(fulfilments.c.procurement_id == _ID, visible)
+    kind: Direct(
+        select(fulfilments, *_TURN_COLUMNS, *_children(fulfilments.c.procurement_id))
+        .select_from(_open_turn_of(fulfilments))
+        .where(fulfilments.c.procurement_id == _ID, visible)
+    )
     for kind, visible in _VISIBLE.items()
 }
 # A step's answer: the UPDATE, and the row it wrote with its children (the entries, payments
 # and receipts the step added earlier in the transaction are seen). Not its turn: the unit of
 # work may hold the step's turn writes until commit (``uow.open_turn`` sends them first).
 _saved = _UPDATE.returning(*fulfilments.c).cte("saved")
-_SAVE_AND_READ = select(_saved, *_children(_saved.c.procurement_id))
-_DETAILS = select(*_children(_ID))
+_SAVE_AND_READ = Direct(select(_saved, *_children(_saved.c.procurement_id)))
+_DETAILS = Direct(select(*_children(_ID)))
 
 
 @cache
@@ -371,7 +382,7 @@ def _with_children(row: Mapping[Any, Any]) -> dict[str, Any]:
     return {**row} | {name: _decoded(table, row[name]) for name, table in CHILDREN.items()}
 
 
-def _detail_row(row: RowMapping) -> Row:
+def _detail_row(row: asyncpg.Record) -> Row:
     """A detail row: the fulfilment's columns, ``turn`` (its open Turn or None), and its
     ``shipments``, ``payments`` and ``receipts`` rows in order."""
     return _with_children(_with_turn(row))
@@ -379,23 +390,22 @@ def _detail_row(row: RowMapping) -> Row:
 
 async def find_visible(
     session: AsyncConnection, principal: Principal, procurement_id: UUID
-) -> RowMapping | None:
+) -> asyncpg.Record | None:
     return await _one_visible(session, _FIND_VISIBLE, principal, procurement_id)
 
 
 async def _one_visible(
     session: AsyncConnection,
-    statements: Mapping[str, Any],
+    statements: Mapping[str, Direct],
     principal: Principal,
     procurement_id: UUID,
-) -> RowMapping | None:
+) -> asyncpg.Record | None:
     """The row of ``statements`` (one per kind of visibility) the caller may see, if any."""
     visibility = _visibility(principal)
     if visibility is None:
         return None
     kind, params = visibility
-    found = await session.execute(statements[kind], {"fulfilment_id": procurement_id, **params})
-    return found.mappings().first()
+    return await fetchrow(session, statements[kind], {"fulfilment_id": procurement_id, **params})
 
 
 def mine_condition(principal: Principal) -> ColumnElement[bool]:
@@ -451,7 +461,7 @@ def list_query(
     )
 
 
-def _with_turn(row: RowMapping) -> dict[str, Any]:
+def _with_turn(row: RowMapping | asyncpg.Record) -> dict[str, Any]:
     """A list row: the fulfilment's columns, and ``turn`` (its open Turn or None)."""
     own = {key: value for key, value in row.items() if not key.startswith(TURN)}
     turn: Turn | None = None
@@ -478,13 +488,16 @@ async def _detail_visible(
 
 async def _save_and_read(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> Row:
     """Save the fulfilment and read back its row and children in the same statement."""
-    found = await session.execute(_SAVE_AND_READ, _set_values(fulfilment, now))
-    return _with_children(found.mappings().one())
+    row = await fetchrow(session, _SAVE_AND_READ, _set_values(fulfilment, now))
+    if row is None:  # as ``.one()`` did: a save follows the fulfilment's load
+        raise NoResultFound(f"no fulfilment {fulfilment.procurement_id} to save")
+    return _with_children(row)
 
 
 async def _details(session: AsyncConnection, procurement_id: UUID) -> dict[str, list[Row]]:
     """The shipping history, payments and BAP/BAST rows of one fulfilment, in one read."""
-    row = (await session.execute(_DETAILS, {"fulfilment_id": procurement_id})).mappings().one()
+    row = await fetchrow(session, _DETAILS, {"fulfilment_id": procurement_id})
+    assert row is not None  # one row of three aggregates, each NULL for none
     return {name: _decoded(table, row[name]) for name, table in CHILDREN.items()}
 
 

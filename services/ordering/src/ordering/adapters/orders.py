@@ -1,9 +1,22 @@
 """The order-number counters in PostgreSQL (one per work unit and year)."""
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from epurchasing_shared.direct import Direct, fetchrow
 from ordering.adapters.tables import order_number_counters
+
+# Every issued order takes a number: built once, sent to the driver directly (direct.py).
+_NEXT_SEQ = Direct(
+    insert(order_number_counters)
+    .values(work_unit=bindparam("work_unit"), year=bindparam("year"), last_seq=1)
+    .on_conflict_do_update(
+        index_elements=["work_unit", "year"],
+        set_={"last_seq": order_number_counters.c.last_seq + 1},
+    )
+    .returning(order_number_counters.c.last_seq)
+)
 
 
 class SqlOrderNumbers:
@@ -13,13 +26,6 @@ class SqlOrderNumbers:
     async def next_seq(self, work_unit: str, year: int) -> int:
         """The upsert takes the counter row's lock until commit, so concurrent orders of one
         work unit get distinct numbers."""
-        statement = (
-            insert(order_number_counters)
-            .values(work_unit=work_unit, year=year, last_seq=1)
-            .on_conflict_do_update(
-                index_elements=["work_unit", "year"],
-                set_={"last_seq": order_number_counters.c.last_seq + 1},
-            )
-            .returning(order_number_counters.c.last_seq)
-        )
-        return int((await self.session.execute(statement)).scalar_one())
+        row = await fetchrow(self.session, _NEXT_SEQ, {"work_unit": work_unit, "year": year})
+        assert row is not None  # an upsert returns its row
+        return int(row["last_seq"])

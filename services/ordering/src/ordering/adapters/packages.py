@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.db import locked_row_is_current
+from epurchasing_shared.direct import Direct, execute, fetchrow
 from epurchasing_shared.principal import Principal, Role
 from ordering.adapters import codec
 from ordering.adapters.tables import (
@@ -105,6 +106,7 @@ def list_query(
 
 # The aggregate in one statement: the package, its order (a lateral join: at most one), its
 # rounds and its order's versions (JSON arrays of their rows, in order, decoded by ``codec``).
+# The load and the writes run at every step: sent to the driver directly (direct.py).
 _KEY = bindparam("package_key", type_=Uuid)
 PO = "po_"  # the purchase order's columns in a load row, labelled po_<column>
 _order = (
@@ -131,7 +133,7 @@ _versions = _rows_of(
 # Read again after a lock wait (db.locked_row_is_current): every change saves the package
 # row (``save``).
 _fresh = locked_row_is_current(packages, "id")
-_LOAD = (
+_load = (
     select(
         packages,
         *[column.label(f"{PO}{column.name}") for column in _order.c],
@@ -142,28 +144,32 @@ _LOAD = (
     .select_from(packages.outerjoin(_order, true()))
     .where(packages.c.id == _KEY)
 )
-_LOAD_FOR_UPDATE = _LOAD.with_for_update(of=packages)
+_LOAD = Direct(_load)
+_LOAD_FOR_UPDATE = Direct(_load.with_for_update(of=packages))
 
-# The writes, built once (their values bound at execution).
-_ADD = insert(packages).on_conflict_do_nothing(index_elements=["id"])
+# The writes, built once (their values bound at execution). An ``insert(table)`` without
+# values takes every column: the codec's rows have them all (no server defaults here).
+_ADD = Direct(insert(packages).on_conflict_do_nothing(index_elements=["id"]))
 _SET = [column.name for column in packages.c if column.name != "id"]
-_UPDATE = (
+_UPDATE = Direct(
     update(packages)
     .where(packages.c.id == _KEY)
     .values({name: bindparam(f"set_{name}") for name in _SET})
 )
 
 
-def _upsert(table: Any, keys: list[str]) -> Any:
+def _upsert(table: Any, keys: list[str]) -> Direct:
     statement = insert(table)
     changing = {c.name: statement.excluded[c.name] for c in table.c if c.name not in keys}
-    return statement.on_conflict_do_update(index_elements=keys, set_=changing)
+    return Direct(statement.on_conflict_do_update(index_elements=keys, set_=changing))
 
 
 _UPSERT_ROUND = _upsert(negotiation_rounds, ["package_id", "round"])
 _UPSERT_ORDER = _upsert(purchase_orders, ["id"])
 # Versions never change once signed.
-_ADD_VERSION = insert(order_versions).on_conflict_do_nothing(index_elements=["order_id", "version"])
+_ADD_VERSION = Direct(
+    insert(order_versions).on_conflict_do_nothing(index_elements=["order_id", "version"])
+)
 
 
 @dataclass
@@ -196,9 +202,9 @@ class SqlPackages:
         ``for_update`` serialises concurrent actions on one package."""
         query = _LOAD_FOR_UPDATE if for_update else _LOAD
         params = {"package_key": package_id}
-        row = (await self.session.execute(query, params)).mappings().first()
+        row = await fetchrow(self.session, query, params)
         if row is not None and not row["fresh"]:
-            row = (await self.session.execute(query, params)).mappings().first()
+            row = await fetchrow(self.session, query, params)
         if row is None:
             return None
         rounds = codec.rows_from_json(negotiation_rounds, row["rounds"])
@@ -215,31 +221,27 @@ class SqlPackages:
 
     async def add_if_new(self, package: Package) -> bool:
         values = codec.package_to_row(package) | {"updated_at": self.now()}
-        inserted = await self.session.execute(_ADD, values)
-        return bool(inserted.rowcount)  # type: ignore[attr-defined]
+        return bool(await execute(self.session, _ADD, values))
 
     async def save(self, package: Package) -> None:
         """The package row, and what changed of its rounds, order and versions since it was
         loaded in this unit of work (all of them for a package not loaded here)."""
         values = codec.package_to_row(package) | {"updated_at": self.now()}
         params = {"package_key": package.id} | {f"set_{name}": values[name] for name in _SET}
-        await self.session.execute(_UPDATE, params)
+        await execute(self.session, _UPDATE, params)
         stored = self._stored.get(package.id, _Stored())
         now = _Stored.of(package)
-        rounds = [row for number, row in now.rounds.items() if stored.rounds.get(number) != row]
-        if rounds:
-            await self.session.execute(_UPSERT_ROUND, rounds)
+        # One statement per changed row: a step changes or adds one round, adds one version.
+        for number, row in now.rounds.items():
+            if stored.rounds.get(number) != row:
+                await execute(self.session, _UPSERT_ROUND, row)
         order = package.order
         if order is not None:
             if now.order != stored.order:
-                await self.session.execute(_UPSERT_ORDER, now.order)
-            versions = [
-                codec.version_to_row(order.id, v)
-                for v in order.versions
-                if (order.id, v.version) not in stored.versions
-            ]
-            if versions:
-                await self.session.execute(_ADD_VERSION, versions)
+                await execute(self.session, _UPSERT_ORDER, now.order)
+            for v in order.versions:
+                if (order.id, v.version) not in stored.versions:
+                    await execute(self.session, _ADD_VERSION, codec.version_to_row(order.id, v))
         self._stored[package.id] = now
 
     async def list_visible(

@@ -4,11 +4,13 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from sqlalchemy import Select, Uuid, and_, bindparam, false, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from epurchasing_shared.direct import Direct, execute, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.turns import turn_from_row
@@ -55,7 +57,7 @@ def _to_row(rating: Rating) -> dict[str, Any]:
     }
 
 
-def _from_row(row: RowMapping) -> Rating:
+def _from_row(row: RowMapping | asyncpg.Record) -> Rating:
     result = (
         WeightedResult(row["weighted_points"], row["weight_total"])
         if row["weighted_points"] is not None
@@ -95,7 +97,7 @@ _OPEN_TURN = and_(turns.c.aggregate_id == ratings.c.id, turns.c.done_at.is_(None
 _TURN_COLUMNS = [column.label(f"turn_{column.name}") for column in turns.c]
 
 
-def _turn_of(row: RowMapping) -> Turn | None:
+def _turn_of(row: RowMapping | asyncpg.Record) -> Turn | None:
     if row["turn_id"] is None:
         return None
     return turn_from_row({name: row[f"turn_{name}"] for name in Turn.__dataclass_fields__})
@@ -157,16 +159,19 @@ def page_query(
 
 # The statements of a rating's load, save and opening, and of a vendor's review flag, built
 # once (values bound at execution): building them per call cost more CPU than running them
-# (docs/performance.md).
+# (docs/performance.md). Every rating runs them, so they are sent to the driver directly
+# (epurchasing_shared.direct), past SQLAlchemy's execution layer; an insert compiled once
+# takes every column of its table, each given by ``_to_row`` (or by the caller).
 _KEY = bindparam("rating_key", type_=Uuid)
-_GET = select(ratings).where(ratings.c.id == _KEY)
-_GET_FOR_UPDATE = _GET.with_for_update()
-_GET_WITH_TURN = (
+_get = select(ratings).where(ratings.c.id == _KEY)
+_GET = Direct(_get)
+_GET_FOR_UPDATE = Direct(_get.with_for_update())
+_GET_WITH_TURN = Direct(
     select(ratings, *_TURN_COLUMNS)
     .select_from(ratings.outerjoin(turns, _OPEN_TURN))
     .where(ratings.c.id == _KEY)
 )
-_FOR_PROCUREMENT = (
+_FOR_PROCUREMENT = Direct(
     select(ratings)
     .where(
         ratings.c.procurement_id == bindparam("procurement_key"),
@@ -176,11 +181,11 @@ _FOR_PROCUREMENT = (
     .limit(1)
     .with_for_update()
 )
-_OPEN = (
+_OPEN = Direct(
     insert(ratings).on_conflict_do_nothing(index_elements=["package_id"]).returning(ratings.c.id)
 )
 _SET = [column.name for column in ratings.c if column.name != "id"]
-_SAVE = (
+_SAVE = Direct(
     update(ratings)
     .where(ratings.c.id == _KEY)
     .values({name: bindparam(f"set_{name}") for name in _SET})
@@ -188,10 +193,12 @@ _SAVE = (
 # A vendor's review row, locked (made first if it is the vendor's first rating): the no-op
 # update of an upsert takes the row's lock and returns it, in one statement.
 _review = insert(vendor_reviews)
-_LOCK_REVIEW = _review.on_conflict_do_update(
-    index_elements=["vendor_id"], set_={"vendor_id": _review.excluded.vendor_id}
-).returning(vendor_reviews.c.below_threshold)
-_SET_BELOW = (
+_LOCK_REVIEW = Direct(
+    _review.on_conflict_do_update(
+        index_elements=["vendor_id"], set_={"vendor_id": _review.excluded.vendor_id}
+    ).returning(vendor_reviews.c.below_threshold)
+)
+_SET_BELOW = Direct(
     update(vendor_reviews)
     .where(vendor_reviews.c.vendor_id == bindparam("vendor_key"))
     .values(below_threshold=bindparam("set_below"), changed_at=bindparam("set_at"))
@@ -204,16 +211,14 @@ class SqlRatings:
 
     async def open_if_new(self, rating: Rating) -> bool:
         """Insert a pending rating unless its package already has one; True if inserted."""
-        inserted = await self.session.execute(_OPEN, _to_row(rating))
-        return inserted.first() is not None
+        return await fetchrow(self.session, _OPEN, _to_row(rating)) is not None
 
     async def get(self, rating_id: UUID, *, for_update: bool = False) -> Rating | None:
         return await self._one(_GET_FOR_UPDATE if for_update else _GET, {"rating_key": rating_id})
 
     async def get_with_turn(self, rating_id: UUID) -> tuple[Rating, Turn | None] | None:
         """The rating and its open turn, in one read (as committed: for a read)."""
-        found = await self.session.execute(_GET_WITH_TURN, {"rating_key": rating_id})
-        row = found.mappings().first()
+        row = await fetchrow(self.session, _GET_WITH_TURN, {"rating_key": rating_id})
         return (_from_row(row), _turn_of(row)) if row else None
 
     async def for_procurement(self, procurement_id: UUID, ppk_id: str) -> Rating | None:
@@ -224,7 +229,7 @@ class SqlRatings:
     async def save(self, rating: Rating) -> None:
         values = _to_row(rating)
         params = {"rating_key": rating.id} | {f"set_{name}": values[name] for name in _SET}
-        await self.session.execute(_SAVE, params)
+        await execute(self.session, _SAVE, params)
 
     async def page(
         self,
@@ -253,8 +258,8 @@ class SqlRatings:
         rows = (await self.session.execute(query)).mappings()
         return [(_from_row(row), _turn_of(row)) for row in rows]
 
-    async def _one(self, query: Select, params: dict[str, Any]) -> Rating | None:
-        row = (await self.session.execute(query, params)).mappings().first()
+    async def _one(self, query: Direct, params: dict[str, Any]) -> Rating | None:
+        row = await fetchrow(self.session, query, params)
         return _from_row(row) if row else None
 
 
@@ -266,8 +271,10 @@ class SqlVendorReviews:
 
     async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
         params = {"vendor_id": vendor_id, "below_threshold": False, "changed_at": at}
-        return bool((await self.session.execute(_LOCK_REVIEW, params)).scalar_one())
+        row = await fetchrow(self.session, _LOCK_REVIEW, params)
+        assert row is not None  # the upsert returns the row it made or locked
+        return bool(row[0])
 
     async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
         params = {"vendor_key": vendor_id, "set_below": below, "set_at": at}
-        await self.session.execute(_SET_BELOW, params)
+        await execute(self.session, _SET_BELOW, params)
