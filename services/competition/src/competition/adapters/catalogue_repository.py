@@ -15,6 +15,7 @@ from competition.adapters.tables import blacklist_entries, categories, offers, p
 from competition.domain.blacklist import BlacklistEntry
 from competition.domain.offers import CatalogueProduct, Offer, OfferLine, OfferTerms
 from epurchasing_shared.contracts.rating import VendorBlacklisted, VendorBlacklistLifted
+from epurchasing_shared.direct import Direct, execute, fetch, fetchrow
 
 
 def product_from_row(row: Any) -> CatalogueProduct:
@@ -41,44 +42,48 @@ async def vendor_by_email(session: AsyncConnection, email: str) -> dict[str, Any
 
 
 async def vendor_by_id(session: AsyncConnection, vendor_id: UUID) -> dict[str, Any] | None:
-    row = (await session.execute(_VENDOR_BY_ID, {"vendor_key": vendor_id})).mappings().first()
+    row = await fetchrow(session, _VENDOR_BY_ID, {"vendor_key": vendor_id})
     return dict(row) if row else None
 
 
 # Many ids are one array parameter (``= ANY(:ids)``): one SQL text whatever their number, where
 # ``IN`` would send a different statement per count. Statements built once, values bound at
-# execution (docs/performance.md).
+# execution (docs/performance.md); those of a step run on the driver directly
+# (epurchasing_shared.direct: SQLAlchemy's execution was a quarter of the service's CPU).
 def _ids(name: str = "ids") -> Any:
     return any_(bindparam(name, type_=ARRAY(Uuid)))
 
 
-_VENDOR_BY_ID = select(vendors).where(vendors.c.id == bindparam("vendor_key"))
-_VENDORS_BY_IDS = select(vendors).where(vendors.c.id == _ids())
-_PRODUCTS_BY_IDS = select(products).where(products.c.id == _ids())
-_BLACKLIST_OF = select(blacklist_entries).where(blacklist_entries.c.vendor_id == _ids())
-_OFFER_OF_VENDOR = select(offers).where(
+_VENDOR_BY_ID = Direct(select(vendors).where(vendors.c.id == bindparam("vendor_key")))
+_VENDORS_BY_IDS = Direct(select(vendors).where(vendors.c.id == _ids()))
+_PRODUCTS_BY_IDS = Direct(select(products).where(products.c.id == _ids()))
+_BLACKLIST_OF = Direct(select(blacklist_entries).where(blacklist_entries.c.vendor_id == _ids()))
+_OFFER = select(offers).where(
     offers.c.competition_id == bindparam("competition_key"),
     offers.c.vendor_id == bindparam("vendor_key"),
 )
-_OFFER_OF_VENDOR_FOR_UPDATE = _OFFER_OF_VENDOR.with_for_update()
-_OFFERS_OF_VENDOR = select(offers).where(
-    offers.c.competition_id == _ids(), offers.c.vendor_id == bindparam("vendor_key")
+_OFFER_OF_VENDOR = Direct(_OFFER)
+_OFFER_OF_VENDOR_FOR_UPDATE = Direct(_OFFER.with_for_update())
+_OFFERS_OF_VENDOR = Direct(
+    select(offers).where(
+        offers.c.competition_id == _ids(), offers.c.vendor_id == bindparam("vendor_key")
+    )
 )
 _LIVE = and_(
     offers.c.competition_id == bindparam("competition_key"), offers.c.withdrawn_at.is_(None)
 )
-_LIVE_OFFERS = select(offers).where(_LIVE)
-_COUNT_LIVE_OFFERS = select(func.count()).select_from(offers).where(_LIVE)
-_OFFER_IDS_OF = select(offers.c.id).where(offers.c.competition_id == _ids())
-_ADD_OFFER = insert(offers)
+_LIVE_OFFERS = Direct(select(offers).where(_LIVE))
+_COUNT_LIVE_OFFERS = Direct(select(func.count()).select_from(offers).where(_LIVE))
+_OFFER_IDS_OF = Direct(select(offers.c.id).where(offers.c.competition_id == _ids()))
+_ADD_OFFER = Direct(insert(offers))  # every column given (save_offer)
 _OFFER_SET = ["lines", "shipping_cost", "delivery_days", "evaluated_price", "revision"]
 _OFFER_SET += ["submitted_at", "withdrawn_at"]
-_SAVE_OFFER = (
+_SAVE_OFFER = Direct(
     update(offers)
     .where(offers.c.id == bindparam("offer_key"))
     .values({name: bindparam(f"set_{name}") for name in _OFFER_SET})
 )
-_WITHDRAW_OFFER = (
+_WITHDRAW_OFFER = Direct(
     update(offers)
     .where(offers.c.id == bindparam("offer_key"))
     .values(withdrawn_at=bindparam("set_withdrawn_at"))
@@ -86,7 +91,7 @@ _WITHDRAW_OFFER = (
 
 
 async def vendors_by_ids(session: AsyncConnection, ids: Iterable[UUID]) -> dict[UUID, Any]:
-    rows = (await session.execute(_VENDORS_BY_IDS, {"ids": list(ids)})).mappings()
+    rows = await fetch(session, _VENDORS_BY_IDS, {"ids": list(ids)})
     return {row["id"]: dict(row) for row in rows}
 
 
@@ -132,7 +137,7 @@ async def ensure_categories(session: AsyncConnection, codes: Iterable[str], now:
 async def products_by_ids(
     session: AsyncConnection, ids: Iterable[UUID]
 ) -> dict[UUID, CatalogueProduct]:
-    rows = (await session.execute(_PRODUCTS_BY_IDS, {"ids": list(ids)})).mappings()
+    rows = await fetch(session, _PRODUCTS_BY_IDS, {"ids": list(ids)})
     return {row["id"]: product_from_row(row) for row in rows}
 
 
@@ -165,7 +170,7 @@ async def offer_of_vendor(
 ) -> Offer | None:
     query = _OFFER_OF_VENDOR_FOR_UPDATE if for_update else _OFFER_OF_VENDOR
     params = {"competition_key": competition_id, "vendor_key": vendor_id}
-    row = (await session.execute(query, params)).mappings().first()
+    row = await fetchrow(session, query, params)
     return offer_from_row(row) if row else None
 
 
@@ -178,25 +183,26 @@ async def offers_of_vendor(
     if not wanted:
         return {}
     params = {"ids": wanted, "vendor_key": vendor_id}
-    rows = (await session.execute(_OFFERS_OF_VENDOR, params)).mappings()
+    rows = await fetch(session, _OFFERS_OF_VENDOR, params)
     return {row["competition_id"]: offer_from_row(row) for row in rows}
 
 
 async def live_offers(session: AsyncConnection, competition_id: UUID) -> list[Offer]:
     """The latest revision of every offer not withdrawn."""
-    rows = await session.execute(_LIVE_OFFERS, {"competition_key": competition_id})
-    return [offer_from_row(row) for row in rows.mappings()]
+    rows = await fetch(session, _LIVE_OFFERS, {"competition_key": competition_id})
+    return [offer_from_row(row) for row in rows]
 
 
 async def count_live_offers(session: AsyncConnection, competition_id: UUID) -> int:
     """How many offers (not withdrawn) the competition holds: all a sealed view may tell."""
-    return int(await session.scalar(_COUNT_LIVE_OFFERS, {"competition_key": competition_id}) or 0)
+    row = await fetchrow(session, _COUNT_LIVE_OFFERS, {"competition_key": competition_id})
+    return int(row[0] or 0) if row else 0
 
 
 async def offer_ids_of(session: AsyncConnection, competition_ids: Iterable[UUID]) -> set[UUID]:
     """The ids of every offer (withdrawn ones too) made in these competitions."""
-    found = await session.scalars(_OFFER_IDS_OF, {"ids": list(competition_ids)})
-    return set(found.all())
+    rows = await fetch(session, _OFFER_IDS_OF, {"ids": list(competition_ids)})
+    return {row[0] for row in rows}
 
 
 def _terms_values(terms: OfferTerms) -> dict[str, Any]:
@@ -223,14 +229,14 @@ async def save_offer(session: AsyncConnection, offer: Offer, price: int, exists:
     }
     if exists:
         params = {"offer_key": offer.id} | {f"set_{name}": values[name] for name in _OFFER_SET}
-        await session.execute(_SAVE_OFFER, params)
+        await execute(session, _SAVE_OFFER, params)
     else:
         keys = {"id": offer.id, "competition_id": offer.competition_id}
-        await session.execute(_ADD_OFFER, keys | {"vendor_id": offer.vendor_id} | values)
+        await execute(session, _ADD_OFFER, keys | {"vendor_id": offer.vendor_id} | values)
 
 
 async def withdraw_offer_row(session: AsyncConnection, offer_id: UUID, at: datetime) -> None:
-    await session.execute(_WITHDRAW_OFFER, {"offer_key": offer_id, "set_withdrawn_at": at})
+    await execute(session, _WITHDRAW_OFFER, {"offer_key": offer_id, "set_withdrawn_at": at})
 
 
 def entry_from_row(row: Any) -> BlacklistEntry:
@@ -246,9 +252,9 @@ def entry_from_row(row: Any) -> BlacklistEntry:
 async def blacklist_of(
     session: AsyncConnection, vendor_ids: Iterable[UUID]
 ) -> dict[UUID, list[BlacklistEntry]]:
-    rows = await session.execute(_BLACKLIST_OF, {"ids": list(vendor_ids)})
+    rows = await fetch(session, _BLACKLIST_OF, {"ids": list(vendor_ids)})
     found: dict[UUID, list[BlacklistEntry]] = defaultdict(list)
-    for row in rows.mappings():
+    for row in rows:
         found[row["vendor_id"]].append(entry_from_row(row))
     return found
 
