@@ -11,11 +11,24 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Insert, Table, Update, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    Insert,
+    Table,
+    Update,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.calendar import WorkingCalendar
-from epurchasing_shared.direct import Direct, fetchrow
+from epurchasing_shared.direct import Direct, fetch, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.pages import PageParams, encode_cursor
 from epurchasing_shared.principal import Principal, Role
@@ -59,11 +72,7 @@ async def open_turns_of(
     wanted = list(dict.fromkeys(aggregate_ids))
     if not wanted:
         return {}
-    rows = (
-        await session.execute(
-            select(table).where(table.c.aggregate_id.in_(wanted), table.c.done_at.is_(None))
-        )
-    ).mappings()
+    rows = await fetch(session, _open_turns_of(table), {"of_aggregates": wanted})
     return {row["aggregate_id"]: turn_from_row(row) for row in rows}
 
 
@@ -77,6 +86,16 @@ def _insert_turn(table: Table) -> Insert:
 def _close_turn(table: Table) -> Update:
     return update(table).where(
         table.c.aggregate_id == bindparam("of_aggregate"), table.c.done_at.is_(None)
+    )
+
+
+@cache
+def _open_turns_of(table: Table) -> Direct:
+    return Direct(
+        select(table).where(
+            table.c.aggregate_id == any_(bindparam("of_aggregates", type_=ARRAY(Uuid))),
+            table.c.done_at.is_(None),
+        )
     )
 
 
