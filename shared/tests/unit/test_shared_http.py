@@ -2,6 +2,7 @@
 
 import hashlib
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI, UploadFile
@@ -42,6 +43,15 @@ def make_app() -> FastAPI:
     @app.get("/huge")
     async def huge() -> dict:
         raise DataError("INSERT ...", {}, OverflowError("value out of int64 range"))
+
+    # The same errors from a statement sent to the driver directly (direct.py).
+    @app.get("/huge-direct")
+    async def huge_direct() -> dict:
+        raise asyncpg.NumericValueOutOfRangeError("bigint out of range")
+
+    @app.get("/twin-direct")
+    async def twin_direct() -> dict:
+        raise asyncpg.UniqueViolationError("duplicate key value violates unique constraint")
 
     @app.get("/boom")
     async def boom() -> dict:
@@ -87,6 +97,10 @@ class TestProblems:
             422,
             "application/problem+json",
         )
+
+    async def test_the_drivers_own_data_and_integrity_errors_are_422_and_409(self, client):
+        statuses = [(await client.get(p)).status_code for p in ("/huge-direct", "/twin-direct")]
+        assert statuses == [422, 409]
 
     async def test_an_unexpected_error_is_500_without_a_stack_trace(self, client):
         response = await client.get("/boom")
