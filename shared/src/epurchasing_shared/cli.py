@@ -256,7 +256,10 @@ def service_main(
     if args.command in ("serve", "migrate-and-serve"):
         import uvicorn
 
+        from epurchasing_shared import service
         from epurchasing_shared.http.server import BoundedHttpToolsProtocol
+
+        service.FREEZE_HEAP_AFTER_START = True
 
         # uvicorn re-raises Ctrl-C after its graceful shutdown: that is a clean stop.
         with contextlib.suppress(KeyboardInterrupt):

@@ -118,14 +118,14 @@ class ServiceSettings(BaseSettings):
         description="The largest JSON body a service reads (413 beyond, before reading it).",
     )
     db_pool_size: int = Field(
-        default=10,
+        default=15,
         ge=1,
         validation_alias=AliasChoices("DB_POOL_SIZE", "db_pool_size"),
         description="Database connections a service process keeps open (requests, consumers, "
         "relay, scanners share them).",
     )
     db_max_overflow: int = Field(
-        default=5,
+        default=0,
         ge=0,
         validation_alias=AliasChoices("DB_MAX_OVERFLOW", "db_max_overflow"),
         description="Connections opened beyond the pool under load (closed when returned).",
