@@ -308,8 +308,9 @@ async def test_sigterm_under_load(drill: Drill):
     rating = await drill.service("rating")
     admin = drill.tokens.admin()
     # Long enough that the consumer is still at it when SIGTERM comes (150 were all applied
-    # before the writers' twelfth answer once a rating cost fewer round trips).
-    completed = [package_completed() for _ in range(600)]
+    # before the writers' twelfth answer once a rating cost fewer round trips, and 600 once
+    # its statements went to the driver directly).
+    completed = [package_completed() for _ in range(3000)]
     await drill.publish(completed)
     answered: dict[uuid.UUID, uuid.UUID] = {}  # vendor id -> entry id
     failures: Counter[str] = Counter()

@@ -55,3 +55,14 @@ async def test_one_trace_from_the_generating_request_through_ordering(system, ex
         if s.kind.name == "CONSUMER" and "ordering.on_package_generated" in s.name
     ]
     assert [format(s.context.trace_id, "032x") for s in consumer_spans] == [trace_id]
+    # Its database work is in the trace too: the competition's load, sent to the driver
+    # directly (direct.py), and the spine's writes at commit, as client spans under it.
+    statements = [
+        s.attributes.get("db.statement", "")
+        for s in exporter.get_finished_spans()
+        if s.kind.name == "CLIENT"
+        and s.attributes.get("db.system") == "postgresql"
+        and format(s.context.trace_id, "032x") == trace_id
+    ]
+    assert any(sql.startswith("SELECT competitions.") for sql in statements), statements
+    assert any("INSERT INTO history" in sql for sql in statements), statements

@@ -17,12 +17,13 @@ POOL_RECYCLE_SECONDS = 1800
 
 def make_engine(database_url: str, **kwargs: object) -> AsyncEngine:
     """The service's engine. No ``pool_pre_ping``: it cost a round trip (``SELECT 1``) on every
-    checkout, i.e. on every request and every consumed event. A connection that died meanwhile
-    (the database restarted, a network cut) fails its first statement instead; SQLAlchemy then
-    invalidates the whole pool, the request is answered 503 with ``Retry-After`` and a consumer
-    holds the event and retries (:func:`is_unavailable`), so the next attempt gets a fresh
-    connection. ``pool_recycle`` replaces connections older than 30 minutes (before a firewall
-    or PgBouncer drops idle ones). Pool: 15 kept open, none beyond by default (15 at most, as
+    checkout, i.e. on every request and every consumed event. A connection the server closed
+    (a restart, a network cut) is replaced at checkout (``_replace_closed``: asyncpg knows,
+    without a round trip); one that died unnoticed fails its first statement instead, the
+    request is answered 503 with ``Retry-After``, a consumer holds the event and retries
+    (:func:`is_unavailable`), and the connection is dropped from the pool. ``pool_recycle``
+    replaces connections older than 30 minutes (before a firewall or PgBouncer drops idle
+    ones). Pool: 15 kept open, none beyond by default (15 at most, as
     before; ``DB_POOL_SIZE`` / ``DB_MAX_OVERFLOW`` in the settings): with 10 + 5 the services
     opened and closed about one overflow connection a second each under load, a connect, the
     codecs' set-up queries and a PostgreSQL backend every time (docs/performance.md)."""
@@ -35,7 +36,18 @@ def make_engine(database_url: str, **kwargs: object) -> AsyncEngine:
     }
     engine = create_async_engine(database_url, **(options | kwargs))
     event.listen(engine.sync_engine, "before_cursor_execute", _no_writes_while_reading)
+    event.listen(engine.sync_engine.pool, "checkout", _replace_closed)
     return engine
+
+
+def _replace_closed(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """A pooled connection whose socket the server closed (a restart, a cut) is replaced at
+    checkout, without a round trip: asyncpg knows it is closed. Statements sent to the driver
+    directly (direct.py) fail without SQLAlchemy seeing it, so SQLAlchemy no longer
+    invalidates the whole pool on the first failure; this keeps each dead connection from
+    failing one more request or event."""
+    if record.driver_connection is not None and record.driver_connection.is_closed():
+        raise sqlalchemy.exc.DisconnectionError("the server closed this connection")
 
 
 # A GET or HEAD request reads outside a transaction: its unit of work runs each statement on

@@ -34,6 +34,7 @@ from functools import cache
 from typing import Any
 
 import asyncpg
+from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
@@ -109,14 +110,32 @@ def _needs_transaction(sql: str) -> bool:
 
 def _prepare(session: AsyncConnection, sql: str, needs_transaction: bool) -> asyncpg.Connection:
     connection = driver(session)
-    for observe in observers:
-        observe(sql)
     if needs_transaction and not connection.is_in_transaction():
         raise RuntimeError(
             "a write or row lock outside a transaction (a GET or HEAD, or a connection not "
             f"begun with direct.transaction?): {sql.split()[0]}"
         )
+    for observe in observers:
+        observe(sql)
     return connection
+
+
+#: Set by ``tracing.instrument_app`` when tracing is on: a client span per statement sent here,
+#: as the SQLAlchemy instrumentation gives the engine's own statements.
+tracer: Any = None
+
+
+async def _send(
+    session: AsyncConnection, sql: str, needs_transaction: bool, how: str, arguments: Any
+) -> Any:
+    call = getattr(_prepare(session, sql, needs_transaction), how)
+    if tracer is None:
+        return await call(sql, *arguments)
+    attributes = {"db.system": "postgresql", "db.statement": sql}
+    with tracer.start_as_current_span(
+        sql.split(None, 1)[0], kind=SpanKind.CLIENT, attributes=attributes
+    ):
+        return await call(sql, *arguments)
 
 
 async def fetch(
@@ -124,8 +143,7 @@ async def fetch(
 ) -> list[asyncpg.Record]:
     """Every row of ``statement`` (asyncpg Records, read by column name)."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.needs_transaction)
-    return await connection.fetch(statement.sql, *arguments)
+    return await _send(session, statement.sql, statement.needs_transaction, "fetch", arguments)
 
 
 async def fetchrow(
@@ -133,8 +151,7 @@ async def fetchrow(
 ) -> asyncpg.Record | None:
     """The first row of ``statement``, or None."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.needs_transaction)
-    return await connection.fetchrow(statement.sql, *arguments)
+    return await _send(session, statement.sql, statement.needs_transaction, "fetchrow", arguments)
 
 
 async def execute(
@@ -142,30 +159,63 @@ async def execute(
 ) -> int:
     """Run ``statement``; how many rows it wrote (or returned)."""
     arguments = statement.arguments(params)
-    connection = _prepare(session, statement.sql, statement.needs_transaction)
-    status = await connection.execute(statement.sql, *arguments)
+    status = await _send(session, statement.sql, statement.needs_transaction, "execute", arguments)
     count = status.rsplit(" ", 1)[-1]
     return int(count) if count.isdigit() else 0
 
 
 async def fetch_sql(session: AsyncConnection, sql: str, *arguments: Any) -> list[asyncpg.Record]:
     """Every row of a statement written in SQL (``$1 …``), e.g. the spine's ``unnest`` writes."""
-    return await _prepare(session, sql, _needs_transaction(sql)).fetch(sql, *arguments)
+    return await _send(session, sql, _needs_transaction(sql), "fetch", arguments)
+
+
+async def begin(session: AsyncConnection) -> asyncpg.Connection:
+    """Begin a transaction on ``session``'s driver connection, SQLAlchemy in autocommit mode
+    inside it (until the connection goes back to the pool); its driver connection."""
+    await session.execution_options(isolation_level="AUTOCOMMIT")
+    connection = driver(session)
+    await connection.execute("BEGIN")
+    return connection
+
+
+async def commit(connection: asyncpg.Connection) -> None:
+    """Commit, and fail if PostgreSQL did not: a ``COMMIT`` of a failed transaction answers
+    ``ROLLBACK`` without an error."""
+    status = await connection.execute("COMMIT")
+    if status != "COMMIT":
+        raise RuntimeError(f"the transaction was not committed (PostgreSQL said {status})")
+
+
+async def roll_back(session: AsyncConnection, *, begun: bool = True) -> None:
+    """After a failure: end whatever transaction the driver connection is in, so that it never
+    goes back to the pool inside one (SQLAlchemy's reset on return does not know of a BEGIN
+    it did not send); a connection that cannot even do that is dropped from the pool. With
+    ``begun`` a ROLLBACK is sent even when asyncpg says no transaction is open: a BEGIN whose
+    task was cancelled in flight still opens one when the server runs it, and asyncpg waits
+    for it before the next command (a ROLLBACK outside a transaction is only a warning)."""
+    connection = driver(session)
+    try:
+        if not connection.is_closed() and (begun or connection.is_in_transaction()):
+            await connection.execute("ROLLBACK")
+    except Exception:  # the caller raises the error that failed the transaction
+        await session.invalidate()
+        return
+    except BaseException:  # cancelled: the connection's state is unknown
+        await session.invalidate()
+        raise
+    if connection.is_closed():
+        await session.invalidate()
 
 
 @asynccontextmanager
 async def transaction(session: AsyncConnection) -> AsyncIterator[asyncpg.Connection]:
     """A transaction on the driver connection, as the unit of work holds one, for code outside
-    it (tools, tests): committed when the block ends, rolled back on an error, so the
-    connection never goes back to the pool inside a transaction (SQLAlchemy's reset on
-    return does not know of a BEGIN it did not send)."""
-    await session.execution_options(isolation_level="AUTOCOMMIT")
-    connection = driver(session)
-    await connection.execute("BEGIN")
+    it (tools, tests): committed when the block ends, rolled back on an error or
+    cancellation (:func:`roll_back`)."""
     try:
+        connection = await begin(session)
         yield connection
+        await commit(connection)
     except BaseException:
-        if not connection.is_closed() and connection.is_in_transaction():
-            await connection.execute("ROLLBACK")
+        await roll_back(session)
         raise
-    await connection.execute("COMMIT")

@@ -18,7 +18,16 @@ from epurchasing_shared.calendar import WorkingCalendar
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.contracts.envelope import CloudEvent
 from epurchasing_shared.db import READ_ONLY_REQUEST, Sessions
-from epurchasing_shared.direct import Direct, driver, execute, fetch, fetchrow
+from epurchasing_shared.direct import (
+    Direct,
+    begin,
+    commit,
+    driver,
+    execute,
+    fetch,
+    fetchrow,
+    roll_back,
+)
 from epurchasing_shared.documents import DocumentRef, DocumentStore, Upload
 from epurchasing_shared.kernel.errors import NotFound, RuleViolation
 from epurchasing_shared.kernel.states import Turn
@@ -88,11 +97,12 @@ class SqlUnitOfWork(UnitOfWork):
         # SQLAlchemy runs its statements in autocommit mode inside it: the hot statements go
         # to the driver directly (direct.py), and both kinds must share one transaction. A
         # GET or HEAD has none: no BEGIN and COMMIT (db.READ_ONLY_REQUEST).
-        await self.session.execution_options(isolation_level="AUTOCOMMIT")
-        self.driver = driver(self.session)
         try:
-            if not self._reading:
-                await self.driver.execute("BEGIN")
+            if self._reading:
+                await self.session.execution_options(isolation_level="AUTOCOMMIT")
+                self.driver = driver(self.session)
+            else:
+                self.driver = await begin(self.session)
             await self._open()
         except BaseException:
             await self._release(failed=True)
@@ -108,7 +118,7 @@ class SqlUnitOfWork(UnitOfWork):
                 raise RuntimeError("a read-only (GET or HEAD) request recorded a change")
             await self.flush()
             if not self._reading:
-                await self.driver.execute("COMMIT")
+                await commit(self.driver)
         except BaseException:
             await self._release(failed=True)
             raise
@@ -118,20 +128,15 @@ class SqlUnitOfWork(UnitOfWork):
         await self._release(failed=True)
 
     async def _release(self, *, failed: bool) -> None:
-        """Give the connection back to the pool, never inside a transaction: after a failure
-        the transaction (if still open) is rolled back; a connection that cannot even do that
-        is dropped from the pool (invalidated), not handed to the next request."""
+        """Give the connection back to the pool, never inside a transaction (direct.roll_back:
+        after a failure the transaction is rolled back, a BEGIN cancelled in flight included,
+        and a connection that cannot even do that is dropped from the pool)."""
         try:
-            if failed and not self.driver.is_closed() and self.driver.is_in_transaction():
-                await self.driver.execute("ROLLBACK")
-        except Exception:  # the caller raises the error that failed the transaction
-            await self.session.invalidate()
-        except BaseException:  # cancelled: the connection's state is unknown
-            await self.session.invalidate()
-            raise
-        finally:
-            if self.driver.is_closed():
+            if failed:
+                await roll_back(self.session, begun=not self._reading)
+            elif driver(self.session).is_in_transaction():  # never expected: do not reuse it
                 await self.session.invalidate()
+        finally:
             await self.session.close()
 
     # History, turns and events wait for commit (or a read of the turns): spine_writes.

@@ -430,6 +430,7 @@ def create_service_app(
         if settings.overdue_scan_enabled:
             tasks.append(asyncio.create_task(overdue_scanner(definition, runtime).run()))
         if FREEZE_HEAP_AFTER_START:
+            gc.collect()  # what start left as garbage is freed, not frozen for good
             gc.freeze()
         try:
             yield

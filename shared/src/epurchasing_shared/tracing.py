@@ -62,14 +62,19 @@ def sdk_provider_installed() -> bool:
 
 
 def instrument_app(app: Any, engine: Any) -> None:
-    """HTTP server spans for the app, database spans for its engine (no-ops without a
-    provider; the instrumentations are imported only then)."""
+    """HTTP server spans for the app, database spans for its engine and for the statements
+    sent to the driver directly (no-ops without a provider; the instrumentations are imported
+    only then)."""
     if not sdk_provider_installed():
         return  # tracing is off: no per-request or per-statement cost at all
     from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
+    from epurchasing_shared import direct
+
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
+    # The statements sent to the driver directly bypass the engine's events: their own spans.
+    direct.tracer = trace.get_tracer("epurchasing_shared.direct")
     instrumentor = SQLAlchemyInstrumentor()
     if instrumentor.is_instrumented_by_opentelemetry:
         return  # engines created since are instrumented by its create_engine wrapper

@@ -3,6 +3,7 @@ driver connection (persistence.py), on PostgreSQL: the values bound as SQLAlchem
 one transaction for both kinds of statement, and a connection that always goes back to the
 pool outside any transaction."""
 
+import asyncio
 from uuid import uuid4
 
 import asyncpg
@@ -10,7 +11,16 @@ import pytest
 from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, bindparam, insert, select
 
 from epurchasing_shared.clock import SystemClock
-from epurchasing_shared.direct import Direct, execute, fetch, fetchrow, transaction
+from epurchasing_shared.db import make_engine, make_session_factory
+from epurchasing_shared.direct import (
+    Direct,
+    driver,
+    execute,
+    fetch,
+    fetch_sql,
+    fetchrow,
+    transaction,
+)
 from epurchasing_shared.documents import DocumentStore
 from epurchasing_shared.kernel.unit_of_work import Caller
 from epurchasing_shared.persistence import SqlUnitOfWork
@@ -76,7 +86,7 @@ async def test_a_connection_goes_back_to_the_pool_outside_any_transaction(spine_
     """After a failed statement (the transaction aborted) and after an error of the caller's,
     the next unit of work on the pool's connections starts clean."""
     key = f"direct-{uuid4()}"
-    for _ in range(12):  # more than the pool keeps: every connection is reused
+    for _ in range(12):  # the same pooled connection again and again
         with pytest.raises(asyncpg.UniqueViolationError):
             async with unit_of_work(spine_db, tmp_path) as uow:
                 await execute(uow.session, _ADD, {"key": key, "count": 1})
@@ -100,3 +110,63 @@ async def test_a_write_or_a_row_lock_outside_a_transaction_is_refused(spine_db):
             await execute(session, _ADD, {"key": key, "count": 5})
             assert (await fetchrow(session, _LOCK, {"key": key}))["count"] == 5
         assert (await fetchrow(session, _COUNT, {"key": key}))["count"] == 5  # committed
+
+
+async def test_a_commit_that_postgresql_turned_into_a_rollback_fails(spine_db):
+    key = f"direct-{uuid4()}"
+    async with spine_db.sessions() as session:
+        await execute_in_own_transaction(session, key)
+        with pytest.raises(RuntimeError, match="not committed"):
+            async with transaction(session):
+                await execute(session, _ADD, {"key": f"{key}-lost", "count": 1})
+                with pytest.raises(asyncpg.UniqueViolationError):
+                    await execute(session, _ADD, {"key": key, "count": 1})
+        assert await fetchrow(session, _COUNT, {"key": f"{key}-lost"}) is None
+
+
+async def execute_in_own_transaction(session, key: str) -> None:
+    async with transaction(session):
+        await execute(session, _ADD, {"key": key, "count": 1})
+
+
+async def test_a_cancelled_unit_of_work_leaves_its_connection_clean(spine_db, tmp_path):
+    """Cancelled mid-statement (a request's client gone, a consumer handing its queue over):
+    the connection goes back to the pool outside any transaction."""
+    engine = make_engine(spine_db.url, pool_size=1)  # one connection: the next gets it back
+    key = f"direct-{uuid4()}"
+    try:
+        sessions = make_session_factory(engine)
+        uow = SqlUnitOfWork(
+            service="spine_test",
+            clock=SystemClock(),
+            caller=Caller(),
+            sessions=sessions,
+            spine=spine_db.spine,
+            store=DocumentStore(tmp_path),
+        )
+
+        async def slow() -> None:
+            async with uow:
+                await execute(uow.session, _ADD, {"key": key, "count": 1})
+                await fetch_sql(uow.session, "SELECT pg_sleep(5)")
+
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(slow(), timeout=0.3)
+        async with sessions() as session:
+            assert not driver(session).is_in_transaction()
+            assert await fetchrow(session, _COUNT, {"key": key}) is None  # rolled back
+    finally:
+        await engine.dispose()
+
+
+async def test_a_connection_the_server_closed_is_replaced_at_checkout(spine_db):
+    engine = make_engine(spine_db.url, pool_size=1)
+    try:
+        async with engine.connect() as session:
+            closed = driver(session)
+            closed.terminate()  # as a database restart or a cut leaves it
+        async with engine.connect() as session:
+            assert driver(session) is not closed
+            assert (await fetch_sql(session, "SELECT 1 AS one"))[0]["one"] == 1
+    finally:
+        await engine.dispose()

@@ -53,13 +53,19 @@ def statements(engine: AsyncEngine | Engine) -> Iterator[list[str]]:
     sync = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
     seen: list[str] = []
     token = _SEEN.set(seen)
-    event.listen(sync, "before_cursor_execute", _keep)
-    direct.observers.append(_keep_direct)
+    listening = event.contains(sync, "before_cursor_execute", _keep)  # an outer block's
+    if not listening:
+        event.listen(sync, "before_cursor_execute", _keep)
+    observing = _keep_direct in direct.observers
+    if not observing:
+        direct.observers.append(_keep_direct)
     try:
         yield seen
     finally:
-        direct.observers.remove(_keep_direct)
-        event.remove(sync, "before_cursor_execute", _keep)
+        if not observing:
+            direct.observers.remove(_keep_direct)
+        if not listening:
+            event.remove(sync, "before_cursor_execute", _keep)
         _SEEN.reset(token)
 
 
