@@ -36,6 +36,7 @@ from typing import Any
 import asyncpg
 from opentelemetry.trace import SpanKind
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Executable
 
@@ -152,6 +153,17 @@ async def fetchrow(
     """The first row of ``statement``, or None."""
     arguments = statement.arguments(params)
     return await _send(session, statement.sql, statement.needs_transaction, "fetchrow", arguments)
+
+
+async def fetchone(
+    session: AsyncConnection, statement: Direct, params: Mapping[str, Any] | None = None
+) -> asyncpg.Record:
+    """The one row ``statement`` always gives (an upsert's ``RETURNING``, aggregates of
+    rows); ``NoResultFound`` when it gave none, as SQLAlchemy's ``.one()``."""
+    row = await fetchrow(session, statement, params)
+    if row is None:
+        raise NoResultFound(f"no row from: {statement.sql[:200]}")
+    return row
 
 
 async def execute(

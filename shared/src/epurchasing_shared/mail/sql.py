@@ -139,6 +139,7 @@ class SqlMailOutbox:
         self.aggregate = aggregate
         self.aggregate_column = aggregate_column
         self._columns = [c.name for c in table.columns]
+        self._statements = _statements(table, aggregate_column)
 
     def _email(self, row: Mapping[Any, Any]) -> QueuedEmail:
         values = {name: row[name] for name in self._columns if name in QUEUED_FIELDS}
@@ -152,36 +153,32 @@ class SqlMailOutbox:
         return values
 
     async def queue(self, email: QueuedEmail) -> bool:
-        statements = _statements(self.table)
-        if not await execute(self.session, statements.queue, self._row(email)):
+        if not await execute(self.session, self._statements.queue, self._row(email)):
             return False
         # Delivered on commit only: the sender never wakes for a rolled-back e-mail.
         await execute(self.session, _NOTIFY)
         return True
 
     async def claim_next(self, now: datetime) -> tuple[QueuedEmail | None, bool]:
-        row = await fetchrow(self.session, _statements(self.table).claim_next, {"now": now})
+        row = await fetchrow(self.session, self._statements.claim_next, {"now": now})
         return (self._email(row), bool(row["more_due"])) if row else (None, False)
 
     async def save(self, email: QueuedEmail) -> None:
         values = {f"set_{name}": value for name, value in self._row(email).items()}
         values["of_message_id"] = email.message_id
-        await execute(self.session, _statements(self.table).save, values)
+        await execute(self.session, self._statements.save, values)
 
     async def by_message_id(
         self, message_id: str, *, for_update: bool = False
     ) -> QueuedEmail | None:
-        statements = _statements(self.table)
+        statements = self._statements
         query = statements.by_message_id_for_update if for_update else statements.by_message_id
         row = await fetchrow(self.session, query, {"of_message_id": message_id})
         return self._email(row) if row else None
 
     async def of_aggregate(self, aggregate_id: UUID) -> list[QueuedEmail]:
-        rows = await fetch(
-            self.session,
-            _of_aggregate(self.table, self.aggregate_column),
-            {"aggregate_id": aggregate_id},
-        )
+        statement = self._statements.of_aggregate
+        rows = await fetch(self.session, statement, {"aggregate_id": aggregate_id})
         return [self._email(row) for row in rows]
 
 
@@ -189,7 +186,7 @@ class _Statements:
     """A mail outbox table's statements, built once (the sender runs them for every e-mail)
     and sent to the driver directly (:mod:`epurchasing_shared.direct`)."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, aggregate_column: str) -> None:
         message_id = table.c.message_id == bindparam("of_message_id", type_=String)
         # Every column, bound: what ``SqlMailOutbox._row`` gives (the table's own columns).
         every = {column.name: bindparam(column.name, type_=column.type) for column in table.c}
@@ -204,20 +201,16 @@ class _Statements:
         self.by_message_id_for_update = Direct(by_message_id.with_for_update())
         now = bindparam("now", type_=DateTime(timezone=True))
         self.claim_next = Direct(claim_next_query(table, now))
+        self.of_aggregate = Direct(
+            select(table)
+            .where(table.c[aggregate_column] == bindparam("aggregate_id", type_=Uuid))
+            .order_by(table.c.created_at, table.c.message_id)
+        )
 
 
 @cache
-def _statements(table: Table) -> _Statements:
-    return _Statements(table)
-
-
-@cache
-def _of_aggregate(table: Table, aggregate_column: str) -> Direct:
-    return Direct(
-        select(table)
-        .where(table.c[aggregate_column] == bindparam("aggregate_id", type_=Uuid))
-        .order_by(table.c.created_at, table.c.message_id)
-    )
+def _statements(table: Table, aggregate_column: str) -> _Statements:
+    return _Statements(table, aggregate_column)
 
 
 _NOTIFY = Direct(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))

@@ -27,7 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import RowMapping
-from sqlalchemy.exc import NoResultFound
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from delivery.adapters.tables import (
@@ -43,7 +42,7 @@ from delivery.domain.shipping import ShipmentStatus, ShippingEntry
 from delivery.domain.states import FulfilmentState
 from epurchasing_shared.clock import Clock
 from epurchasing_shared.db import locked_row_is_current
-from epurchasing_shared.direct import Direct, execute, fetchrow
+from epurchasing_shared.direct import Direct, execute, fetchone, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.turns import turn_from_row
@@ -488,16 +487,12 @@ async def _detail_visible(
 
 async def _save_and_read(session: AsyncConnection, fulfilment: Fulfilment, now: datetime) -> Row:
     """Save the fulfilment and read back its row and children in the same statement."""
-    row = await fetchrow(session, _SAVE_AND_READ, _set_values(fulfilment, now))
-    if row is None:  # as ``.one()`` did: a save follows the fulfilment's load
-        raise NoResultFound(f"no fulfilment {fulfilment.procurement_id} to save")
-    return _with_children(row)
+    return _with_children(await fetchone(session, _SAVE_AND_READ, _set_values(fulfilment, now)))
 
 
 async def _details(session: AsyncConnection, procurement_id: UUID) -> dict[str, list[Row]]:
     """The shipping history, payments and BAP/BAST rows of one fulfilment, in one read."""
-    row = await fetchrow(session, _DETAILS, {"fulfilment_id": procurement_id})
-    assert row is not None  # one row of three aggregates, each NULL for none
+    row = await fetchone(session, _DETAILS, {"fulfilment_id": procurement_id})  # NULL: none
     return {name: _decoded(table, row[name]) for name, table in CHILDREN.items()}
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from epurchasing_shared.direct import Direct, fetchrow
+from epurchasing_shared.direct import Direct, fetchone
 from ordering.adapters.tables import order_number_counters
 
 # Every issued order takes a number: built once, sent to the driver directly (direct.py).
@@ -26,6 +26,5 @@ class SqlOrderNumbers:
     async def next_seq(self, work_unit: str, year: int) -> int:
         """The upsert takes the counter row's lock until commit, so concurrent orders of one
         work unit get distinct numbers."""
-        row = await fetchrow(self.session, _NEXT_SEQ, {"work_unit": work_unit, "year": year})
-        assert row is not None  # an upsert returns its row
+        row = await fetchone(self.session, _NEXT_SEQ, {"work_unit": work_unit, "year": year})
         return int(row["last_seq"])

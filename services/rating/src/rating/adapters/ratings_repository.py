@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from epurchasing_shared.direct import Direct, execute, fetchrow
+from epurchasing_shared.direct import Direct, execute, fetchone, fetchrow
 from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.principal import Principal, Role
 from epurchasing_shared.turns import turn_from_row
@@ -271,9 +271,7 @@ class SqlVendorReviews:
 
     async def lock_was_below(self, vendor_id: UUID, at: datetime) -> bool:
         params = {"vendor_id": vendor_id, "below_threshold": False, "changed_at": at}
-        row = await fetchrow(self.session, _LOCK_REVIEW, params)
-        assert row is not None  # the upsert returns the row it made or locked
-        return bool(row[0])
+        return bool((await fetchone(self.session, _LOCK_REVIEW, params))[0])
 
     async def set_below(self, vendor_id: UUID, below: bool, at: datetime) -> None:
         params = {"vendor_key": vendor_id, "set_below": below, "set_at": at}

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from epurchasing_shared.direct import Direct, execute, fetchrow
+from epurchasing_shared.direct import Direct, execute, fetchone, fetchrow
 from rating.adapters.tables import vendor_rating_ppks, vendor_scorecards
 from rating.domain.rating import CompletedPackage
 from rating.domain.scorecard import VendorTally
@@ -135,9 +135,9 @@ class SqlScorecards:
         await execute(self.session, _COUNT_PACKAGE, params)
 
     async def lock(self, vendor_id: UUID, at: datetime) -> VendorTally:
-        row = await fetchrow(self.session, _LOCK, {"vendor_id": vendor_id, "updated_at": at})
-        assert row is not None  # the upsert returns the row it made or locked
-        return _tally(row)
+        return _tally(
+            await fetchone(self.session, _LOCK, {"vendor_id": vendor_id, "updated_at": at})
+        )
 
     async def first_rating_by(self, vendor_id: UUID, ppk_id: str) -> bool:
         params = {"vendor_id": vendor_id, "ppk_id": ppk_id}
