@@ -2,32 +2,18 @@
 the work unit's letterhead (kop surat) over a double rule, the title and number, the day and
 the parties, the item table with the total in figures and in words (*terbilang*), the result,
 the place and date, and the two signature blocks. The layout helpers are shared
-(``epurchasing_shared.letters_pdf``); this module says what a BAP and a BAST say.
+(``epurchasing_shared.letters_pdf``, drawn on the canvas directly); this module says what a
+BAP and a BAST say.
 
 Deterministic: ReportLab's invariant mode with the creation date set to the letter's date, the
 PDF's ID a digest of that, core fonts only (nothing embedded, nothing read from the host), so
 the same letter always gives the same bytes (and the same SHA-256).
 """
 
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from delivery.application.letters import ReceiptLetter
-from epurchasing_shared.letters_pdf import (
-    BODY,
-    CENTRE,
-    JUSTIFIED,
-    TEXT_WIDTH,
-    TITLE,
-    build,
-    fields,
-    items_table,
-    letterhead,
-    signatures,
-    text,
-)
+from epurchasing_shared.letters_pdf import CENTRE, JUSTIFIED, PLACE, TITLE, Letter, text
 from epurchasing_shared.terbilang import hari, tanggal
 
 
@@ -35,7 +21,6 @@ class PdfLetters:
     """The delivery service's :class:`~delivery.application.letters.LetterRenderer`."""
 
     def receipt(self, letter: ReceiptLetter) -> bytes:
-        width = TEXT_WIDTH
         day = f"{hari(letter.letter_date)}, tanggal {tanggal(letter.letter_date)}"
         order = (
             f"Surat Pesanan Nomor <b>{text(letter.order_number)}</b> tanggal "
@@ -48,73 +33,68 @@ class PdfLetters:
             ("Satuan Kerja", text(letter.letterhead.work_unit)),
         ]
         vendor = [("Nama Penyedia", f"<b>{text(letter.vendor_name)}</b>")]
-        story: list[Flowable] = [
-            *letterhead(letter.letterhead, width),
-            Paragraph(f"<u>{letter.title}</u>", TITLE),
-            Paragraph(f"Nomor: {text(letter.number)}", CENTRE),
-            Spacer(1, 5 * mm),
-        ]
+        pdf = Letter(
+            title=f"{letter.title} {letter.number}",
+            subject=f"Surat Pesanan {letter.order_number}",
+            day=letter.letter_date,
+            footer=f"{letter.title.title()} {letter.number}",
+        )
+        pdf.letterhead(letter.letterhead)
+        pdf.paragraph(f"<u>{letter.title}</u>", TITLE)
+        pdf.paragraph(f"Nomor: {text(letter.number)}", CENTRE)
+        pdf.space(5 * mm)
+        pdf.paragraph(f"Pada hari ini {day}, yang bertanda tangan di bawah ini:", JUSTIFIED)
+        pdf.space(1 * mm)
         if letter.kind == "bap":
-            story += [
-                Paragraph(f"Pada hari ini {day}, yang bertanda tangan di bawah ini:", JUSTIFIED),
-                Spacer(1, 1 * mm),
-                fields(ppk, 35 * mm, width),
-                Spacer(1, 1 * mm),
-                Paragraph("telah melakukan pemeriksaan atas barang yang dikirim oleh:", JUSTIFIED),
-                Spacer(1, 1 * mm),
-                fields(vendor, 35 * mm, width),
-                Spacer(1, 1 * mm),
-                Paragraph(
-                    f"berdasarkan {order}, dengan hasil pemeriksaan sebagai berikut:", JUSTIFIED
-                ),
-            ]
+            pdf.fields(ppk, 35 * mm)
+            pdf.space(1 * mm)
+            pdf.paragraph("telah melakukan pemeriksaan atas barang yang dikirim oleh:", JUSTIFIED)
+            pdf.space(1 * mm)
+            pdf.fields(vendor, 35 * mm)
+            pdf.space(1 * mm)
+            pdf.paragraph(
+                f"berdasarkan {order}, dengan hasil pemeriksaan sebagai berikut:", JUSTIFIED
+            )
         else:
-            story += [
-                Paragraph(f"Pada hari ini {day}, yang bertanda tangan di bawah ini:", JUSTIFIED),
-                Spacer(1, 1 * mm),
-                fields(vendor, 35 * mm, width),
-                Paragraph("selanjutnya disebut <b>PIHAK PERTAMA</b>, dan", JUSTIFIED),
-                Spacer(1, 1 * mm),
-                fields(ppk, 35 * mm, width),
-                Paragraph("selanjutnya disebut <b>PIHAK KEDUA</b>.", JUSTIFIED),
-                Spacer(1, 2 * mm),
-                Paragraph(
-                    f"PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA, dan PIHAK KEDUA menerima "
-                    f"dari PIHAK PERTAMA, barang berdasarkan {order}"
-                    + (
-                        f" yang telah diperiksa pada tanggal {tanggal(letter.inspected_on)}"
-                        if letter.inspected_on
-                        else ""
-                    )
-                    + ", sebagai berikut:",
-                    JUSTIFIED,
-                ),
-            ]
-        story += [
-            Spacer(1, 3 * mm),
-            items_table(
-                [
-                    (x.no, x.description, x.quantity, x.unit, x.unit_price, x.total)
-                    for x in letter.lines
-                ],
-                [
-                    ("Jumlah harga barang", letter.subtotal),
-                    ("Ongkos kirim", letter.shipping_cost),
-                    ("TOTAL", letter.total),
-                ],
-                width,
-            ),
-            Spacer(1, 2 * mm),
-            Paragraph(f"<b>Terbilang:</b> <i>{text(letter.total_words.capitalize())}</i>", BODY),
-            Spacer(1, 3 * mm),
-        ]
+            pdf.fields(vendor, 35 * mm)
+            pdf.paragraph("selanjutnya disebut <b>PIHAK PERTAMA</b>, dan", JUSTIFIED)
+            pdf.space(1 * mm)
+            pdf.fields(ppk, 35 * mm)
+            pdf.paragraph("selanjutnya disebut <b>PIHAK KEDUA</b>.", JUSTIFIED)
+            pdf.space(2 * mm)
+            pdf.paragraph(
+                f"PIHAK PERTAMA menyerahkan kepada PIHAK KEDUA, dan PIHAK KEDUA menerima "
+                f"dari PIHAK PERTAMA, barang berdasarkan {order}"
+                + (
+                    f" yang telah diperiksa pada tanggal {tanggal(letter.inspected_on)}"
+                    if letter.inspected_on
+                    else ""
+                )
+                + ", sebagai berikut:",
+                JUSTIFIED,
+            )
+        pdf.space(3 * mm)
+        pdf.items(
+            [
+                (x.no, x.description, x.quantity, x.unit, x.unit_price, x.total)
+                for x in letter.lines
+            ],
+            [
+                ("Jumlah harga barang", letter.subtotal),
+                ("Ongkos kirim", letter.shipping_cost),
+                ("TOTAL", letter.total),
+            ],
+        )
+        pdf.space(2 * mm)
+        pdf.paragraph(f"<b>Terbilang:</b> <i>{text(letter.total_words.capitalize())}</i>")
+        pdf.space(3 * mm)
         facts = [("Lokasi", text(letter.delivery_address))]
         if letter.delivered_on:
             facts.append(("Tanggal diterima", tanggal(letter.delivered_on)))
         if letter.note:
             facts.append(("Catatan", text(letter.note)))
-        story.append(fields(facts, 35 * mm, width))
-        story.append(Spacer(1, 3 * mm))
+        pdf.fields(facts, 35 * mm)
+        pdf.space(3 * mm)
         if letter.kind == "bap":
             closing = (
                 "Barang tersebut telah diperiksa jumlah dan kondisinya dan dinyatakan sesuai "
@@ -131,20 +111,8 @@ class PdfLetters:
             )
             left = ("Yang menyerahkan,", "PIHAK PERTAMA<br/>" + text(letter.vendor_name), "")
             right = ("Yang menerima,", "PIHAK KEDUA<br/>Pejabat Pembuat Komitmen", "")
-        right = (right[0], right[1], text(letter.ppk_name))
-        story += [
-            Paragraph(closing, JUSTIFIED),
-            Spacer(1, 5 * mm),
-            Paragraph(
-                f"{text(letter.letterhead.city)}, {tanggal(letter.letter_date)}",
-                ParagraphStyle("place", parent=BODY, alignment=TA_RIGHT),
-            ),
-            signatures(left, right, width),
-        ]
-        return build(
-            story,
-            title=f"{letter.title} {letter.number}",
-            subject=f"Surat Pesanan {letter.order_number}",
-            day=letter.letter_date,
-            footer=f"{letter.title.title()} {letter.number}",
-        )
+        pdf.paragraph(closing, JUSTIFIED)
+        pdf.space(5 * mm)
+        pdf.paragraph(f"{text(letter.letterhead.city)}, {tanggal(letter.letter_date)}", PLACE)
+        pdf.signatures(left, (right[0], right[1], text(letter.ppk_name)))
+        return pdf.pdf()
