@@ -65,13 +65,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aio_pika
+import aiohttp
 import asyncpg
-import httpx
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import Vendor, demo_catalogue, seed_catalogue
-from epurchasing_demo.client import KEEPALIVE_EXPIRY_SECONDS, SERVICES, Api, Endpoints
+from epurchasing_demo.client import (
+    SERVICES,
+    TRANSPORT_ERRORS,
+    Api,
+    Endpoints,
+    Response,
+    http_client,
+    send,
+)
 from epurchasing_demo.driver import drive
 from epurchasing_demo.model import Branches, Outcome
 from epurchasing_demo.steps_competition import ADAPTIVE_WINDOW_WRITES
@@ -194,27 +203,30 @@ class Sample:
     status: int
 
 
-class TimedClient(httpx.AsyncClient):
-    def __init__(self, services: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.by_port = {httpx.URL(url).port: name for name, url in services.items()}
+class TimedApi(Api):
+    """The driver's Api with every request timed and classed: its service (by port), its
+    class (poll / read / upload / write), its path template and status."""
+
+    def __init__(self, endpoints: Endpoints, http: aiohttp.ClientSession) -> None:
+        super().__init__(endpoints, http)
+        self.by_port = {urlsplit(endpoints.of(name)).port: name for name in SERVICES}
         self.samples: list[Sample] = []
 
-    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+    async def request(self, method: str, url: str, **kwargs: Any) -> Response:
         started = time.perf_counter()
-        response = await super().send(request, **kwargs)
+        response = await super().request(method, url, **kwargs)
         took = time.perf_counter() - started
-        service = self.by_port.get(request.url.port, "?")
-        method = request.method
+        parts = urlsplit(url)
+        service = self.by_port.get(parts.port, "?")
         if POLLING.get():
             kind = "poll"
         elif method == "GET":
             kind = "read"
-        elif request.headers.get("content-type", "").startswith("multipart/"):
+        elif kwargs.get("files"):  # multipart/form-data (form fields alone are urlencoded)
             kind = "upload"
         else:
             kind = "write"
-        path = re.sub(r"/\d+(?=/|$)", "/{n}", UUID_RE.sub("{id}", request.url.path))
+        path = re.sub(r"/\d+(?=/|$)", "/{n}", UUID_RE.sub("{id}", parts.path))
         self.samples.append(
             Sample(
                 started,
@@ -226,8 +238,6 @@ class TimedClient(httpx.AsyncClient):
         )
         return response
 
-
-class TimedApi(Api):
     async def poll(self, *args: Any, **kwargs: Any) -> Any:
         token = POLLING.set(True)
         try:
@@ -274,7 +284,7 @@ class System:
         log.close()  # the child has its own copy
         return spawned
 
-    async def until_ready(self, name: str, spawned: float, http: httpx.AsyncClient) -> float:
+    async def until_ready(self, name: str, spawned: float, http: aiohttp.ClientSession) -> float:
         """Poll ``GET /readyz`` every 20 ms; seconds from ``spawned`` to the first 200."""
         deadline = spawned + 120
         url = f"{self.endpoints.of(name)}/readyz"
@@ -283,8 +293,8 @@ class System:
             if process.returncode is not None:
                 tail = (self.workdir / f"{name}.log").read_text(errors="replace")[-3000:]
                 raise SystemExit(f"bench: {name} exited while starting:\n{tail}")
-            with contextlib.suppress(httpx.HTTPError):
-                ready = await http.get(url)
+            with contextlib.suppress(*TRANSPORT_ERRORS):
+                ready = await send(http, "GET", url)
                 if ready.status_code == 200:
                     return time.perf_counter() - spawned
             if time.perf_counter() > deadline:
@@ -294,7 +304,7 @@ class System:
     async def start_services(self) -> dict[str, float]:
         """Spawn the four services together (as ``make run`` does); seconds to /readyz each."""
         spawned = {name: await self.spawn(name) for name in SERVICES}
-        async with httpx.AsyncClient(timeout=2) as http:
+        async with http_client(timeout=2) as http:
             took = await asyncio.gather(*(self.until_ready(n, spawned[n], http) for n in SERVICES))
         return dict(zip(SERVICES, took, strict=True))
 
@@ -686,10 +696,11 @@ async def ceiling_fastapi(workdir: Path, database: str, seconds: float = 3.0) ->
     )
     url = f"http://127.0.0.1:{port}/write"
     try:
-        async with httpx.AsyncClient(timeout=10) as http:
+        # The driver's HTTP client and request path (epurchasing_demo.client), as the load.
+        async with http_client(timeout=10, limit=0) as http:
             for _ in range(100):
-                with contextlib.suppress(httpx.HTTPError):
-                    await http.post(url, json={"a": 1})
+                with contextlib.suppress(*TRANSPORT_ERRORS):
+                    await send(http, "POST", url, json={"a": 1})
                     break
                 await asyncio.sleep(0.2)
             count = 0
@@ -698,7 +709,7 @@ async def ceiling_fastapi(workdir: Path, database: str, seconds: float = 3.0) ->
             async def client() -> None:
                 nonlocal count
                 while time.perf_counter() < deadline:
-                    response = await http.post(url, json={"a": 1})
+                    response = await send(http, "POST", url, json={"a": 1})
                     count += response.status_code == 201
 
             started = time.perf_counter()
@@ -873,13 +884,8 @@ async def main(args: argparse.Namespace) -> None:
     footprint: dict[str, dict[str, float]] = {}
     try:
         cast = Cast()
-        services = {n: system.endpoints.of(n) for n in SERVICES}
-        limits = httpx.Limits(
-            max_connections=None,
-            max_keepalive_connections=1000,
-            keepalive_expiry=KEEPALIVE_EXPIRY_SECONDS,
-        )
-        async with TimedClient(services, timeout=60, limits=limits) as http:
+        # No bound on the connections: K drives in flight, each with its requests.
+        async with http_client(timeout=60, limit=0) as http:
             api = TimedApi(system.endpoints, http)
             await api.check_reachable()
             spec = demo_catalogue(tag=f"bench{run}")
@@ -913,7 +919,7 @@ async def main(args: argparse.Namespace) -> None:
             groups["rabbitmq"] = lambda: pids_named("beam.smp")
             groups["postgresql"] = lambda: pids_named("postgres")
             for k in args.k:
-                http.samples.clear()
+                api.samples.clear()
                 watch = ProcessWatch(groups)
                 stats0: dict[str, tuple[int, int]] = {}
                 task = asyncio.create_task(
@@ -938,7 +944,7 @@ async def main(args: argparse.Namespace) -> None:
                 since = window.wall_started
                 until = datetime.fromtimestamp(since.timestamp() + args.seconds, UTC)
                 t0, t1 = window.started, window.started + args.seconds
-                samples = [s for s in http.samples if t0 <= s.at < t1]
+                samples = [s for s in api.samples if t0 <= s.at < t1]
                 spine = await spine_figures(system, since, until)
                 commits = sum(stats1[d][0] - stats0.get(d, (0, 0))[0] for d in stats1)
                 rollbacks = sum(stats1[d][1] - stats0.get(d, (0, 0))[1] for d in stats1)

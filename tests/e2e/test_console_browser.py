@@ -24,7 +24,7 @@ import httpx
 import pytest
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, seed_catalogue
-from epurchasing_demo.client import SERVICES, Api
+from epurchasing_demo.client import SERVICES, Api, http_client
 
 pytestmark = pytest.mark.integration
 
@@ -80,7 +80,7 @@ async def test_one_procurement_through_the_27_steps_in_the_console(system, built
     cast = Cast(settings=system.settings)
     tag = os.urandom(3).hex()
     spec = demo_catalogue(f"console-{tag}")
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(timeout=30) as http:
         vendors = await seed_catalogue(Api(system.endpoints, http), cast.admin_headers(), spec)
     ranked = sorted(vendors, key=lambda v: v.spec.offer_price * 10 + v.spec.shipping_cost)
     port = free_port()

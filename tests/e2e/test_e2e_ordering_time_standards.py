@@ -25,7 +25,7 @@ import httpx
 import pytest
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, seed_catalogue
-from epurchasing_demo.client import SERVICES, Api, Endpoints
+from epurchasing_demo.client import SERVICES, Api, Endpoints, http_client
 from epurchasing_demo.driver import FINAL, Branches, drive, wait_for_final_states
 from epurchasing_demo.model import Run
 from epurchasing_demo.steps_competition import (
@@ -50,7 +50,7 @@ async def run_procurement(system, branches: Branches):
     tag = uuid4().hex[:8]
     cast = Cast(settings=system.settings, work_unit=f"dinkes-{tag}")
     spec = demo_catalogue(tag)
-    api = Api(system.endpoints, httpx.AsyncClient(timeout=30))
+    api = Api(system.endpoints, http_client(timeout=30))
     try:
         vendors = await seed_catalogue(api, cast.admin_headers(), spec)
         outcome = await drive(
@@ -58,7 +58,7 @@ async def run_procurement(system, branches: Branches):
         )
         states = await wait_for_final_states(api, cast, outcome, timeout=20.0)
     except Exception:
-        await api.http.aclose()
+        await api.http.close()
         print(system.log_tail())
         raise
     assert states == FINAL, states
@@ -199,7 +199,7 @@ async def test_the_ppk_doing_nothing_cancels_the_package_once_with_two_replicas(
     tag = uuid4().hex[:8]
     cast = Cast(settings=system.settings, work_unit=f"dinkes-{tag}")
     spec = demo_catalogue(tag)
-    http = httpx.AsyncClient(timeout=30)
+    http = http_client(timeout=30)
     api = Api(system.endpoints, http)
     try:
         vendors = await seed_catalogue(api, cast.admin_headers(), spec)
@@ -273,7 +273,7 @@ async def test_the_ppk_doing_nothing_cancels_the_package_once_with_two_replicas(
         print(system.log_tail())
         raise
     finally:
-        await http.aclose()
+        await http.close()
 
 
 # --- on the shared e2e system (real calendar) --------------------------------------------------
@@ -293,13 +293,13 @@ async def test_the_vendor_downloads_the_signed_order_and_the_auditor_reads_it(sy
         order = next(d for d in items if d["kind"] == "purchase_order")
         for headers in (_vendor_headers(cast, vendor), cast.auditor_headers()):
             url = f"{system.endpoints.of('ordering')}/packages/{package_id}/documents/{order['id']}"
-            response = await api.http.get(url, headers=headers)
+            response = await api.request("GET", url, headers=headers)
             assert response.status_code == 200, response.text
             assert response.content.startswith(b"%PDF-")
             assert response.headers["etag"].strip('"') == order["sha256"]
             assert "attachment" in response.headers["content-disposition"]
     finally:
-        await api.http.aclose()
+        await api.http.close()
 
 
 def _vendor_headers(cast: Cast, vendor) -> dict[str, str]:
@@ -317,7 +317,7 @@ async def test_verify_history_passes_then_names_a_changed_or_removed_entry(
     system, infrastructure, run_id
 ):
     api, _, outcome = await run_procurement(system, Branches())
-    await api.http.aclose()
+    await api.http.close()
     await asyncio.sleep(2)  # the last consumers' history entries
     for service in SERVICES:
         url = infrastructure.database(f"{run_id}_e2e_{service}")

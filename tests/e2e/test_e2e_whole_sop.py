@@ -5,11 +5,10 @@ and history. Then the SOP's branches, each as one procurement through to the rat
 from collections import Counter
 from uuid import UUID, uuid4
 
-import httpx
 import pytest
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, seed_catalogue
-from epurchasing_demo.client import Api
+from epurchasing_demo.client import Api, http_client
 from epurchasing_demo.driver import FINAL, Branches, drive, wait_for_final_states
 from epurchasing_demo.model import Outcome
 
@@ -64,7 +63,7 @@ async def run_procurement(system, branches: Branches) -> tuple[Api, Cast, Outcom
     tag = uuid4().hex[:8]
     cast = Cast(settings=system.settings, work_unit=f"dinkes-{tag}")
     spec = demo_catalogue(tag)
-    http = httpx.AsyncClient(timeout=30)
+    http = http_client(timeout=30)
     api = Api(system.endpoints, http)
     try:
         await api.check_reachable()
@@ -74,7 +73,7 @@ async def run_procurement(system, branches: Branches) -> tuple[Api, Cast, Outcom
         )
         states = await wait_for_final_states(api, cast, outcome, timeout=20.0)
     except Exception:
-        await http.aclose()
+        await http.close()
         print(system.log_tail())
         raise
     assert states == FINAL, states
@@ -133,12 +132,12 @@ async def test_the_whole_sop_in_one_procurement(system):
             assert steps <= {h["sop_step"] for h in history}, (service, history)
             assert all(h["at"] and h["action"] for h in history)
     finally:
-        await api.http.aclose()
+        await api.http.close()
 
 
 async def test_a_failed_competition_is_re_run_to_success(system):
     api, _, outcome, _ = await run_procurement(system, Branches(failed_competition_first=True))
-    await api.http.aclose()
+    await api.http.close()
     assert_steps_1_to_27(outcome)
     assert len(outcome.competition_ids) == 2
     events = await wait_for_events(system, outcome, "rating.vendor_rated.v1")
@@ -151,7 +150,7 @@ async def test_a_failed_competition_is_re_run_to_success(system):
 
 async def test_two_rejected_negotiation_rounds_then_agreement(system):
     api, _, outcome, _ = await run_procurement(system, Branches(rejected_rounds=2))
-    await api.http.aclose()
+    await api.http.close()
     events = await wait_for_events(system, outcome, "rating.vendor_rated.v1")
     negotiation = [e.type.split(".")[1] for e in events if "negotiation" in e.type]
     assert negotiation == [
@@ -182,12 +181,12 @@ async def test_a_ppk_rejection_leads_to_a_new_competition_and_package(system):
         )
         assert first["state"] == "cancelled"
     finally:
-        await api.http.aclose()
+        await api.http.close()
 
 
 async def test_an_addendum_then_payment_in_instalments(system):
     api, _, outcome, _ = await run_procurement(system, Branches(addendum=True, instalments=3))
-    await api.http.aclose()
+    await api.http.close()
     events = await wait_for_events(system, outcome, "rating.vendor_rated.v1")
     amended = next(e for e in events if e.type == "ordering.order_amended.v1")
     assert amended.data["version"] == 2 and amended.data["lines"][0]["quantity"] == 11
