@@ -4,6 +4,7 @@ again after its Retry-After, a service that cannot be talked to is Unreachable, 
 connection is dropped before the server would drop it."""
 
 import asyncio
+import itertools
 import socket
 import time
 from collections.abc import AsyncIterator
@@ -144,6 +145,39 @@ async def test_files_and_form_fields_arrive_as_the_services_parse_them(server: S
     }
 
 
+async def test_a_filename_arrives_as_written(server: Server) -> None:
+    async with http_client() as http:
+        got = await Api(_endpoints(server.url), http).call(
+            "delivery",
+            "POST",
+            "/fulfilments/1/inspection",
+            headers={},
+            files={"bap": ('BAP ttd é"q.pdf', PDF, "application/pdf")},
+        )
+    assert got["fields"]["bap"][0]["filename"] == 'BAP ttd é"q.pdf'
+
+
+async def test_a_body_the_server_never_reads_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """aiohttp has no write timeout: the whole request is bounded instead."""
+
+    async def never_read(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(30)
+
+    listening = await asyncio.start_server(never_read, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    big = ("big.pdf", b"%PDF-" + b"x" * 50_000_000, "application/pdf")
+    started = time.monotonic()
+    try:
+        async with http_client(timeout=0.5) as http:
+            with pytest.raises(Unreachable):
+                await Api(_endpoints(url), http).call(
+                    "delivery", "POST", "/x", headers={}, files={"document": big}
+                )
+    finally:
+        listening.close()
+    assert time.monotonic() - started < 10
+
+
 async def test_form_fields_alone_are_urlencoded_and_json_is_json(server: Server) -> None:
     async with http_client() as http:
         api = Api(_endpoints(server.url), http)
@@ -216,6 +250,25 @@ async def test_poll_waits_for_the_state_asked_for(server: Server) -> None:
         )
     assert found == {"state": "accepted"}
     assert [s.method for s in server.seen] == ["GET"] * 3
+
+
+async def test_poll_asks_less_and_less_often_up_to_the_longest_interval(server: Server) -> None:
+    server.answers.extend([JSONResponse({"state": "draft"})] * 6 + [JSONResponse({"state": "ok"})])
+    async with http_client() as http:
+        await Api(_endpoints(server.url), http).poll(
+            "rating",
+            "/ratings/1",
+            headers={},
+            until=lambda body: body.get("state") == "ok",
+            what="the rating",
+            interval=0.05,
+            longest_interval=0.12,
+        )
+    at = [s.at for s in server.seen]
+    gaps = [b - a for a, b in itertools.pairwise(at)]
+    assert len(gaps) == 6
+    assert gaps[0] < 0.1 and gaps[2] > 0.1  # 0.05, 0.075, 0.1125, then 0.12 each
+    assert all(gap < 0.2 for gap in gaps)  # never past the longest (plus a margin)
 
 
 async def test_a_service_that_cannot_be_talked_to_is_unreachable() -> None:

@@ -36,10 +36,18 @@ _json_dumps = functools.partial(
 )
 
 
+# aiohttp has no write timeout (httpx had one): a request whose body the server never reads
+# would wait for ever, so the whole request is bounded too, at this many times ``seconds``.
+WHOLE_REQUEST_TIMES = 4
+
+
 def client_timeout(seconds: float) -> aiohttp.ClientTimeout:
     """httpx's ``timeout=seconds``: that long to get a connection (waiting for a free one in
-    the pool included) and between two reads, and no bound on the whole request."""
-    return aiohttp.ClientTimeout(total=None, connect=seconds, sock_read=seconds)
+    the pool included) and between two reads; and the whole request at most
+    ``WHOLE_REQUEST_TIMES`` that long (the body written included)."""
+    return aiohttp.ClientTimeout(
+        total=WHOLE_REQUEST_TIMES * seconds, connect=seconds, sock_read=seconds
+    )
 
 
 def http_client(timeout: float = 30, limit: int = 100) -> aiohttp.ClientSession:
@@ -83,8 +91,9 @@ Form = Mapping[str, str | Sequence[str]]
 def _form(data: Form | None, files: Files | None) -> aiohttp.FormData:
     """``data`` and ``files`` as httpx sent them: multipart/form-data (the fields, then the
     files with their filename and content type) when there is a file, else
-    application/x-www-form-urlencoded. Built again for each attempt: a body is sent once."""
-    form = aiohttp.FormData()
+    application/x-www-form-urlencoded. Built again for each attempt: a body is sent once.
+    Names and filenames go as written (aiohttp would percent-encode them; httpx did not)."""
+    form = aiohttp.FormData(quote_fields=False)
     for name, value in (data or {}).items():
         for item in [value] if isinstance(value, str) else value:
             form.add_field(name, item)
@@ -238,9 +247,13 @@ class Api:
         what: str,
         timeout: float = 30.0,
         interval: float = 0.2,
+        longest_interval: float = 1.0,
     ) -> Any:
         """GET ``path`` until ``until(body)`` holds: consumers and the mail sender run
-        asynchronously, so the next actor waits for the previous hand-off to arrive."""
+        asynchronously, so the next actor waits for the previous hand-off to arrive. The pause
+        between two looks starts at ``interval`` and grows by half each time, up to
+        ``longest_interval``: a hand-off that is late (a busy system) is not asked after five
+        times a second, which would only make the system busier."""
         url = f"{self.endpoints.of(service)}{path}"
         last: Any = None
         try:
@@ -259,6 +272,7 @@ class Api:
                     else:
                         last = f"{response.status_code} {_problem(response)}"
                     await asyncio.sleep(interval)
+                    interval = min(interval * 1.5, max(longest_interval, interval))
         except TimeoutError:
             raise DriverError(
                 f"timed out after {timeout}s waiting for {what}; last: {last}"

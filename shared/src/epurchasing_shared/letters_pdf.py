@@ -109,8 +109,10 @@ GREY = "0.901961 0.901961 0.901961 rg"  # the item table's header row, #e6e6e6
 
 
 def text(value: object) -> str:
-    """User text made safe for the letter's markup: always shown as written."""
-    return escape(str(value))
+    """User text made safe for the letter's markup: always shown as written (a soft hyphen,
+    U+00AD, pasted from a word processor is an invisible break hint there: dropped, as platypus
+    never drew it)."""
+    return escape(str(value).replace("\u00ad", ""))
 
 
 def figures(amount: int) -> str:
@@ -135,7 +137,9 @@ class Line(NamedTuple):
 
 
 _TAG = re.compile(r"<(/?)(b|i|u|br)\s*(/?)>")
-_SPACES = re.compile(r"\s+")
+# Where a line may break: ASCII whitespace only, so a no-break space (U+00A0) stays inside its
+# word, as platypus kept it.
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def _pieces(markup: str, bold: bool) -> list[Run | None]:
@@ -232,7 +236,7 @@ def wrap(markup: str, style: Style, width: float) -> list[Line]:
     pieces = _pieces(markup, style.bold)
     if len(pieces) == 1 and pieces[0] is not None:  # one font: most cells fit on one line
         font, value, underline = pieces[0]
-        value = " ".join(value.split())
+        value = " ".join(part for part in _SPACES.split(value) if part)
         w = width_of(value, font, size)
         if w <= width + EPSILON:
             return [Line([(font, value, underline)], w, value.count(" "), False)] if value else []
@@ -574,10 +578,16 @@ class Letter:
             ),
         ]
         heights = [max(row.height, max(len(c.lines) for c in row.cells) * 14 + 6) for row in rows]
-        if not self._fits(6 * mm + sum(heights)) and not self._at_top():
+        block = 6 * mm + sum(heights)
+        if not self._fits(block) and not self._at_top():
             self._next_page()
+        # Taller than a page (names far longer than the forms allow): row by row instead,
+        # each on the page where it fits, rather than below the margin.
+        apart = not self._fits(block)
         self._y -= 6 * mm
         for row, h in zip(rows, heights, strict=True):
+            if apart and not self._fits(h) and not self._at_top():
+                self._next_page()
             for cell in row.cells:
                 self._lines(cell, self._y - 3, CENTRE, cell.lines)
             self._y -= h

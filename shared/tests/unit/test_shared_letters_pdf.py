@@ -7,6 +7,7 @@ The PDFs are read back by their content streams (core fonts, one stream a page):
 run with its page, position, font and size, its right edge from the font's metrics.
 """
 
+import hashlib
 import re
 import zlib
 from base64 import a85decode
@@ -229,3 +230,39 @@ def test_the_same_letter_gives_the_same_bytes_dated_the_letter():
     assert b"/CreationDate (D:20260302000000+07'00')" in first
     assert b"/ModDate (D:20260302000000+07'00')" in first
     assert b"Helvetica" not in first  # core fonts, only those drawn with
+
+
+def test_a_signature_block_taller_than_a_page_stays_inside_the_margins():
+    vendor = "Nama Penyedia " * 150  # longer than any form allows: row by row, not off the page
+    found = runs(letter([item(1)], vendor=vendor))
+    for run in found:
+        if run.text != FOOTER and not run.text.startswith("Halaman"):
+            assert run.y >= Y_BOTTOM - 0.01, run
+    assert " ".join(r.text for r in found if "Penyedia" in r.text).count("Penyedia") >= 150
+    assert any(r.text == "Budi Santoso, S.Kom." for r in found)
+
+
+def test_a_no_break_space_keeps_its_words_together_and_a_soft_hyphen_is_not_drawn():
+    lines = wrap(text("Laptop\u00a0ASUS " * 30), BODY, 120)
+    assert len(lines) > 3
+    for line in lines:
+        words = "".join(value for _, value, _ in line.runs).split(" ")
+        assert all(word == "Laptop\u00a0ASUS" for word in words if word), words
+    assert text("Pengada\u00adan") == "Pengadaan"
+    assert "CV Pengadaan" in shown(letter([item(1)], vendor="CV Pengada\u00adan"))
+
+
+def test_backslashes_and_unbalanced_parentheses_are_shown_as_written():
+    vendor = "CV (Maju \\ Jaya))) (("
+    assert vendor in shown(letter([item(1, "Kabel \\n (1 m")], vendor=vendor))
+    assert "Kabel \\n (1 m" in shown(letter([item(1, "Kabel \\n (1 m")]))
+
+
+def test_the_bytes_are_pinned():
+    """The digest of a generated letter goes into the history as evidence: a change of layout
+    or of ReportLab that changes the bytes must be a deliberate one (update this digest, and
+    say so in docs/documents.md)."""
+    content = letter([item(n) for n in range(1, 30)])
+    assert hashlib.sha256(content).hexdigest() == (
+        "5d2cda475a216ca60b7014f37aec26098c788d1934a5367d04b36cf73918ccfd"
+    )
