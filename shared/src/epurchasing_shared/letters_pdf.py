@@ -37,7 +37,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
-from epurchasing_shared.letters import Letterhead
+from epurchasing_shared.letters import Letterhead, LetterLine
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 25 * mm, 15 * mm, 15 * mm, 18 * mm
@@ -527,6 +527,27 @@ class Letter:
             for label, value in rows
         ]
         self._table(table, BODY, (1, 1))
+
+    def priced_items(
+        self,
+        lines: Sequence[LetterLine],
+        subtotal: int,
+        shipping_cost: int,
+        total: int,
+        total_words: str,
+    ) -> None:
+        """The item table with its three totals, then the total in words (*terbilang*), as
+        the Surat Pesanan, the BAP and the BAST all give them."""
+        self.items(
+            [(x.no, x.description, x.quantity, x.unit, x.unit_price, x.total) for x in lines],
+            [
+                ("Jumlah harga barang", subtotal),
+                ("Ongkos kirim", shipping_cost),
+                ("TOTAL", total),
+            ],
+        )
+        self.space(2 * mm)
+        self.paragraph(f"<b>Terbilang:</b> <i>{text(total_words.capitalize())}</i>")
 
     def items(
         self, rows: list[tuple[int, str, int, str, int, int]], totals: list[tuple[str, int]]

@@ -74,19 +74,9 @@ class PdfLetters:
                 JUSTIFIED,
             )
         pdf.space(3 * mm)
-        pdf.items(
-            [
-                (x.no, x.description, x.quantity, x.unit, x.unit_price, x.total)
-                for x in letter.lines
-            ],
-            [
-                ("Jumlah harga barang", letter.subtotal),
-                ("Ongkos kirim", letter.shipping_cost),
-                ("TOTAL", letter.total),
-            ],
+        pdf.priced_items(
+            letter.lines, letter.subtotal, letter.shipping_cost, letter.total, letter.total_words
         )
-        pdf.space(2 * mm)
-        pdf.paragraph(f"<b>Terbilang:</b> <i>{text(letter.total_words.capitalize())}</i>")
         pdf.space(3 * mm)
         facts = [("Lokasi", text(letter.delivery_address))]
         if letter.delivered_on:

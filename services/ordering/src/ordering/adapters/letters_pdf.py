@@ -69,19 +69,9 @@ class PdfLetters:
             35 * mm,
         )
         pdf.space(4 * mm)
-        pdf.items(
-            [
-                (x.no, x.description, x.quantity, x.unit, x.unit_price, x.total)
-                for x in letter.lines
-            ],
-            [
-                ("Jumlah harga barang", letter.subtotal),
-                ("Ongkos kirim", letter.shipping_cost),
-                ("TOTAL", letter.total),
-            ],
+        pdf.priced_items(
+            letter.lines, letter.subtotal, letter.shipping_cost, letter.total, letter.total_words
         )
-        pdf.space(2 * mm)
-        pdf.paragraph(f"<b>Terbilang:</b> <i>{text(letter.total_words.capitalize())}</i>")
         pdf.space(3 * mm)
         pdf.fields(
             [
