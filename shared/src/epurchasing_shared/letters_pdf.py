@@ -284,6 +284,12 @@ class Row(NamedTuple):
     height: float = 0  # at least
 
 
+def _row_height(row: Row, style: Style, pad: tuple[float, float]) -> float:
+    """A table row's height: its tallest cell's lines and the paddings, or more if it says."""
+    lines = max(len(cell.lines) for cell in row.cells)
+    return max(row.height, lines * style.leading + pad[0] + pad[1])
+
+
 def _cell(x: float, width: float, markup: str, style: Style, pad: float = 6) -> Cell:
     inner = width - 2 * pad
     return Cell(x + pad, inner, style.align, wrap(markup, style, inner))
@@ -435,8 +441,7 @@ class Letter:
         top_pad, bottom_pad = pad
 
         def height(row: Row) -> float:
-            lines = max(len(cell.lines) for cell in row.cells)
-            return max(row.height, lines * style.leading + top_pad + bottom_pad)
+            return _row_height(row, style, pad)
 
         head_height = height(head) if head else 0
         placed: list[tuple[Row, float, float]] = []
@@ -598,20 +603,13 @@ class Letter:
                 ]
             ),
         ]
-        heights = [max(row.height, max(len(c.lines) for c in row.cells) * 14 + 6) for row in rows]
-        block = 6 * mm + sum(heights)
+        block = 6 * mm + sum(_row_height(row, CENTRE, (3, 3)) for row in rows)
         if not self._fits(block) and not self._at_top():
             self._next_page()
-        # Taller than a page (names far longer than the forms allow): row by row instead,
-        # each on the page where it fits, rather than below the margin.
-        apart = not self._fits(block)
         self._y -= 6 * mm
-        for row, h in zip(rows, heights, strict=True):
-            if apart and not self._fits(h) and not self._at_top():
-                self._next_page()
-            for cell in row.cells:
-                self._lines(cell, self._y - 3, CENTRE, cell.lines)
-            self._y -= h
+        # Kept together when it fits on a page; taller than one (names far longer than the
+        # forms allow), the table goes on over the next page as any table does.
+        self._table(rows, CENTRE, (3, 3))
 
 
 def _item_columns() -> tuple[list[float], list[float]]:
