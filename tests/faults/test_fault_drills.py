@@ -273,8 +273,6 @@ async def test_two_replicas(drill: Drill):
     # Both are ready, i.e. subscribed; the broker counts the single active consumer only.
     assert await drill.consumers_of(sac(QUEUE_RATINGS)) == 1
     admin = drill.tokens.admin()
-    completed = [package_completed() for _ in range(300)]  # still applying at the kill
-    await drill.publish(completed)
     async with httpx.AsyncClient(timeout=15) as http:
         entries = await asyncio.gather(
             *(
@@ -282,6 +280,12 @@ async def test_two_replicas(drill: Drill):
                 for n in range(40)
             )
         )
+    # The backlog goes out once the entries are posted, so the kill below (at 30 ratings)
+    # comes while it is being applied: published before the posts, it could all be applied
+    # while they were still under way (one run: 300 of 300 rated at the kill; after the posts, 49
+    # to 183 of 300 were, so a thousand).
+    completed = [package_completed() for _ in range(1000)]  # still applying at the kill
+    await drill.publish(completed)
 
     async def some_rated() -> bool:
         return len(await drill.sql("rating", "SELECT 1 FROM ratings")) >= 30
