@@ -62,7 +62,7 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,9 +81,10 @@ from epurchasing_demo.client import (
     http_client,
     send,
 )
-from epurchasing_demo.driver import drive
+from epurchasing_demo.driver import drive, final_states
 from epurchasing_demo.model import Branches, Outcome
 from epurchasing_demo.steps_competition import ADAPTIVE_WINDOW_WRITES
+from seed_clone import clone_completed, copy_id, one_completed
 
 ROOT = Path(__file__).resolve().parents[1]
 AMQP = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -92,6 +93,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 AUTO_BASE_WINDOW = 1.0  # seconds: the least offer window with --offer-window auto
 READY_POLL = 0.02  # seconds between two GET /readyz while a service starts
 IDLE_SETTLE = 3.0  # seconds of quiet before the idle RSS after the load
+# --clone-to: the copies are spread over this much time before the seed (the spine keeps 30
+# days by default, so nothing of them is purged during the run).
+CLONE_SPAN = timedelta(days=20)
 GOAL_IDLE_RSS_MB = 100.0
 GOAL_START_TO_READY_S = 3.0
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -502,6 +506,45 @@ async def db_stats(system: System) -> dict[str, tuple[int, int]]:
     return {r["datname"]: (r["xact_commit"], r["xact_rollback"]) for r in rows}
 
 
+async def table_scans(system: System) -> dict[tuple[str, str], tuple[int, int]]:
+    """Each table's sequential scans and the rows they read so far (pg_stat_user_tables), by
+    (service, table): a list or a background task walking a big table shows here."""
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for service in SERVICES:
+        connection = await asyncpg.connect(system.dsn(service))
+        try:
+            for r in await connection.fetch(
+                "SELECT relname, seq_scan, seq_tup_read FROM pg_stat_user_tables"
+            ):
+                found[(service, r["relname"])] = (r["seq_scan"], r["seq_tup_read"])
+        finally:
+            await connection.close()
+    return found
+
+
+def print_scans(
+    before: dict[tuple[str, str], tuple[int, int]],
+    after: dict[tuple[str, str], tuple[int, int]],
+    seconds: float,
+) -> None:
+    """The tables whose sequential scans read 1 000 rows or more in the window."""
+    big = []
+    for key, (scans, rows) in after.items():
+        scans0, rows0 = before.get(key, (0, 0))
+        if rows - rows0 >= 1000:
+            big.append((rows - rows0, scans - scans0, key))
+    if not big:
+        print("sequential scans: none read 1 000 rows or more")
+        return
+    print(
+        "sequential scans reading 1 000 rows or more (service.table: scans/s, rows read/s): "
+        + "; ".join(
+            f"{service}.{table} {scans / seconds:.1f}, {rows / seconds:.0f}"
+            for rows, scans, (service, table) in sorted(big, reverse=True)[:8]
+        )
+    )
+
+
 @dataclass
 class Spine:
     published: int
@@ -880,7 +923,7 @@ async def main(args: argparse.Namespace) -> None:
             + ", ".join(f"{n} {system.start_to_ready[n]:.2f} s" for n in SERVICES),
             flush=True,
         )
-    results: list[tuple[int, dict[str, float]]] = []
+    results: list[tuple[str, dict[str, float]]] = []
     footprint: dict[str, dict[str, float]] = {}
     try:
         cast = Cast()
@@ -918,7 +961,8 @@ async def main(args: argparse.Namespace) -> None:
             groups["driver"] = os.getpid()
             groups["rabbitmq"] = lambda: pids_named("beam.smp")
             groups["postgresql"] = lambda: pids_named("postgres")
-            for k in args.k:
+
+            async def measure(k: int, label: str) -> None:
                 api.samples.clear()
                 watch = ProcessWatch(groups)
                 stats0: dict[str, tuple[int, int]] = {}
@@ -937,8 +981,10 @@ async def main(args: argparse.Namespace) -> None:
                 await asyncio.sleep(args.warmup)
                 watch.start()
                 stats0 = await db_stats(system)
+                scans0 = await table_scans(system)
                 await asyncio.sleep(args.seconds)
                 stats1 = await db_stats(system)
+                scans1 = await table_scans(system)
                 await watch.stop()
                 window = await task
                 since = window.wall_started
@@ -951,7 +997,8 @@ async def main(args: argparse.Namespace) -> None:
                 figures = print_run(
                     window, samples, spine, watch, commits, rollbacks, not args.offer_window
                 )
-                results.append((k, figures))
+                results.append((label, figures))
+                print_scans(scans0, scans1, args.seconds)
                 print(
                     "spine tables now (outbox / inbox / idempotency keys / history rows): "
                     + "; ".join(
@@ -960,6 +1007,28 @@ async def main(args: argparse.Namespace) -> None:
                     ),
                     flush=True,
                 )
+
+            for k in args.k:
+                await measure(k, str(k))
+            if args.clone_to:
+                print(f"copying the completed procurements up to {args.clone_to} ...", flush=True)
+                dsns = {n: system.dsn(n) for n in SERVICES}
+                pid, package_id, rating_id = await one_completed(dsns)
+                print(await clone_completed(dsns, args.clone_to, CLONE_SPAN), flush=True)
+                # The first copy of one of them reads back, through each service's API, in
+                # the states of its original.
+                original = Outcome(pid, package_ids=[package_id], rating_id=rating_id)
+                copy = Outcome(
+                    copy_id(pid, 1),
+                    package_ids=[copy_id(package_id, 1)],
+                    rating_id=copy_id(rating_id, 1),
+                )
+                states = await final_states(api, cast, original)
+                if await final_states(api, cast, copy) != states:
+                    raise RuntimeError(f"a copy of {pid} does not read back as its original")
+                print(f"a copy reads back through the APIs as its original: {states}", flush=True)
+                for k in args.k:
+                    await measure(k, f"{k} ({args.clone_to} seeded)")
         if system.owned:
             # The last K's drives have finished (load() waits for them); the relays and
             # consumers finish their part, then the services are idle again.
@@ -1011,7 +1080,7 @@ async def main(args: argparse.Namespace) -> None:
                 json.dumps(
                     {
                         "run": run,
-                        "results": {str(k): r for k, r in results},
+                        "results": dict(results),
                         "services": footprint,
                         "goals": {
                             "idle_rss_mb": GOAL_IDLE_RSS_MB,
@@ -1047,6 +1116,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60, help="measured seconds per K")
     parser.add_argument("--warmup", type=float, default=20, help="unmeasured seconds first")
     parser.add_argument("--seed", type=int, default=0, help="complete N procurements first")
+    parser.add_argument(
+        "--clone-to",
+        type=int,
+        default=0,
+        help="after the K runs, copy the completed procurements (benchmarks/seed_clone.py) "
+        "until about N are in the databases, then run each K again",
+    )
     parser.add_argument(
         "--offer-window",
         type=lambda v: 0.0 if v == "auto" else float(v),
