@@ -1,16 +1,19 @@
 """A step and a read of one package load the aggregate (package, rounds, order, versions) in
-one statement and write back only what changed, counted on the real database: only the
-statements on ordering's own tables (the spine's, history, turns, outbox, documents,
-idempotency, are the unit of work's and counted apart).
+one statement and write back only what changed, counted on the real database: for a step only
+the statements on ordering's own tables (the spine's, history, turns, outbox, documents,
+idempotency, are the unit of work's and counted apart); for ``GET /packages/{id}``, which the
+actors poll, every statement (it has no BEGIN or COMMIT: a GET runs in autocommit).
 
 Before (the package, its rounds, its order and its versions read one by one; every round and
 version written again at each save): ``POST /packages/{id}/purchase-order`` 10 statements on
-these tables, the acknowledgement 9, ``GET /packages/{id}`` 5."""
+these tables, the acknowledgement 9, ``GET /packages/{id}`` 5 (7 with its open turn). Then,
+before the view read the package's open turn and step-15 e-mail with it, ``GET`` was 3
+statements (the aggregate, its open turn, its e-mail), whatever the package held."""
 
 import asyncio
 import re
 from datetime import UTC, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from epurchasing_shared.direct import transaction
 from epurchasing_shared.testing.statements import statements
@@ -46,8 +49,8 @@ OWN = re.compile(
 ISSUE_ORDER = 7
 # The load; the package row and the order (acknowledged); the step-15 e-mail.
 ACKNOWLEDGE = 4
-# The package with its rounds, order and versions; the step-15 e-mail.
-GET_PACKAGE = 2
+# Every statement: the package with its rounds, order, versions, open turn and step-15 e-mail.
+GET_PACKAGE = 1
 
 PROPOSAL = {
     "prices": [{"line_no": 1, "unit_price": 9_800_000}, {"line_no": 2, "unit_price": 3_000_000}],
@@ -99,13 +102,64 @@ async def test_the_order_steps_and_a_package_read_cost_few_statements(
     assert got.status_code == 200, got.text
     assert len(own(issuing)) == ISSUE_ORDER, own(issuing)
     assert len(own(acknowledging)) == ACKNOWLEDGE, own(acknowledging)
-    assert len(own(reading)) == GET_PACKAGE, own(reading)
+    assert len(reading) == GET_PACKAGE, reading
     # What was written once is read back whole: the round, the order and its version.
     body = got.json()
     assert body == acknowledged.json()
     assert [r["status"] for r in body["negotiation"]] == ["accepted"]
     assert [v["version"] for v in body["purchase_order"]["versions"]] == [1]
     assert body["purchase_order"]["acknowledged_at"] is not None
+
+
+async def test_a_package_read_is_one_statement_and_shows_what_an_answer_shows(
+    ordering_harness, make_package_event
+):
+    """``GET /packages/{id}`` with and without an e-mail, rounds and an open turn, and for
+    a vendor it is not for (404): one statement each; what it shows of the package, its open
+    turn and its e-mail is what the action's answer showed (read another way: its own turn
+    writes and e-mail, ``views.package_detail``)."""
+    event = make_package_event()
+    package_id = UUID(event.data["package_id"])
+    vendor_id = UUID(event.data["vendor"]["id"])
+    async with ordering_harness() as h:
+        engine = h.app.state.runtime.engine
+        await h.publish(event)
+        await h.wait_for_package(package_id)
+        vendor, official = h.tokens.vendor(vendor_id), h.tokens.official()
+        base = f"/packages/{package_id}"
+
+        async def read(who: dict) -> tuple[int, dict, list[str]]:
+            with statements(engine) as seen:
+                response = await h.client.get(base, headers=who)
+            return response.status_code, response.json(), seen
+
+        received = await read(official)
+        processed = await h.client.post(f"{base}/process", headers=official)
+        assert processed.status_code == 200, processed.text
+        for _ in range(150):  # the step-15 e-mail sent: it no longer changes
+            if (await read(vendor))[1]["vendor_email"]["status"] == "sent":
+                break
+            await asyncio.sleep(0.1)
+        proposed = await h.client.post(
+            f"{base}/negotiation/proposals", headers=official, json=PROPOSAL
+        )
+        assert proposed.status_code == 200, proposed.text
+        negotiating = await read(official)  # as the proposal's answer was
+        not_theirs = await read(h.tokens.vendor(uuid4()))
+
+    status, body, seen = received
+    assert status == 200 and len(seen) == GET_PACKAGE, seen
+    assert body["turn"]["actor_role"] == "procurement_official"
+    assert body["vendor_email"] is None and body["negotiation"] == []
+    status, body, seen = negotiating
+    assert status == 200 and len(seen) == GET_PACKAGE, seen
+    assert body == proposed.json()
+    assert body["turn"]["actor_role"] == "vendor"
+    assert body["vendor_email"]["status"] == "sent"
+    assert body["vendor_email"]["recipient"] == event.data["vendor"]["email"]
+    assert [r["status"] for r in body["negotiation"]] == ["proposed"]
+    status, _, seen = not_theirs
+    assert status == 404 and len(seen) == GET_PACKAGE, seen
 
 
 async def test_a_load_that_waited_for_a_change_sees_what_the_change_wrote(

@@ -18,7 +18,7 @@ from epurchasing_shared.testing.unit_of_work import (
     MemoryStore,
 )
 from ordering.adapters.letters_pdf import PdfLetters
-from ordering.application.ports import OrderingRules, OrderingUnitOfWork
+from ordering.application.ports import OrderingRules, OrderingUnitOfWork, ShownPackage
 from ordering.domain.package import Package
 
 WORK_UNIT = "dinkes"
@@ -27,9 +27,10 @@ RULES = OrderingRules(public_base_url="https://e.example", mail_sender="x <no-re
 
 
 class MemoryPackages:
-    def __init__(self, rows: dict, turns: list | None = None) -> None:
+    def __init__(self, rows: dict, turns: list | None = None, emails: dict | None = None) -> None:
         self.rows = rows
         self.turns = turns if turns is not None else []
+        self.emails = emails if emails is not None else {}
 
     def _open_turn(self, package_id: UUID):
         return next((t for t in self.turns if t.aggregate_id == package_id and t.is_open), None)
@@ -49,6 +50,18 @@ class MemoryPackages:
 
     async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
         return copy.deepcopy(self.rows.get(package_id))
+
+    async def get_shown(self, package_id: UUID) -> ShownPackage | None:
+        package = await self.get(package_id)
+        if package is None:
+            return None
+        step_15 = [
+            e
+            for e in self.emails.values()
+            if e.aggregate_id == package_id and e.kind == "package_processed"
+        ]
+        email = copy.deepcopy(step_15[0]) if step_15 else None
+        return ShownPackage(package, self._open_turn(package_id), email)
 
     async def add_if_new(self, package: Package) -> bool:
         if package.id in self.rows:
@@ -109,7 +122,9 @@ class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):
     letters = PdfLetters()
 
     def _open(self) -> None:
-        self.packages = MemoryPackages(self.store.table("packages"), self.store.turns)
+        self.packages = MemoryPackages(
+            self.store.table("packages"), self.store.turns, self.store.table("vendor_emails")
+        )
         self.order_numbers = MemoryOrderNumbers(self.store.table("order_number_counters"))
         self.vendor_emails = MemoryVendorEmails(self.store.table("vendor_emails"))
 

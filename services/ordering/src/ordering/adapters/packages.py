@@ -27,14 +27,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from epurchasing_shared.db import locked_row_is_current
 from epurchasing_shared.direct import Direct, execute, fetchrow
 from epurchasing_shared.principal import Principal, Role
+from epurchasing_shared.turns import turn_from_row
 from ordering.adapters import codec
+from ordering.adapters.mail_outbox import email_from_row, of_package
 from ordering.adapters.tables import (
     negotiation_rounds,
     order_versions,
     packages,
     purchase_orders,
     spine,
+    vendor_emails,
 )
+from ordering.application.ports import ShownPackage
 from ordering.domain.package import Package
 
 turns = spine.turns
@@ -133,19 +137,37 @@ _versions = _rows_of(
 # Read again after a lock wait (db.locked_row_is_current): every change saves the package
 # row (``save``).
 _fresh = locked_row_is_current(packages, "id")
+_aggregate: list[Any] = [packages, *[column.label(f"{PO}{column.name}") for column in _order.c]]
+_with_order = packages.outerjoin(_order, true())
 _load = (
-    select(
-        packages,
-        *[column.label(f"{PO}{column.name}") for column in _order.c],
-        _rounds,
-        _versions,
-        _fresh,
-    )
-    .select_from(packages.outerjoin(_order, true()))
+    select(*_aggregate, _rounds, _versions, _fresh)
+    .select_from(_with_order)
     .where(packages.c.id == _KEY)
 )
 _LOAD = Direct(_load)
 _LOAD_FOR_UPDATE = Direct(_load.with_for_update(of=packages))
+
+# GET /packages/{id}, polled by the actors: the aggregate with its open turn and its step-15
+# e-mail (lateral joins: at most one each, ux_turns_open_aggregate and
+# ux_vendor_emails_package_processed), one statement where there were three.
+TURN, EMAIL = "turn_", "email_"  # their columns in a row, labelled turn_<column>, email_<column>
+_turn = (
+    select(turns)
+    .where(turns.c.aggregate_id == packages.c.id, turns.c.done_at.is_(None))
+    .lateral("open_turn")
+)
+_email = of_package(packages.c.id).lateral("vendor_email")
+_SHOWN = Direct(
+    select(
+        *_aggregate,
+        _rounds,
+        _versions,
+        *[column.label(f"{TURN}{column.name}") for column in _turn.c],
+        *[column.label(f"{EMAIL}{column.name}") for column in _email.c],
+    )
+    .select_from(_with_order.outerjoin(_turn, true()).outerjoin(_email, true()))
+    .where(packages.c.id == _KEY)
+)
 
 # The writes, built once (their values bound at execution). An ``insert(table)`` without
 # values takes every column: the codec's rows have them all (no server defaults here).
@@ -205,8 +227,23 @@ class SqlPackages:
         row = await fetchrow(self.session, query, params)
         if row is not None and not row["fresh"]:
             row = await fetchrow(self.session, query, params)
+        return self._loaded(row) if row is not None else None
+
+    async def get_shown(self, package_id: UUID) -> ShownPackage | None:
+        """One statement: the aggregate, its open turn and its step-15 e-mail."""
+        row = await fetchrow(self.session, _SHOWN, {"package_key": package_id})
         if row is None:
             return None
+        turn = None
+        if row[f"{TURN}id"] is not None:
+            turn = turn_from_row({c.name: row[f"{TURN}{c.name}"] for c in turns.c})
+        email = None
+        if row[f"{EMAIL}message_id"] is not None:
+            email = email_from_row({c.name: row[f"{EMAIL}{c.name}"] for c in vendor_emails.c})
+        return ShownPackage(self._loaded(row), turn, email)
+
+    def _loaded(self, row: Any) -> Package:
+        """The aggregate of a load row, remembered as loaded (``save`` writes what differs)."""
         rounds = codec.rows_from_json(negotiation_rounds, row["rounds"])
         order = None
         if row[f"{PO}id"] is not None:

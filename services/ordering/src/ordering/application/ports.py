@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 from typing import Protocol
 from uuid import UUID
 
+from epurchasing_shared.kernel.states import Turn
 from epurchasing_shared.kernel.unit_of_work import UnitOfWork
 from epurchasing_shared.letters import LetterheadSettings
 from epurchasing_shared.mail import (
@@ -32,13 +33,28 @@ __all__ = [
     "OrderingUnitOfWork",
     "OutgoingMail",
     "Packages",
+    "ShownPackage",
     "VendorEmails",
 ]
+
+
+@dataclass(frozen=True)
+class ShownPackage:
+    """What ``GET /packages/{id}`` shows, read at once (``Packages.get_shown``): the whole
+    aggregate, its open turn and its step-15 e-mail (``VendorEmails.of_package``)."""
+
+    package: Package
+    turn: Turn | None
+    vendor_email: QueuedEmail | None
 
 
 class Packages(Protocol):
     async def get(self, package_id: UUID, *, for_update: bool = False) -> Package | None:
         """The whole aggregate (rounds and order included); ``for_update`` locks it."""
+
+    async def get_shown(self, package_id: UUID) -> ShownPackage | None:
+        """``get``, with the open turn and the step-15 e-mail as committed: for a read, not
+        after a change in the same unit of work (``uow.open_turn`` knows its turn writes)."""
 
     async def add_if_new(self, package: Package) -> bool:
         """Keep a received package unless one with its id exists; True when kept."""

@@ -117,30 +117,51 @@ def _email(email: QueuedEmail | None) -> dict[str, Any] | None:
     }
 
 
+def detail_view(
+    package: Package,
+    principal: Principal,
+    turn: dict[str, Any] | None,
+    vendor_email: QueuedEmail | None,
+) -> dict[str, Any]:
+    """The full view of one package for the caller; ``turn``: its open turn's view
+    (:func:`turn_of`), ``vendor_email``: its step-15 e-mail."""
+    view = package_summary(package, principal, turn)
+    view["negotiation"] = [_round(r) for r in package.rounds]
+    view["purchase_order"] = _order(package.order)
+    view["vendor_email"] = _email(vendor_email)
+    return view
+
+
 async def package_detail(
     uow: OrderingUnitOfWork, package: Package, principal: Principal
 ) -> dict[str, Any]:
-    """The full view of one package for the caller."""
-    view = package_summary(package, principal, await turn_of(uow, package))
-    view["negotiation"] = [_round(r) for r in package.rounds]
-    view["purchase_order"] = _order(package.order)
-    view["vendor_email"] = _email(await uow.vendor_emails.of_package(package.id))
-    return view
+    """The full view of one package for the caller, as this unit of work leaves it (a step's
+    answer: the turn it opened, the e-mail it queued)."""
+    turn = await turn_of(uow, package)
+    return detail_view(package, principal, turn, await uow.vendor_emails.of_package(package.id))
+
+
+def _not_found(package_id: UUID) -> NotFound:
+    return NotFound(f"package {package_id} not found", f"paket {package_id} tidak ditemukan")
 
 
 async def _visible(uow: OrderingUnitOfWork, principal: Principal, package_id: UUID) -> Package:
     package = await uow.packages.get(package_id)
     if package is None or not package.visible_to(principal):
-        raise NotFound(f"package {package_id} not found", f"paket {package_id} tidak ditemukan")
+        raise _not_found(package_id)
     return package
 
 
 async def get_package(
     unit_of_work: Callable[[Caller], OrderingUnitOfWork], principal: Principal, package_id: UUID
 ) -> dict[str, Any]:
+    """The package's view, read in one go with its open turn and its e-mail (it is polled)."""
     async with unit_of_work(Caller(principal)) as uow:
-        package = await _visible(uow, principal, package_id)
-        return await package_detail(uow, package, principal)
+        shown = await uow.packages.get_shown(package_id)
+        if shown is None or not shown.package.visible_to(principal):
+            raise _not_found(package_id)
+        turn = turn_view(shown.turn, uow.now())
+        return detail_view(shown.package, principal, turn, shown.vendor_email)
 
 
 async def _documents_of(uow: OrderingUnitOfWork, package: Package) -> list[DocumentRef]:
