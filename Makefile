@@ -11,9 +11,9 @@ SERVICES := competition ordering delivery rating
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Our packages are byte-compiled at install, as the image's non-editable install is: a start
-# does not compile ~270 modules (0.2 CPU s per service) where PYTHONDONTWRITEBYTECODE keeps
-# Python from caching them itself.
+# Our packages are byte-compiled at install, as the image's build does (deploy/Dockerfile): a
+# start does not compile ~270 modules (0.2 CPU s per service) where PYTHONDONTWRITEBYTECODE
+# keeps Python from caching them itself.
 $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt contracts/pyproject.toml shared/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) demo/pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e contracts -e shared $(foreach s,$(SERVICES),-e services/$(s)) -e demo

@@ -405,7 +405,8 @@ async def _stop(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
 #: that build many apps in one process: once started, what is alive then (modules, tables,
 #: routes, compiled statements; about 100 MB) is moved out of the garbage collector's reach
 #: (``gc.freeze``), so that its full collections under load no longer walk it
-#: (docs/performance.md, fifth round).
+#: (docs/performance.md, fifth round). The collector is off until then (each service's
+#: ``__main__`` turns it off before importing anything) and turned back on here.
 FREEZE_HEAP_AFTER_START = False
 
 
@@ -432,6 +433,7 @@ def create_service_app(
         if FREEZE_HEAP_AFTER_START:
             gc.collect()  # what start left as garbage is freed, not frozen for good
             gc.freeze()
+            gc.enable()  # off while starting (``python -m <service>``, its __main__)
         try:
             yield
         finally:

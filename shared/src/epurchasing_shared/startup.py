@@ -8,6 +8,7 @@
 """
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 
@@ -116,6 +117,10 @@ async def wait_until(
                 error,
                 delay,
             )
+            # The collector is off while a service starts (its __main__): waiting for hours
+            # must not keep what every failed attempt left (about 8 KB) until it is on.
+            if not gc.isenabled():
+                gc.collect()
             await sleep(delay)
 
 

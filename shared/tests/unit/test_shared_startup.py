@@ -2,6 +2,7 @@
 for what it cannot reach yet (no broker or database needed)."""
 
 import asyncio
+import gc
 import itertools
 import logging
 import subprocess
@@ -138,6 +139,32 @@ class TestWaitUntil:
             "cannot reach PostgreSQL at postgresql://app:***@db:5432/x" in line for line in lines
         )
         assert not any("s3cret" in line for line in lines)
+
+    def test_with_the_collector_off_each_failed_attempt_is_collected(self):
+        """As while a service starts (its __main__ turns the collector off until it serves): a
+        long wait must not keep every failed attempt's garbage."""
+        failures = [ConnectionRefusedError(111, "refused")] * 3
+        collections: list[int] = []
+
+        async def attempt() -> None:
+            if failures:
+                raise failures.pop()
+
+        async def sleep(seconds: float) -> None:
+            pass
+
+        def collected(phase: str, info: dict) -> None:
+            if phase == "stop":
+                collections.append(info["generation"])
+
+        gc.disable()
+        gc.callbacks.append(collected)
+        try:
+            asyncio.run(wait_until("PostgreSQL", "postgresql://db/x", attempt, sleep=sleep))
+        finally:
+            gc.callbacks.remove(collected)
+            gc.enable()
+        assert collections == [2, 2, 2]
 
     def test_an_error_that_waiting_does_not_mend_propagates(self):
         async def attempt() -> None:

@@ -1,0 +1,50 @@
+"""What a service's start does not spend CPU on (docs/performance.md, start to ``/readyz``):
+the garbage collector is off until the app has started, and what only some requests or
+commands need is imported when they first need it, not by the process that serves.
+
+Each check runs in a fresh interpreter: this test process has imported everything already."""
+
+import subprocess
+import sys
+
+import pytest
+
+SERVICES = ("competition", "ordering", "delivery", "rating")
+
+# Loaded where they are used: PDF letters, token checks, the holiday calendar, the migrations
+# (in a child of ``migrate-and-serve``), the tracing SDK (only with an OTLP endpoint set).
+DEFERRED = ("reportlab", "jwt", "holidays", "alembic", "mako", "opentelemetry.sdk")
+
+
+def _run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_entry_point_starts_with_the_collector_off(service: str) -> None:
+    """``python -m <service>`` turns the collector off before its imports and calls the shared
+    entry point with it off; the app turns it back on once started (test_rating_heap_frozen)."""
+    code = f"""
+import gc, runpy, sys, types
+stub = types.ModuleType("epurchasing_shared.cli")
+stub.service_main = lambda **kwargs: print(gc.isenabled(), kwargs["name"])
+sys.modules["epurchasing_shared.cli"] = stub
+runpy.run_module("{service}", run_name="__main__")
+"""
+    assert _run(code) == f"False {service}"
+
+
+def test_the_serving_process_does_not_load_what_it_defers() -> None:
+    code = f"""
+import sys
+import uvicorn
+from epurchasing_shared import cli, migrations, startup
+for service in {SERVICES!r}:
+    __import__(f"{{service}}.app", fromlist=["create_app"]).create_app()
+print(sorted(m for m in {DEFERRED!r} if m in sys.modules))
+"""
+    assert _run(code) == "[]"
