@@ -14,9 +14,10 @@ removed at the end. For each K it warms up, then measures ``--seconds``:
 - HTTP requests/s and events/s (published by the relays, applied by the consumers);
 - API latency p50/p99 per endpoint class (service x read / write / upload / poll);
 - hand-off latency p50/p99 per event type, from the services' databases: the event's time
-  (recorded in the producer's transaction, just before its commit) to the relay's confirmed
-  publish (``outbox.published_at``) and to the consumer's inbox row (``inbox.received_at``,
-  written first in the consumer's transaction);
+  (the clock when the use case records it, in the producer's transaction: what the use case
+  does after it, the spine's writes and the commit count in the relay's part) to the relay's
+  confirmed publish (``outbox.published_at``, the time it marks the row) and to the
+  consumer's inbox row (``inbox.received_at``, written first in the consumer's transaction);
 - CPU (% of one core) and peak RSS of each service, the driver, RabbitMQ and PostgreSQL
   (PostgreSQL: every backend on the server, other users' included);
 - then, in the same run, the raw ceilings of this machine: PostgreSQL commits/s (one-row
