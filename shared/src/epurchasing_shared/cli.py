@@ -12,6 +12,7 @@ Each service has its own entry point (``python -m competition serve|migrate``).
 import argparse
 import asyncio
 import contextlib
+import gc
 import importlib
 import json
 import os
@@ -243,6 +244,7 @@ def service_main(
     except KeyboardInterrupt:
         sys.exit(f"{name}: interrupted while waiting for PostgreSQL or RabbitMQ")
     if args.command == "migrate":
+        gc.enable()  # off for a start (the service's __main__); a one-off migration is not one
         asyncio.run(migrate(migrations_dir, settings.database_url))
         print(f"{name}: database migrated", flush=True)
     elif args.command == "migrate-and-serve":

@@ -87,6 +87,7 @@ CASES = {
     "empty subject": Case(subject=""),
     "empty body": Case(body=""),
     "long body lines": Case(body="x" * 2000 + "\n" + "é" * 1000 + "\n" + "a " * 600),
+    "long lines starting with From": Case(body="From " + "x" * 300 + "\nFrom é" + "é" * 200),
     "body edges": Case(
         body="From the vendor: siap\n.\n..dua\nFrom\nspasi di akhir  \ntab\t\n"
         "=3D sama dengan\r\nCRLF\rCR\x0bVT\x0cFF\x85NEL\u2028LS\n\n\nakhir"

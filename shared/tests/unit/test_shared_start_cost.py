@@ -4,6 +4,7 @@ commands need is imported when they first need it, not by the process that serve
 
 Each check runs in a fresh interpreter: this test process has imported everything already."""
 
+import os
 import subprocess
 import sys
 
@@ -17,8 +18,15 @@ DEFERRED = ("reportlab", "jwt", "holidays", "alembic", "mako", "opentelemetry.sd
 
 
 def _run(code: str) -> str:
+    # Without an OTLP endpoint, as by default: with one, the tracing SDK is loaded on purpose.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -33,8 +33,10 @@ NOT_DELIVERED = (
 # str.splitlines breaks at, which the default policy refuses too) or a lone surrogate.
 REFUSED = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
 # The generator aiosmtplib uses for a Message (compat32) writes a body line "From ..." as
-# ">From ...": such a line goes as "=46rom ..." (quoted-printable for the same "F").
+# ">From ...": such a line goes as "=46rom ..." (quoted-printable for the same "F"), two
+# characters longer, so the encoder's lines are kept to 74 (RFC 2045: 76 at most).
 FROM_LINE = re.compile("^From ", re.MULTILINE)
+ENCODED_LINE = 74
 # UTF-8 in base64 encoded words, for a subject: "shortest" (the default for UTF-8) sizes up
 # quoted-printable too, character by character, at three times the cost.
 UTF8_BASE64 = charset.Charset("utf-8")
@@ -150,8 +152,8 @@ class SmtpMailer:
         message["Content-Type"] = 'text/plain; charset="utf-8"'
         message["Content-Transfer-Encoding"] = "quoted-printable"
         message["MIME-Version"] = "1.0"
-        # The default policy's quoted-printable encoder (lines of 76 at most), on the bytes.
-        encoded = quoprimime.body_encode(body.decode("latin-1"))
+        # The standard library's quoted-printable encoder, on the bytes.
+        encoded = quoprimime.body_encode(body.decode("latin-1"), maxlinelen=ENCODED_LINE)
         message.set_payload(FROM_LINE.sub("=46rom ", encoded))
         return message
 
