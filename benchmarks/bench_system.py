@@ -1012,6 +1012,8 @@ async def main(args: argparse.Namespace) -> None:
             for k in args.k:
                 await measure(k, str(k))
             if args.clone_to:
+                # The last drives' e-mails and events go out first: only what is over is copied.
+                await asyncio.sleep(IDLE_SETTLE)
                 print(f"copying the completed procurements up to {args.clone_to} ...", flush=True)
                 dsns = {n: system.dsn(n) for n in SERVICES}
                 pid, package_id, rating_id = await one_completed(dsns)
@@ -1134,7 +1136,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the services")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep-logs", action="store_true")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.clone_to and args.use_running:
+        parser.error("--clone-to writes into the databases: not with --use-running")
+    return args
 
 
 if __name__ == "__main__":

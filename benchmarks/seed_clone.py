@@ -16,7 +16,8 @@ procurement as the services wrote it, with
   history spread over ``span`` (20 days, within the spine's 30 days of retention: nothing is
   purged during the run, the spine's tables hold every copy's rows);
 - what is unique made unique: the purchase-order numbers continue each work unit's sequence
-  (and its counter is moved past them), e-mail message ids get the copy's number;
+  (in ordering, delivery and rating alike; the counter is moved past them), e-mail message
+  ids get the copy's number;
 - the vendors' scorecards scaled to their ratings' count.
 
 What is not faithful, and why it does not matter to what is measured: a copy's history rows
@@ -54,6 +55,8 @@ PARAMETERS = (
     "$3::interval AS spacing, $4::int AS order_seq, $5::int AS copies) "
 )
 
+MAIL_DONE = "('sent', 'failed', 'unconfirmed')"
+
 # Which rows of a table belong to the completed procurements; the rest have procurement_id.
 OF_PROCUREMENTS = {
     "purchase_requests": "id = ANY(p.procurement_ids)",
@@ -74,26 +77,36 @@ OF_PROCUREMENTS = {
     ),
     # The spine's own: published events whose subject is one of them, and every inbox row
     # and idempotency key (the seed's requests and deliveries are those procurements').
+    # (The subject is not always the procurement: "vendor/<id>", "<aggregate>/<id>".)
     "outbox": (
-        "published_at IS NOT NULL AND (envelope->>'subject')::uuid = ANY(p.procurement_ids)"
+        "published_at IS NOT NULL AND (envelope->>'procurementid')::uuid = ANY(p.procurement_ids)"
     ),
-    # E-mails already handed over (or given up): a pending copy would be sent.
-    "vendor_emails": "procurement_id = ANY(p.procurement_ids) AND status <> 'pending'",
-    "mail_outbox": "procurement_id = ANY(p.procurement_ids) AND status <> 'pending'",
+    # E-mails whose sending is over: a pending copy would be sent, a copy left "sending"
+    # would be claimed again (its lease moved back with it) and flagged unconfirmed.
+    "vendor_emails": f"procurement_id = ANY(p.procurement_ids) AND status IN {MAIL_DONE}",
+    "mail_outbox": f"procurement_id = ANY(p.procurement_ids) AND status IN {MAIL_DONE}",
     "inbox": "TRUE",
     "idempotency_keys": "TRUE",
 }
 
-# Columns made unique per copy; the rest are copied, UUIDs and timestamps as above.
+# Columns made unique per copy; the rest are copied, UUIDs and timestamps as above. A copy's
+# purchase-order number continues its work unit's sequence (the default template ends with
+# {seq:04d}: at least four digits), the same in ordering, delivery and rating.
 NEXT_ORDER_SEQ = "(seq + copy_no * p.order_seq)"
+
+
+def _number_of_copy(column: str) -> str:
+    seq = f"(substring({column} from '\\d+$')::int + copy_no * p.order_seq)"
+    digits = f"lpad({seq}::text, greatest(4, length({seq}::text)), '0')"
+    return f"regexp_replace({column}, '\\d+$', {digits})"
+
+
 MESSAGE_ID_OF_COPY = "regexp_replace(message_id, '(@|$)', '.c' || copy_no || '\\1')"
 UNIQUE_PER_COPY = {
     ("purchase_orders", "seq"): NEXT_ORDER_SEQ,
-    # The default template ends with {seq:04d}: at least four digits.
-    ("purchase_orders", "number"): (
-        f"regexp_replace(number, '\\d+$', "
-        f"lpad({NEXT_ORDER_SEQ}::text, greatest(4, length({NEXT_ORDER_SEQ}::text)), '0'))"
-    ),
+    ("purchase_orders", "number"): _number_of_copy("number"),
+    ("fulfilments", "order_number"): _number_of_copy("order_number"),
+    ("ratings", "order_number"): _number_of_copy("order_number"),
     ("vendor_emails", "message_id"): MESSAGE_ID_OF_COPY,
     ("mail_outbox", "message_id"): MESSAGE_ID_OF_COPY,
     ("idempotency_keys", "key"): "key || '.c' || copy_no",
@@ -194,18 +207,12 @@ def _copy_of(table: str, column: str, data_type: str) -> str:
 
 
 async def _clone_database(
-    dsn: str, ids: list[UUID], keep: list[UUID], copies: int, spacing: timedelta
+    dsn: str, ids: list[UUID], keep: list[UUID], copies: int, spacing: timedelta, order_seq: int
 ) -> dict[str, int]:
     connection = await asyncpg.connect(dsn)
     inserted: dict[str, int] = {}
     try:
         tables = await _referenced_first(connection)
-        # The highest purchase-order seq, so each copy's numbers follow the last one's.
-        order_seq = (
-            await connection.fetchval("SELECT coalesce(max(seq), 0) FROM purchase_orders")
-            if "purchase_orders" in tables
-            else 0
-        )
         async with connection.transaction():
             for table in tables:
                 if table in NOT_COPIED:
@@ -270,19 +277,27 @@ async def clone_completed(dsns: dict[str, str], total: int, span: timedelta) -> 
     ids = await completed_procurements(dsns)
     if not ids:
         raise RuntimeError("no completed procurement to copy: seed some first (--seed)")
-    copies = max(total // len(ids) - 1, 0)
-    spacing = span / max(copies, 1)
+    copies = total // len(ids) - 1
+    if copies < 1:
+        raise RuntimeError(
+            f"{len(ids)} procurements are complete already: nothing to copy up to {total}"
+        )
+    spacing = span / copies
     competition = await asyncpg.connect(dsns["competition"])
+    ordering = await asyncpg.connect(dsns["ordering"])
     try:
         keep = [
             r[0]
             for r in await competition.fetch("SELECT id FROM vendors UNION SELECT id FROM products")
         ]
+        # The highest purchase-order seq, so each copy's numbers follow the last one's.
+        order_seq = await ordering.fetchval("SELECT coalesce(max(seq), 0) FROM purchase_orders")
     finally:
         await competition.close()
+        await ordering.close()
     rows = 0
     for dsn in dsns.values():
-        rows += sum((await _clone_database(dsn, ids, keep, copies, spacing)).values())
+        rows += sum((await _clone_database(dsn, ids, keep, copies, spacing, order_seq)).values())
     vacuumed = time.perf_counter()
     for dsn in dsns.values():
         connection = await asyncpg.connect(dsn)
