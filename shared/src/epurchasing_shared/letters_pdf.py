@@ -439,11 +439,7 @@ class Letter:
         row is taller than a page; the ``head`` row starts the table on each page (as
         platypus' ``repeatRows=1``, and never alone); ``grid`` draws the lines."""
         top_pad, bottom_pad = pad
-
-        def height(row: Row) -> float:
-            return _row_height(row, style, pad)
-
-        head_height = height(head) if head else 0
+        head_height = _row_height(head, style, pad) if head else 0
         placed: list[tuple[Row, float, float]] = []
 
         def place(row: Row, h: float) -> None:
@@ -461,7 +457,7 @@ class Letter:
 
         for row in rows:
             while True:
-                h = height(row)
+                h = _row_height(row, style, pad)
                 if head and not placed:
                     if not self._fits(head_height + h) and not self._at_top():
                         self._next_page()
@@ -479,7 +475,7 @@ class Letter:
                     place(row, h)
                     break
                 first = Row([c._replace(lines=c.lines[:n]) for c in row.cells], row.rules, row.fill)
-                place(first, height(first))
+                place(first, _row_height(first, style, pad))
                 row = Row([c._replace(lines=c.lines[n:]) for c in row.cells], row.rules, row.fill)
                 close()
                 self._next_page()

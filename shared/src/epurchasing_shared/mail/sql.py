@@ -142,10 +142,9 @@ class SqlMailOutbox:
         self._statements = _statements(table, aggregate_column)
 
     def _email(self, row: Mapping[Any, Any]) -> QueuedEmail:
-        values = {name: row[name] for name in self._columns if name in QUEUED_FIELDS}
-        values["aggregate_id"] = row[self.aggregate_column]
-        values.setdefault("aggregate", self.aggregate)
-        return QueuedEmail(**values)
+        return queued_email(
+            row, self.table, aggregate=self.aggregate, aggregate_column=self.aggregate_column
+        )
 
     def _row(self, email: QueuedEmail) -> dict[str, Any]:
         values = {name: getattr(email, name) for name in self._columns if name in QUEUED_FIELDS}
@@ -217,3 +216,24 @@ _NOTIFY = Direct(text(f"NOTIFY {MAIL_NOTIFY_CHANNEL}"))
 
 
 QUEUED_FIELDS = frozenset(QueuedEmail.__dataclass_fields__) - {"aggregate_id"}
+
+
+@cache
+def _fields(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if c.name in QUEUED_FIELDS)
+
+
+def queued_email(
+    row: Mapping[Any, Any],
+    table: Table,
+    *,
+    aggregate: str | None = None,
+    aggregate_column: str = "aggregate_id",
+) -> QueuedEmail:
+    """A row of the mail outbox ``table`` (or one read with another statement, its columns
+    named as the table's) as the e-mail it holds; ``aggregate`` for a table without an
+    ``aggregate`` column (:class:`SqlMailOutbox`)."""
+    values = {name: row[name] for name in _fields(table)}
+    values["aggregate_id"] = row[aggregate_column]
+    values.setdefault("aggregate", aggregate)
+    return QueuedEmail(**values)

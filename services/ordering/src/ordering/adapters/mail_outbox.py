@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from epurchasing_shared.direct import Direct, fetchrow
 from epurchasing_shared.mail import QueuedEmail
-from epurchasing_shared.mail.sql import QUEUED_FIELDS, SqlMailOutbox
+from epurchasing_shared.mail.sql import SqlMailOutbox, queued_email
 from ordering.adapters.tables import vendor_emails
 from ordering.application.loading import AGGREGATE
 
@@ -35,13 +35,9 @@ def of_package(package_id: ColumnElement[Any]) -> Select[Any]:
     )
 
 
-_FIELDS = [column.name for column in vendor_emails.c if column.name in QUEUED_FIELDS]
-
-
 def email_from_row(row: Mapping[str, Any]) -> QueuedEmail:
     """A ``vendor_emails`` row read elsewhere, as ``SqlVendorEmails`` reads one."""
-    values = {name: row[name] for name in _FIELDS}
-    return QueuedEmail(**values, aggregate=AGGREGATE, aggregate_id=row["package_id"])
+    return queued_email(row, vendor_emails, aggregate=AGGREGATE, aggregate_column="package_id")
 
 
 # Read at every step 15 and by the sender: built once, sent to the driver directly (direct.py).
