@@ -12,8 +12,10 @@ Everything here is pure except :func:`calendar_from_settings`, which reads the o
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -40,19 +42,60 @@ class CalendarConfigError(ValueError):
     """The operator's days off (setting or file) cannot be read; the service must not start."""
 
 
+#: Indonesia's days off of these years, as the pinned ``holidays`` release computes them, are
+#: read from :data:`TABLE_FILE` instead of being computed in the service (see
+#: :func:`indonesian_days_off`); a unit test checks the file against the installed package.
+TABLE_YEARS = range(2020, 2041)
+TABLE_FILE = Path(__file__).with_name("indonesia_days_off.json")
+
+
 @cache
 def indonesian_days_off(year: int) -> Mapping[date, str]:
     """Indonesia's libur nasional and cuti bersama of ``year``, named in Indonesian.
 
-    Cached per year: the package computes lunar and lunisolar dates, which is slow to repeat.
-    Islamic dates of years with no SKB yet are estimates, marked "(perkiraan)".
+    The years of :data:`TABLE_YEARS` come from :data:`TABLE_FILE`, which holds what the pinned
+    ``holidays`` release gives for them (:func:`computed_days_off`, written by ``python -m
+    epurchasing_shared.calendar``): importing the package loads its 250 countries, and with
+    Indonesia's lunar and lunisolar calendars that costs a service ~19 MB of memory for good
+    and ~0.15 s of CPU on its first working-day count. Other years are computed here.
+    Cached per year. Islamic dates of years with no SKB yet are estimates, marked
+    "(perkiraan)".
     """
-    # Imported on first use: the package and its registry of every country cost ~4 MB and
-    # ~50-90 ms, which a starting service does not need before it first counts working days.
+    table = _table()
+    days = table[year] if year in table else computed_days_off(year)
+    return MappingProxyType(days)
+
+
+def computed_days_off(year: int) -> dict[date, str]:
+    """What the ``holidays`` package gives for ``year`` (Indonesia, :data:`CATEGORIES`, in
+    Indonesian). Imported on first use only."""
     import holidays
 
     found = holidays.country_holidays("ID", years=year, categories=CATEGORIES, language="id")
-    return MappingProxyType(dict(found.items()))
+    return dict(sorted(found.items()))
+
+
+def days_off_table(years: Iterable[int]) -> dict[str, object]:
+    """The contents of :data:`TABLE_FILE` for ``years``, from the installed ``holidays``."""
+    import holidays
+
+    return {
+        "source": f"holidays {holidays.__version__}, Indonesia, categories "
+        f"{', '.join(CATEGORIES)}, language id",
+        "years": {
+            str(year): {day.isoformat(): name for day, name in computed_days_off(year).items()}
+            for year in years
+        },
+    }
+
+
+@cache
+def _table() -> dict[int, dict[date, str]]:
+    written = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+    return {
+        int(year): {date.fromisoformat(day): name for day, name in days.items()}
+        for year, days in written["years"].items()
+    }
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,3 +261,8 @@ def calendar_from_settings(settings: ServiceSettings) -> WorkingCalendar:
         extra_days_off=extra,
         seconds_per_working_day=settings.calendar_seconds_per_working_day,
     )
+
+
+if __name__ == "__main__":  # python -m epurchasing_shared.calendar > .../indonesia_days_off.json
+    json.dump(days_off_table(TABLE_YEARS), sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")

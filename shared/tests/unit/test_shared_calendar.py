@@ -4,6 +4,7 @@
 bersama). 2027: the SKB as carried by holidays 0.109 (setneg.go.id, September 2026).
 """
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,9 +13,13 @@ from pydantic import ValidationError
 
 from epurchasing_shared.calendar import (
     REGIONAL_DAY_OFF,
+    TABLE_FILE,
+    TABLE_YEARS,
     CalendarConfigError,
     WorkingCalendar,
     calendar_from_settings,
+    computed_days_off,
+    days_off_table,
     indonesian_days_off,
     parse_days_off,
 )
@@ -151,6 +156,21 @@ def test_2027_cuti_bersama_and_holidays():
 
 def test_the_holiday_source_is_cached_per_year():
     assert indonesian_days_off(2026) is indonesian_days_off(2026)
+
+
+def test_the_days_off_table_is_what_the_installed_holidays_package_gives():
+    """After upgrading ``holidays``, write the table again (docs/calendar.md):
+    python -m epurchasing_shared.calendar > shared/src/epurchasing_shared/indonesia_days_off.json
+    """
+    written = json.loads(TABLE_FILE.read_text(encoding="utf-8"))
+    assert written == days_off_table(TABLE_YEARS), "indonesia_days_off.json is out of date"
+
+
+def test_a_year_outside_the_table_is_computed_by_the_package():
+    year = TABLE_YEARS[-1] + 1
+    assert indonesian_days_off(year) == computed_days_off(year)
+    assert indonesian_days_off(year)[date(year, 8, 17)] == "Hari Kemerdekaan Republik Indonesia"
+    assert dict(indonesian_days_off(2026)) == computed_days_off(2026)
 
 
 # --- due times --------------------------------------------------------------------------------

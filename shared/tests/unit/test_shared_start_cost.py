@@ -56,3 +56,21 @@ for service in {SERVICES!r}:
 print(sorted(m for m in {DEFERRED!r} if m in sys.modules))
 """
     assert _run(code) == "[]"
+
+
+def test_counting_working_days_of_the_table_years_does_not_load_holidays() -> None:
+    """The package costs a service ~19 MB for good (its 250 countries and Indonesia's lunar
+    calendars); the years in the table never load it, a year outside it does."""
+    code = """
+import sys
+from datetime import datetime, timedelta, timezone
+from epurchasing_shared.calendar import TABLE_YEARS, WorkingCalendar
+calendar = WorkingCalendar()
+start = datetime(TABLE_YEARS[0], 1, 2, 9, tzinfo=timezone(timedelta(hours=7)))
+end = datetime(TABLE_YEARS[-1], 12, 20, 9, tzinfo=timezone(timedelta(hours=7)))
+counted = calendar.working_days_between(start, end)
+within = "holidays" in sys.modules
+calendar.add_working_days(end, 30)  # into the year after the table
+print(counted > 0, within, "holidays" in sys.modules)
+"""
+    assert _run(code) == "True False True"
