@@ -126,7 +126,7 @@ async def rate(run: Run, vendor: Vendor) -> None:
     ppk, pid = run.cast.ppk_headers(), run.outcome.procurement_id
     found = await run.api.poll(
         RAT,
-        f"/ratings?vendor_id={vendor.id}&state=pending",
+        f"/ratings?procurement_id={pid}&state=pending",
         headers=ppk,
         until=lambda page: any(r["procurement_id"] == pid for r in page["items"]),
         what="the rating service to open the rating",

@@ -66,6 +66,14 @@ async def test_the_rating_list_costs_the_same_for_1_and_20(
     assert all(item["turn"] for item in twenty)  # each pending one shows the PPK's turn
     assert cost_of_one == cost_of_twenty == RATING_LIST_QUERIES
 
+    # One procurement's rating, wherever it is in its vendor's list (here past a page of 1).
+    wanted = twenty[-1]["procurement_id"]
+    response = await client.get(
+        f"/ratings?limit=1&state=pending&procurement_id={wanted}", headers=ppk
+    )
+    assert response.status_code == 200, response.text
+    assert [item["procurement_id"] for item in response.json()["items"]] == [wanted]
+
 
 # A spread of 5,000 ratings of 400 vendors (one in ten pending) and 2,000 blacklist entries,
 # inside a transaction that is rolled back (ANALYZE's statistics too).
@@ -104,6 +112,11 @@ async def test_each_rating_list_walks_an_index_in_its_order(rating_service):
     cases = {
         "all": ratings(after=after),
         "vendor": ratings(vendor_id=vendor_id, after=None),
+        "procurement": ratings(
+            procurement_id=UUID(hashlib.md5(b"lr17").hexdigest()),  # noqa: S324 (an id)
+            state="pending",
+            after=None,
+        ),
         "state": ratings(state="pending", after=after),
         "blacklist": blacklist_page(
             today=date(2026, 1, 1), active=None, vendor_id=None, limit=51, after=after
@@ -122,6 +135,7 @@ async def test_each_rating_list_walks_an_index_in_its_order(rating_service):
     ), plans["all"]
     assert "ix_ratings_vendor_opened" in plans["vendor"], plans["vendor"]
     assert "ix_ratings_state_opened" in plans["state"], plans["state"]
+    assert "ix_ratings_procurement_id" in plans["procurement"], plans["procurement"]
     assert "Sort" not in plans["all"] and "Sort" not in plans["state"]
     assert "ix_blacklist_entries_recorded" in plans["blacklist"], plans["blacklist"]
     assert "Sort" not in plans["blacklist"]

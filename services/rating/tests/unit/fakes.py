@@ -77,6 +77,7 @@ class MemoryRatings:
         now: datetime,
         limit: int,
         after: After,
+        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         with_turns = ((r, self._open_turn(r.id)) for r in self.rows.values())
         found = sorted(
@@ -85,6 +86,7 @@ class MemoryRatings:
                 for r, t in with_turns
                 if may_see(r, viewer)
                 and vendor_id in (None, r.package.vendor_id)
+                and procurement_id in (None, r.package.procurement_id)
                 and state in (None, r.state)
                 and overdue in (None, t is not None and t.overdue(now))
                 and (not mine or is_my_turn(t, viewer))

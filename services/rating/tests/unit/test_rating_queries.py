@@ -74,6 +74,31 @@ class TestRatings:
         )
         assert hidden.items == []
 
+    async def test_a_procurement_finds_its_rating_past_its_vendors_first_page(self, store, clock):
+        vendor_id = uuid4()
+        ratings = [
+            seed_rating(store, package(vendor_id), START + timedelta(minutes=i)) for i in range(3)
+        ]
+        uow = unit_of_work(store, clock)
+        found = await list_ratings(
+            uow,
+            ppk(),
+            vendor_id=None,
+            procurement_id=ratings[2].package.procurement_id,
+            state="pending",
+            page=PageParams(limit=1),
+        )
+        assert ([r.id for r in found.items], found.next_cursor) == ([ratings[2].id], None)
+        hidden = await list_ratings(
+            uow,
+            ppk("ppk-2"),  # a pending rating is its PPK's to see
+            vendor_id=None,
+            procurement_id=ratings[2].package.procurement_id,
+            state=None,
+            page=PageParams(limit=9),
+        )
+        assert hidden.items == []
+
     async def test_refuses_a_cursor_it_did_not_give_out(self, store, clock):
         with pytest.raises(RuleViolation) as refused:
             await list_ratings(

@@ -126,6 +126,7 @@ def page_query(
     viewer: Principal,
     *,
     vendor_id: UUID | None,
+    procurement_id: UUID | None = None,
     state: str | None,
     overdue: bool | None,
     mine: bool,
@@ -144,6 +145,8 @@ def page_query(
     )
     if vendor_id is not None:
         query = query.where(ratings.c.vendor_id == vendor_id)
+    if procurement_id is not None:  # ix_ratings_procurement_id: one rating at most
+        query = query.where(ratings.c.procurement_id == procurement_id)
     if state is not None:
         query = query.where(ratings.c.state == state)
     if overdue is True:
@@ -242,12 +245,14 @@ class SqlRatings:
         now: datetime,
         limit: int,
         after: After,
+        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         """The ratings ``viewer`` may see, oldest first, after the cursor (opened_at, id),
         each joined to its open turn on the spine's ``turns`` table."""
         query = page_query(
             viewer,
             vendor_id=vendor_id,
+            procurement_id=procurement_id,
             state=state,
             overdue=overdue,
             mine=mine,

@@ -66,6 +66,11 @@ async def list_ratings(
     # The caller first: a request without a token is a 401 whatever its query says.
     principal: Principal = Depends(current_principal),
     vendor_id: UUID | None = Query(default=None),
+    procurement_id: UUID | None = Query(
+        default=None,
+        description="only the rating of this procurement (at most one): e.g. the PPK's "
+        "pending one to give at step 27, whichever page of the vendor's it would be on",
+    ),
     state: State | None = Query(default=None),
     overdue: bool | None = Query(
         default=None,
@@ -83,6 +88,7 @@ async def list_ratings(
         service.unit_of_work,
         principal,
         vendor_id=vendor_id,
+        procurement_id=procurement_id,
         state=state,
         overdue=overdue,
         turn=turn,

@@ -46,11 +46,13 @@ class Ratings(Protocol):
         now: datetime,
         limit: int,
         after: After,
+        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         """The ratings ``viewer`` may see, oldest opened first, after the cursor, each with
         its open turn (None: no one's turn). ``overdue``: True, those whose open turn is past
         due at ``now``; False, the others. ``mine``: only those whose open turn is the
-        viewer's (:func:`rating.application.visibility.is_my_turn`)."""
+        viewer's (:func:`rating.application.visibility.is_my_turn`). ``procurement_id``: only
+        that procurement's rating (at most one)."""
 
 
 class VendorReviews(Protocol):

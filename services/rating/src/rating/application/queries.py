@@ -41,16 +41,18 @@ async def list_ratings(
     page: PageParams,
     overdue: bool | None = None,
     turn: TurnScope | None = None,
+    procurement_id: UUID | None = None,
 ) -> RatingPage:
     """The ratings the caller may see, each with its open turn; ``overdue`` filters on that
     turn being past due now, ``turn="mine"`` on it being the caller's (a PPK's pending
-    ratings)."""
+    ratings), ``procurement_id`` on one procurement (its rating, at most one)."""
     after = cursor_after(page)
     async with unit_of_work(Caller(principal)) as uow:
         now = uow.now()
         found = await uow.ratings.page(
             principal,
             vendor_id=vendor_id,
+            procurement_id=procurement_id,
             state=state,
             overdue=overdue,
             mine=turn == "mine",
