@@ -7,7 +7,8 @@ package (Indonesia, categories ``public`` and ``government``); they follow the y
 Ministers of Religious Affairs, Manpower and PAN-RB. Cuti bersama bind the civil servants (ASN)
 who run the procurement, hence the government category. See docs/calendar.md.
 
-Everything here is pure except :func:`calendar_from_settings`, which reads the operator's file.
+Everything here is pure except :func:`calendar_from_settings`, which reads the operator's file,
+and the days-off table shipped with the package (:data:`TABLE_FILE`), read once on first use.
 """
 
 from __future__ import annotations
