@@ -12,7 +12,7 @@ export function Procurement({ id }: { id: string }) {
       competition.GET("/competitions", { params: { query: { limit: 100 } } }).then((a) => (a.data?.items ?? []).filter((c) => c.purchase_request_id === id)),
       ordering.GET("/packages", { params: { query: { limit: 100 } } }).then((a) => (a.data?.items ?? []).filter((p) => p.procurement_id === id)),
       delivery.GET("/fulfilments/{procurement_id}", { params: { path: { procurement_id: id } } }).then((a) => a.data ?? null),
-      rating.GET("/ratings", { params: { query: { procurement_id: id } } }).then(unwrap).then((page) => page.items.filter((r) => r.procurement_id === id)).catch(() => []),
+      rating.GET("/ratings", { params: { query: { procurement_id: id } } }).then(unwrap).then((page) => page.items).catch(() => []),
     ]);
     return { request, competitions, packages, fulfilment, ratings };
   }, [id]);

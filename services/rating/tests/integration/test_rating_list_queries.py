@@ -106,7 +106,13 @@ async def test_each_rating_list_walks_an_index_in_its_order(rating_service):
     now = datetime(2027, 1, 20, tzinfo=UTC)
 
     def ratings(**filters: Any) -> Any:
-        base = {"vendor_id": None, "state": None, "overdue": None, "mine": False}
+        base = {
+            "vendor_id": None,
+            "procurement_id": None,
+            "state": None,
+            "overdue": None,
+            "mine": False,
+        }
         return page_query(auditor, now=now, limit=51, **(base | filters))
 
     cases = {

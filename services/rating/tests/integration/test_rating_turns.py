@@ -121,6 +121,7 @@ def _explain_sql(viewer: Principal, **filters) -> str:
     query = page_query(
         viewer,
         vendor_id=None,
+        procurement_id=None,
         state=None,
         now=THURSDAY,
         limit=51,

@@ -71,13 +71,13 @@ class MemoryRatings:
         viewer: Principal,
         *,
         vendor_id: UUID | None,
+        procurement_id: UUID | None,
         state: str | None,
         overdue: bool | None,
         mine: bool,
         now: datetime,
         limit: int,
         after: After,
-        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         with_turns = ((r, self._open_turn(r.id)) for r in self.rows.values())
         found = sorted(

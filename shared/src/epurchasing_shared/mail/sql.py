@@ -138,7 +138,6 @@ class SqlMailOutbox:
         # A table without an ``aggregate`` column holds the e-mails of this one aggregate.
         self.aggregate = aggregate
         self.aggregate_column = aggregate_column
-        self._columns = [c.name for c in table.columns]
         self._statements = _statements(table, aggregate_column)
 
     def _email(self, row: Mapping[Any, Any]) -> QueuedEmail:
@@ -147,7 +146,7 @@ class SqlMailOutbox:
         )
 
     def _row(self, email: QueuedEmail) -> dict[str, Any]:
-        values = {name: getattr(email, name) for name in self._columns if name in QUEUED_FIELDS}
+        values = {name: getattr(email, name) for name in _fields(self.table)}
         values[self.aggregate_column] = email.aggregate_id
         return values
 

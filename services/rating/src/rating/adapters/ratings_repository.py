@@ -126,7 +126,7 @@ def page_query(
     viewer: Principal,
     *,
     vendor_id: UUID | None,
-    procurement_id: UUID | None = None,
+    procurement_id: UUID | None,
     state: str | None,
     overdue: bool | None,
     mine: bool,
@@ -239,13 +239,13 @@ class SqlRatings:
         viewer: Principal,
         *,
         vendor_id: UUID | None,
+        procurement_id: UUID | None,
         state: str | None,
         overdue: bool | None,
         mine: bool,
         now: datetime,
         limit: int,
         after: After,
-        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         """The ratings ``viewer`` may see, oldest first, after the cursor (opened_at, id),
         each joined to its open turn on the spine's ``turns`` table."""

@@ -40,13 +40,13 @@ class Ratings(Protocol):
         viewer: Principal,
         *,
         vendor_id: UUID | None,
+        procurement_id: UUID | None,
         state: str | None,
         overdue: bool | None,
         mine: bool,
         now: datetime,
         limit: int,
         after: After,
-        procurement_id: UUID | None = None,
     ) -> list[tuple[Rating, Turn | None]]:
         """The ratings ``viewer`` may see, oldest opened first, after the cursor, each with
         its open turn (None: no one's turn). ``overdue``: True, those whose open turn is past
