@@ -9,8 +9,8 @@ export function Procurement({ id }: { id: string }) {
   const { data, problem } = useLoad(async () => {
     const [request, competitions, packages, fulfilment, ratings] = await Promise.all([
       competition.GET("/purchase-requests/{request_id}", { params: { path: { request_id: id } } }).then((a) => a.data ?? null),
-      competition.GET("/competitions", { params: { query: { limit: 100 } } }).then((a) => (a.data?.items ?? []).filter((c) => c.purchase_request_id === id)),
-      ordering.GET("/packages", { params: { query: { limit: 100 } } }).then((a) => (a.data?.items ?? []).filter((p) => p.procurement_id === id)),
+      competition.GET("/competitions", { params: { query: { purchase_request_id: id, limit: 100 } } }).then((a) => a.data?.items ?? []),
+      ordering.GET("/packages", { params: { query: { procurement_id: id, limit: 100 } } }).then((a) => a.data?.items ?? []),
       delivery.GET("/fulfilments/{procurement_id}", { params: { path: { procurement_id: id } } }).then((a) => a.data ?? null),
       rating.GET("/ratings", { params: { query: { procurement_id: id } } }).then(unwrap).then((page) => page.items).catch(() => []),
     ]);

@@ -315,9 +315,7 @@ function Competitions({ requestId }: { requestId: string }) {
   const role = currentSession()?.claims.role;
   const { data } = useLoad(async () => {
     if (role === "ppk" || role === "vendor") return [];
-    return unwrap(await competition.GET("/competitions", { params: { query: { limit: 100 } } })).items.filter(
-      (c) => c.purchase_request_id === requestId,
-    );
+    return unwrap(await competition.GET("/competitions", { params: { query: { purchase_request_id: requestId, limit: 100 } } })).items;
   }, [requestId]);
   if (!data || data.length === 0) return null;
   return (

@@ -48,6 +48,12 @@ class TestForeignCursors:
         )
         refused(response, "cursor")
 
+    async def test_a_purchase_request_id_not_a_uuid_is_a_422_naming_it(self, service, tokens):
+        response = await service.client.get(
+            "/competitions", params={"purchase_request_id": "42"}, headers=tokens.admin()
+        )
+        refused(response, "purchase_request_id")
+
     @pytest.mark.parametrize("path", ["/catalogue/products", "/catalogue/vendors"])
     async def test_the_cursor_given_out_still_pages(self, service, tokens, path):
         for i in range(3):

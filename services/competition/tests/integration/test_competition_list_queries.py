@@ -139,6 +139,18 @@ async def test_the_competition_list_costs_the_same_for_1_and_20(counted, tokens)
         alone = ok(await client.get(f"/competitions/{item['id']}", headers=seller))
         assert alone == item
 
+    # One request's competitions, wherever they are in the list (here past a page of 1).
+    listed, _ = costs_of_twenty[0]
+    wanted = listed[-1]["purchase_request_id"]
+    query = f"/competitions?limit=1&purchase_request_id={wanted}"
+    for who in (buyers.official, seller, tokens.auditor()):
+        page = ok(await client.get(query, headers=who))
+        assert [item["purchase_request_id"] for item in page["items"]] == [wanted], page
+        assert page["items"][0]["id"] == listed[-1]["id"]
+    # Still only what the caller may see: another work unit's official sees none of them.
+    stranger = tokens.official(sub="official-x", work_unit="elsewhere")
+    assert ok(await client.get(query, headers=stranger))["items"] == []
+
 
 # --- the lists' plans, on a spread of rows (rolled back, ANALYZE's statistics too) ----------
 
@@ -174,6 +186,7 @@ async def test_each_list_walks_an_index_in_its_order(service):
     id) order (the work unit's, the official's), an admin's one; competitions the same,
     newest first; a vendor's competitions are found through an index (never a Seq Scan)."""
     vendor = UUID(hashlib.md5(b"lv17").hexdigest())  # noqa: S324 (an id, not a secret)
+    request = UUID(hashlib.md5(b"lr17").hexdigest())  # noqa: S324 (work unit list-wu-17)
     after = (datetime(2024, 3, 1, tzinfo=UTC), uuid4())
     cases = {
         "buyer": request_page_query(51, None, None, ("list-wu-7", "list-off-7")),
@@ -182,10 +195,20 @@ async def test_each_list_walks_an_index_in_its_order(service):
         ),
         "admin": request_page_query(51, after, None, None),
         "admin, state": request_page_query(51, None, "submitted", None),
-        "work unit": competition_page_query(51, after, "list-wu-7", None, None),
-        "vendor": competition_page_query(51, None, None, vendor, None),
-        "all": competition_page_query(51, after, None, None, None),
-        "all, state": competition_page_query(51, None, None, None, "open"),
+        "work unit": competition_page_query(
+            51, after, "list-wu-7", None, None, purchase_request_id=None
+        ),
+        "vendor": competition_page_query(51, None, None, vendor, None, purchase_request_id=None),
+        "all": competition_page_query(51, after, None, None, None, purchase_request_id=None),
+        "all, state": competition_page_query(
+            51, None, None, None, "open", purchase_request_id=None
+        ),
+        "request": competition_page_query(
+            51, None, "list-wu-17", None, None, purchase_request_id=request
+        ),
+        "all, request": competition_page_query(
+            51, after, None, None, None, purchase_request_id=request
+        ),
     }
     plans = await explain(service.settings.database_url, SPREAD, cases)
     for name, plan in plans.items():
@@ -201,3 +224,6 @@ async def test_each_list_walks_an_index_in_its_order(service):
     assert "ix_competitions_work_unit_created" in plans["work unit"]
     assert "Sort" not in plans["all"]
     assert "ix_competitions_state_created" in plans["all, state"]
+    # One request's competitions, a buyer's or an auditor's (from a cursor): its few rows.
+    for name in ("request", "all, request"):
+        assert "ix_competitions_purchase_request_id" in plans[name], plans[name]

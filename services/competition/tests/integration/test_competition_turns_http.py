@@ -181,7 +181,7 @@ async def test_the_turn_filters_are_answered_from_indexes(service):
         ),
         "admin's overdue": request_page_query(51, None, None, None, _work(overdue=True)),
         "official's overdue competitions": competition_page_query(
-            51, None, "plan-wu-7", None, None, _work(True, official)
+            51, None, "plan-wu-7", None, None, _work(True, official), purchase_request_id=None
         ),
     }
     plans = await explain(service.settings.database_url, SPREAD, cases)

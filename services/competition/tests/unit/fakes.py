@@ -116,12 +116,15 @@ class FakeCompetitions:
         vendor_id: UUID | None = None,
         state: str | None = None,
         work: WorkFilter | None = None,
+        *,
+        purchase_request_id: UUID | None,
     ) -> list[tuple[Competition, datetime]]:
         rows = sorted(self.rows.values(), key=lambda r: (r[1], str(r[0].id)), reverse=True)
         found = [
             (deepcopy(c), at)
             for c, at in rows
             if (work_unit is None or c.work_unit == work_unit)
+            and purchase_request_id in (None, c.purchase_request_id)
             and (state is None or c.state == state)
             and (vendor_id is None or vendor_id in c.eligible_vendor_ids)
             and (after is None or (at, str(c.id)) < (after[0], str(after[1])))

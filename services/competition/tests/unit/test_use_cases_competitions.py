@@ -8,6 +8,7 @@ import pytest
 from competition.application import competitions as use
 from competition.application import offers, queries, results
 from competition.application.auto_evaluation import evaluate_due_competitions
+from competition.domain import competition as cp
 from epurchasing_shared.kernel.errors import (
     ActionNotAllowed,
     Conflict,
@@ -248,6 +249,32 @@ class TestEvaluatePublishGenerate:
         competition_id = await world.opened()
         with pytest.raises(NotFound):
             await results.publish_competition(world.uow, world.asks(STRANGER), competition_id)
+
+
+class TestCompetitionList:
+    async def test_a_request_finds_its_competitions_past_the_first_page(self, world: World):
+        first = await world.opened()
+        request_id = world.store.table("competitions")[first][0].purchase_request_id
+        world.clock.advance(days=3)  # no offers: it fails and the request is reopened (11)
+        await results.evaluate_competition(world.uow, world.asks(OFFICIAL), first, RULES)
+        rerun = await use.create_competition(
+            world.uow, world.asks(OFFICIAL), request_id, "specification", None, "laptop"
+        )
+        world.clock.advance(minutes=1)
+        await world.competition()  # another request's, the newest of the list
+
+        async def ids(principal, after=None, state=None):
+            items, last = await queries.list_competitions(
+                world.uow, world.asks(principal), 1, after, state, purchase_request_id=request_id
+            )
+            return [item["id"] for item in items], last
+
+        newest, last = await ids(OFFICIAL)
+        older, last = await ids(OFFICIAL, after=last)
+        assert (newest, older) == ([str(rerun.body["id"])], [str(first)])
+        assert await ids(OFFICIAL, after=last) == ([], None)
+        assert (await ids(OFFICIAL, state=cp.FAILED))[0] == [str(first)]
+        assert await ids(STRANGER) == ([], None)  # another work unit's PPK sees none of them
 
 
 class TestSealedLeaderboard:

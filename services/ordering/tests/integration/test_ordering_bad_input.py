@@ -55,6 +55,13 @@ class TestPackageListCursor:
         for answer in answers:
             assert_invalid(answer, "cursor")
 
+    async def test_a_procurement_id_not_a_uuid_is_a_422_naming_it(self, ordering_harness):
+        async with ordering_harness() as h:
+            answer = await h.client.get(
+                "/packages", params={"procurement_id": "42"}, headers=h.tokens.official()
+            )
+        assert_invalid(answer, "procurement_id")
+
 
 class TestAddendumQuantities:
     async def test_only_json_integers_from_1_for_known_lines_are_accepted(

@@ -2,7 +2,9 @@
 the page and its packages' open turns, counted on the real database; and each caller's page
 is an index walk in its order, never the whole table read (EXPLAIN on a spread of rows)."""
 
+import hashlib
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID, uuid4
 
 from epurchasing_shared.principal import Principal, Role
@@ -34,12 +36,26 @@ async def test_the_package_list_costs_the_same_for_1_and_20(ordering_harness, ma
             await h.wait_for_package(UUID(event.data["package_id"]))
         twenty, cost_of_twenty = await listed()
         alone = (await h.client.get(f"/packages/{twenty[-1]['id']}", headers=mine)).json()
+        wanted, by_procurement = twenty[-1]["procurement_id"], []
+        for who in (mine, h.tokens.official(), h.tokens.auditor(), h.tokens.vendor(uuid4())):
+            query = f"/packages?limit=1&procurement_id={wanted}"
+            response = await h.client.get(query, headers=who)
+            assert response.status_code == 200, response.text
+            by_procurement.append(response.json())
 
     assert len(one) == 1 and len(twenty) == 20
     assert all(item["turn"] for item in twenty)  # each shows its open turn (the official's)
     assert cost_of_one == cost_of_twenty == PACKAGE_LIST_QUERIES
     # A list item is the package's summary: its GET shows the same, and more.
     assert {key: alone[key] for key in twenty[-1]} == twenty[-1]
+    # One procurement's package, wherever it is in the list (here past a page of 1), and
+    # still only for those who may see it.
+    assert [[item["procurement_id"] for item in page["items"]] for page in by_procurement] == [
+        [wanted],
+        [wanted],
+        [wanted],
+        [],
+    ]
 
 
 # A spread of 5,000 packages of 50 work units and 400 vendors, inside a transaction that is
@@ -67,11 +83,19 @@ async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
     auditor = Principal(sub="a", role=Role.AUDITOR, name="A")
     after = (datetime(2024, 3, 1, tzinfo=UTC), uuid4())
     now = datetime(2027, 1, 20, tzinfo=UTC)
+    procurement = UUID(hashlib.md5(b"lr7").hexdigest())  # noqa: S324 (work unit list-wu-7)
+
+    def packages(who: Principal, **filters: Any) -> Any:
+        base = {"procurement_id": None, "state": None, "after": None}
+        return list_query(who, limit=51, now=now, **(base | filters))
+
     cases = {
-        "work unit": list_query(official, state=None, limit=51, after=after, now=now),
-        "vendor": list_query(vendor, state=None, limit=51, after=None, now=now),
-        "all": list_query(auditor, state=None, limit=51, after=after, now=now),
-        "all, state": list_query(auditor, state="processing", limit=51, after=None, now=now),
+        "work unit": packages(official, after=after),
+        "vendor": packages(vendor),
+        "all": packages(auditor, after=after),
+        "all, state": packages(auditor, state="processing"),
+        "procurement": packages(official, procurement_id=procurement),
+        "all, procurement": packages(auditor, procurement_id=procurement, after=after),
     }
     async with ordering_harness() as h:
         plans = await explain(h.settings.database_url, SPREAD, cases)
@@ -81,6 +105,9 @@ async def test_each_package_list_walks_an_index_in_its_order(ordering_harness):
     assert "Sort" not in plans["all"]
     assert "ix_packages_vendor_created" in plans["vendor"], plans["vendor"]
     assert _index_condition(plans["all"], "ROW(created_at, id) > ROW("), plans["all"]
+    # One procurement's packages, a buyer's or an auditor's (from a cursor): its few rows.
+    for name in ("procurement", "all, procurement"):
+        assert "ix_packages_procurement_id" in plans[name], plans[name]
 
 
 def _index_condition(plan: str, condition: str) -> bool:

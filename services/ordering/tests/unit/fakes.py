@@ -73,10 +73,14 @@ class MemoryPackages:
         self.rows[package.id] = copy.deepcopy(package)
 
     async def list_visible(
-        self, principal, *, state, limit, after, overdue=None, mine=False, now=None
+        self, principal, *, procurement_id, state, limit, after, overdue=None, mine=False, now=None
     ) -> list[Package]:
         found = sorted(
-            (p for p in self.rows.values() if p.visible_to(principal)),
+            (
+                p
+                for p in self.rows.values()
+                if p.visible_to(principal) and procurement_id in (None, p.procurement_id)
+            ),
             key=lambda p: (p.created_at, p.id),
         )
         if mine:

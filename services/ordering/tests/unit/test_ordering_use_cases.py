@@ -1,7 +1,9 @@
 """Every actor's action on the in-memory unit of work: the allowed path (state, history entry
 with the table's SOP step, outbox event) and each refusal, with nothing recorded on one."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
+from uuid import uuid4
 
 import pytest
 
@@ -13,7 +15,7 @@ from epurchasing_shared.kernel.errors import (
     RuleViolation,
     StaleVersion,
 )
-from epurchasing_shared.pages import PageParams
+from epurchasing_shared.pages import PageParams, decode_cursor
 from ordering.application import negotiate, process_package, purchase_order, review, views
 from ordering.domain.negotiation import PriceSet, RoundStatus
 from ordering.domain.purchase_order import AddendumChange
@@ -392,3 +394,36 @@ class TestViews:
             seeded.world.unit_of_work, principal(VENDOR), None, PageParams(limit=1)
         )
         assert [p["id"] for p in page["items"]] == [str(seeded.id)] and page["next_cursor"] is None
+
+    async def test_a_procurement_finds_its_packages_past_the_first_page(self, seeded):
+        first, procurement_id = seeded.package, seeded.package.procurement_id
+        minute = timedelta(minutes=1)
+        # The next winner's package after a cancellation; another procurement's, the oldest.
+        next_winner = replace(first, id=uuid4(), created_at=first.created_at + minute)
+        other = replace(
+            first, id=uuid4(), procurement_id=uuid4(), created_at=first.created_at - minute
+        )
+        seeded.world.put(next_winner)
+        seeded.world.put(other)
+
+        async def page(who, cursor=None):
+            found = await views.list_visible_packages(
+                seeded.world.unit_of_work,
+                principal(who),
+                None,
+                PageParams(limit=1, cursor=decode_cursor(cursor) if cursor else None),
+                procurement_id=procurement_id,
+            )
+            return [p["id"] for p in found["items"]], found["next_cursor"]
+
+        ids, cursor = await page(OFFICIAL)
+        assert ids == [str(first.id)] and cursor is not None
+        assert await page(OFFICIAL, cursor) == ([str(next_winner.id)], None)
+        found = await views.list_visible_packages(
+            seeded.world.unit_of_work,
+            principal(OFFICIAL, work_unit="other"),  # another work unit's official
+            None,
+            PageParams(limit=9),
+            procurement_id=procurement_id,
+        )
+        assert found["items"] == []

@@ -99,11 +99,15 @@ def competition_page_query(
     vendor_id: UUID | None = None,
     state: str | None = None,
     work: WorkFilter | None = None,
+    *,
+    purchase_request_id: UUID | None,
 ) -> Select[Any]:
     """One keyset page of competitions, newest first (``SqlCompetitions.page``)."""
     table = competitions
     query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
     query = with_work_filter(query, table, work)
+    if purchase_request_id is not None:  # ix_competitions_purchase_request_id: a few at most
+        query = query.where(table.c.purchase_request_id == purchase_request_id)
     if state is not None:
         query = query.where(table.c.state == state)
     if work_unit is not None:
@@ -497,10 +501,21 @@ class SqlCompetitions:
         vendor_id: UUID | None = None,
         state: str | None = None,
         work: WorkFilter | None = None,
+        *,
+        purchase_request_id: UUID | None,
     ) -> list[tuple[Competition, datetime]]:
         """Newest first before the cursor, of a work unit or open to a vendor if named, in
-        ``state`` if named, by their open turn if ``work`` says so."""
-        query = competition_page_query(limit, after, work_unit, vendor_id, state, work)
+        ``state`` if named, by their open turn if ``work`` says so, of one purchase request
+        if ``purchase_request_id`` names it."""
+        query = competition_page_query(
+            limit,
+            after,
+            work_unit,
+            vendor_id,
+            state,
+            work,
+            purchase_request_id=purchase_request_id,
+        )
         rows = (await self.session.execute(query)).mappings().all()
         return [(competition_from_row(row), row["created_at"]) for row in rows]
 

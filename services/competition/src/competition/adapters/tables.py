@@ -109,6 +109,8 @@ competitions = Table(
     "competitions",
     metadata,
     Column("id", Uuid, primary_key=True),
+    # ix_competitions_purchase_request_id: a request's few competitions (its first, any
+    # re-run after a failed one), also GET /competitions?purchase_request_id=.
     Column(
         "purchase_request_id",
         Uuid,

@@ -175,6 +175,11 @@ async def get_competition(
 )
 async def list_competitions(
     action: ActionRequest = ANYONE,
+    purchase_request_id: UUID | None = Query(
+        default=None,
+        description="only the competitions of this purchase request (its first and any re-run "
+        "after a failed one), whichever page of the caller's list they would be on",
+    ),
     state: schemas.CompetitionState | None = Query(default=None, description="Only in this state"),
     overdue: bool | None = schemas.OVERDUE_QUERY,
     turn: Literal["mine"] | None = schemas.TURN_QUERY,
@@ -183,7 +188,14 @@ async def list_competitions(
 ) -> JSONResponse:
     after = created_cursor(page.cursor)
     items, last = await queries.list_competitions(
-        uow, action, page.limit, after, state, overdue, turn == "mine"
+        uow,
+        action,
+        page.limit,
+        after,
+        state,
+        overdue,
+        turn == "mine",
+        purchase_request_id=purchase_request_id,
     )
     cursor = encode_cursor(last[0].isoformat(), last[1]) if last else None
     return JSONResponse({"items": items, "next_cursor": cursor})

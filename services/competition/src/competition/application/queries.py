@@ -50,11 +50,12 @@ async def list_competitions(
     state: str | None = None,
     overdue: bool | None = None,
     mine: bool = False,
+    purchase_request_id: UUID | None = None,
 ) -> tuple[list[dict[str, Any]], tuple[datetime, UUID] | None]:
     """Competitions the caller may see (in ``state`` if named), newest first, after the
     cursor's (created_at, id): the work unit's, or those a vendor may offer in; the last
     (created_at, id) if full. ``overdue`` and ``mine`` filter by the open turn, as for
-    purchase requests."""
+    purchase requests; ``purchase_request_id`` on one request (its competitions)."""
     async with unit_of_work(action.caller) as uow:
         principal = caller_of(uow)
         work_unit = (
@@ -62,7 +63,15 @@ async def list_competitions(
         )
         vendor_id = principal.vendor_id if principal.role is Role.VENDOR else None
         work = work_filter(uow, overdue, mine)
-        found = await uow.competitions.page(limit, after, work_unit, vendor_id, state, work)
+        found = await uow.competitions.page(
+            limit,
+            after,
+            work_unit,
+            vendor_id,
+            state,
+            work,
+            purchase_request_id=purchase_request_id,
+        )
         items = await competition_views(uow, principal, [c for c, _ in found])
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
     return items, last

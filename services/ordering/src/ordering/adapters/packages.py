@@ -74,6 +74,7 @@ def my_turn(principal: Principal) -> ColumnElement[bool]:
 def list_query(
     principal: Principal,
     *,
+    procurement_id: UUID | None,
     state: str | None,
     limit: int,
     after: tuple[datetime, UUID] | None,
@@ -101,6 +102,8 @@ def list_query(
             query = query.where(turns.c.due_at < now)
         elif overdue is False:
             query = query.where(or_(turns.c.id.is_(None), turns.c.due_at >= now))
+    if procurement_id is not None:  # ix_packages_procurement_id: a few at most
+        query = query.where(packages.c.procurement_id == procurement_id)
     if state:
         query = query.where(packages.c.state == state)
     if after:
@@ -285,6 +288,7 @@ class SqlPackages:
         self,
         principal: Principal,
         *,
+        procurement_id: UUID | None,
         state: str | None,
         limit: int,
         after: tuple[datetime, UUID] | None,
@@ -294,6 +298,7 @@ class SqlPackages:
     ) -> list[Package]:
         query = list_query(
             principal,
+            procurement_id=procurement_id,
             state=state,
             limit=limit,
             after=after,

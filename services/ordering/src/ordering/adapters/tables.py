@@ -29,6 +29,8 @@ packages = Table(
     "packages",
     metadata,
     Column("id", Uuid, primary_key=True),
+    # ix_packages_procurement_id: a procurement's few packages (a next winner's after a
+    # cancellation), also GET /packages?procurement_id=.
     Column("procurement_id", Uuid, nullable=False, index=True),
     Column("competition_id", Uuid, nullable=False),
     Column("offer_id", Uuid, nullable=False),

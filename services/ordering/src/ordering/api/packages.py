@@ -35,6 +35,11 @@ ACTION = {"response_model": PackageDetail, "responses": ACTION_RESPONSES}
 async def list_packages(
     # The caller first: no token is a 401 whatever the query (a malformed cursor included).
     principal: Principal = Depends(current_principal),
+    procurement_id: UUID | None = Query(
+        default=None,
+        description="only the packages of this procurement (its winner's, and the next "
+        "winner's after a cancellation), whichever page of the caller's list they would be on",
+    ),
     state: PackageState | None = Query(default=None),
     overdue: bool | None = Query(
         default=None,
@@ -56,6 +61,7 @@ async def list_packages(
         page,
         overdue=overdue,
         mine=turn == "mine",
+        procurement_id=procurement_id,
     )
     return JSONResponse(page_view)
 

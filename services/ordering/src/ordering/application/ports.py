@@ -66,6 +66,7 @@ class Packages(Protocol):
         self,
         principal: Principal,
         *,
+        procurement_id: UUID | None,
         state: str | None,
         limit: int,
         after: tuple[datetime, UUID] | None,
@@ -77,7 +78,8 @@ class Packages(Protocol):
         (created_at, id); summaries: rounds and order are not loaded. ``overdue``: only those
         whose open turn is (True) or is not (False) past its due time at ``now``; ``mine``:
         only those whose open turn is the caller's (a PPK or official by user id and work
-        unit, a vendor by its vendor id)."""
+        unit, a vendor by its vendor id). ``procurement_id``: only that procurement's
+        packages."""
 
 
 class OrderNumbers(Protocol):

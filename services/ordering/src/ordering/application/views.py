@@ -228,14 +228,17 @@ async def list_visible_packages(
     *,
     overdue: bool | None = None,
     mine: bool = False,
+    procurement_id: UUID | None = None,
 ) -> dict[str, Any]:
     """A page of the packages the caller may see, with the cursor of the next page;
     ``overdue``: whose open turn is (not) past due; ``mine``: whose open turn is the
-    caller's ("my work": a PPK or official by user id and work unit, a vendor by vendor id)."""
+    caller's ("my work": a PPK or official by user id and work unit, a vendor by vendor id);
+    ``procurement_id``: one procurement's packages."""
     after = None if page.cursor is None else cursor_position(page.cursor)
     async with unit_of_work(Caller(principal)) as uow:
         found = await uow.packages.list_visible(
             principal,
+            procurement_id=procurement_id,
             state=state,
             limit=page.limit + 1,
             after=after,
