@@ -40,7 +40,9 @@ from ``GET /readyz`` (polled every 20 ms; the four start together, as with ``mak
 the time includes migrating a fresh database), and the same again when the four are
 restarted at the end on their already-migrated databases; and its idle RSS (``VmRSS``):
 right after the four are ready, before any load, and 3 s after the last K's load has
-drained. Goals reported beside them: idle RSS <= 100 MB, start to ``/readyz`` <= 3 s.
+drained. Goals reported beside them: idle RSS <= 100 MB, start to ``/readyz`` <= 3 s. The
+services run on this interpreter (the development venv, whose test and lint packages the
+image does not have) unless ``--service-python`` names another.
 
 ``--seed N`` first completes N procurements through the real code path (the same driver, at
 K = 32), then measures, to show how cost grows with history.
@@ -317,7 +319,9 @@ class System:
         return {name: rss_mb(self.processes[name].pid) for name in SERVICES}
 
 
-async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> System:
+async def start_system(
+    run: str, workdir: Path, extra_env: dict[str, str], python: str = sys.executable
+) -> System:
     ports = {name: free_port() for name in SERVICES}
     smtp = free_port()
     databases = {name: f"bench_{run}_{name}" for name in SERVICES}
@@ -358,7 +362,7 @@ async def start_system(run: str, workdir: Path, extra_env: dict[str, str]) -> Sy
         "--port",
         str(smtp),
     ]
-    system.commands |= {n: [sys.executable, "-m", n, "migrate-and-serve"] for n in SERVICES}
+    system.commands |= {n: [python, "-m", n, "migrate-and-serve"] for n in SERVICES}
     await system.spawn("mail")
     try:
         system.start_to_ready = await system.start_services()
@@ -917,7 +921,7 @@ async def main(args: argparse.Namespace) -> None:
         databases = {n: f"epurchasing_{n}" for n in SERVICES}
         system = System(run, workdir, endpoints, databases, owned=False)
     else:
-        system = await start_system(run, workdir, extra_env)
+        system = await start_system(run, workdir, extra_env, args.service_python)
         rss_at_start = system.idle_rss()
         print(
             "started together, spawn to first 200 from /readyz (migrating fresh databases): "
@@ -1133,12 +1137,23 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="seconds, or auto (default): per drive, max(1 s, 16 x its steps 6 and 8's latency)",
     )
     parser.add_argument("--use-running", action="store_true", help="the services of make run")
+    parser.add_argument(
+        "--service-python",
+        default=sys.executable,
+        help="the interpreter that runs the services (default: this one, the development "
+        "venv); e.g. a venv of the image's packages only (docs/performance.md says how)",
+    )
     parser.add_argument("--env", action="append", default=[], help="NAME=value for the services")
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep-logs", action="store_true")
     args = parser.parse_args(argv)
     if args.clone_to and args.use_running:
         parser.error("--clone-to writes into the databases: not with --use-running")
+    if args.service_python != sys.executable:
+        if args.use_running:
+            parser.error("--service-python starts the services: not with --use-running")
+        if not os.access(args.service_python, os.X_OK):
+            parser.error(f"--service-python {args.service_python}: not an executable")
     return args
 
 
