@@ -508,13 +508,7 @@ class SqlCompetitions:
         ``state`` if named, by their open turn if ``work`` says so, of one purchase request
         if ``purchase_request_id`` names it."""
         query = competition_page_query(
-            limit,
-            after,
-            work_unit,
-            vendor_id,
-            state,
-            work,
-            purchase_request_id=purchase_request_id,
+            limit, after, work_unit, vendor_id, state, work, purchase_request_id=purchase_request_id
         )
         rows = (await self.session.execute(query)).mappings().all()
         return [(competition_from_row(row), row["created_at"]) for row in rows]

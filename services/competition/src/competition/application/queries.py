@@ -64,13 +64,7 @@ async def list_competitions(
         vendor_id = principal.vendor_id if principal.role is Role.VENDOR else None
         work = work_filter(uow, overdue, mine)
         found = await uow.competitions.page(
-            limit,
-            after,
-            work_unit,
-            vendor_id,
-            state,
-            work,
-            purchase_request_id=purchase_request_id,
+            limit, after, work_unit, vendor_id, state, work, purchase_request_id=purchase_request_id
         )
         items = await competition_views(uow, principal, [c for c, _ in found])
     last = (found[-1][1], found[-1][0].id) if len(found) == limit else None
