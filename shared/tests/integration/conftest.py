@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import uuid4
@@ -51,19 +52,42 @@ class SpineDb:
     spine: SpineTables
 
 
-@pytest.fixture(scope="session")
-async def spine_db(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[SpineDb]:
-    url = infrastructure.database(f"{run_id}_spine")
+@asynccontextmanager
+async def scratch_spine_db(infrastructure: Infrastructure, name: str) -> AsyncIterator[SpineDb]:
+    """A database of its own with the spine tables, dropped afterwards."""
+    url = infrastructure.database(name)
     await create_database_if_missing(url)
     engine = make_engine(url)
     async with engine.begin() as connection:
         await connection.run_sync(metadata.create_all)
-    yield SpineDb(url, make_session_factory(engine), spine_tables)
-    await engine.dispose()
-    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    await connection.close()
+    try:
+        yield SpineDb(url, make_session_factory(engine), spine_tables)
+    finally:
+        await engine.dispose()
+        admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
+        connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def spine_db(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[SpineDb]:
+    async with scratch_spine_db(infrastructure, f"{run_id}_spine") as db:
+        yield db
+
+
+@asynccontextmanager
+async def declared(infrastructure: Infrastructure, topology: Topology) -> AsyncIterator[Topology]:
+    """``topology`` declared on the broker, and deleted afterwards."""
+    connection = await aio_pika.connect(infrastructure.amqp_url)
+    async with connection:
+        await declare_topology(await connection.channel(), topology)
+    try:
+        yield topology
+    finally:
+        connection = await aio_pika.connect(infrastructure.amqp_url)
+        async with connection:
+            await delete_topology(await connection.channel(), topology)
 
 
 @pytest.fixture(scope="session")
@@ -73,13 +97,8 @@ async def spine_topology(infrastructure: Infrastructure, run_id: str) -> AsyncIt
         delivery_limit=3,
         consumers=(ConsumerQueue("spine_test", "on_blacklist", BLACKLIST_TYPES),),
     )
-    connection = await aio_pika.connect(infrastructure.amqp_url)
-    async with connection:
-        await declare_topology(await connection.channel(), topology)
-    yield topology
-    connection = await aio_pika.connect(infrastructure.amqp_url)
-    async with connection:
-        await delete_topology(await connection.channel(), topology)
+    async with declared(infrastructure, topology):
+        yield topology
 
 
 attempts: Counter[str] = Counter()

@@ -88,11 +88,17 @@ def _statements(outbox: str) -> dict[str, str]:
     }
 
 
-# The server notices a vanished leader (its TCP peer gone without a FIN) within ~30 s.
-_KEEPALIVE = {
+_LEADER_SETTINGS = {
+    # The server notices a vanished leader (its TCP peer gone without a FIN) within ~30 s.
     "tcp_keepalives_idle": "10",
     "tcp_keepalives_interval": "5",
     "tcp_keepalives_count": "4",
+    # Each statement planned for its own arguments, every time: the outbox grows from empty
+    # and shrinks at each purge, so a generic plan the server settled on while it was small
+    # (a sequential scan, e.g. for the mark's ``seq = ANY(...)``) would read the whole table
+    # until an ANALYZE plans it again (docs/performance.md, tenth round). Planning these three
+    # statements costs microseconds.
+    "plan_cache_mode": "force_custom_plan",
 }
 
 
@@ -246,7 +252,7 @@ class OutboxRelay:
         if self._lead is None or self._lead.is_closed():
             self._leading = False
             self._lead = await asyncpg.connect(
-                self._dsn, timeout=10, server_settings=_KEEPALIVE, statement_cache_size=8
+                self._dsn, timeout=10, server_settings=_LEADER_SETTINGS, statement_cache_size=8
             )
         if not self._leading:
             self._leading = bool(
