@@ -8,11 +8,9 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import aio_pika
-import asyncpg
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.engine import make_url
 
 from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.contracts.envelope import CloudEvent, EventPayload, make_event
@@ -64,10 +62,7 @@ async def scratch_spine_db(infrastructure: Infrastructure, name: str) -> AsyncIt
         yield SpineDb(url, make_session_factory(engine), spine_tables)
     finally:
         await engine.dispose()
-        admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-        connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        await connection.close()
+        await infrastructure.drop_database(url)
 
 
 @pytest.fixture(scope="session")

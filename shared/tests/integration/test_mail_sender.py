@@ -10,10 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
-import asyncpg
 import pytest
 from sqlalchemy import MetaData, inspect
-from sqlalchemy.engine import make_url
 
 from epurchasing_shared.clock import SystemClock
 from epurchasing_shared.db import make_engine, make_session_factory
@@ -66,10 +64,7 @@ async def mail_db(infrastructure, run_id) -> AsyncIterator[MailDb]:
         await connection.run_sync(metadata.create_all)
     yield MailDb(url, make_session_factory(engine))
     await engine.dispose()
-    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    await connection.close()
+    await infrastructure.drop_database(url)
 
 
 @pytest.fixture
@@ -249,9 +244,6 @@ async def test_the_migration_helper_creates_the_services_table(infrastructure, r
             columns, indexes = await connection.run_sync(migrate)
     finally:
         await engine.dispose()
-        admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-        connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-        await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-        await connection.close()
+        await infrastructure.drop_database(url)
     assert columns == {c.name for c in outbox_table.columns}
     assert "ix_mail_outbox_due" in indexes

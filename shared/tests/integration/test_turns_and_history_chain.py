@@ -62,13 +62,6 @@ class Db:
         )
 
 
-async def _drop(infrastructure: Infrastructure, url: str) -> None:
-    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    await connection.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
-    await connection.close()
-
-
 @pytest.fixture(scope="module")
 async def db(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[Db]:
     url = infrastructure.database(f"{run_id}_turns")
@@ -76,7 +69,7 @@ async def db(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[Db]:
     engine = make_engine(url)
     yield Db(url, make_session_factory(engine), add_spine_tables(MetaData()))
     await engine.dispose()
-    await _drop(infrastructure, url)
+    await infrastructure.drop_database(url)
 
 
 def superuser_dsn(url: str) -> str:
@@ -289,7 +282,7 @@ class TestVerifyHistory:
             assert "missing" in report.broken.problem
         finally:
             await engine.dispose()
-            await _drop(infrastructure, url)
+            await infrastructure.drop_database(url)
 
     async def test_a_document_row_change_in_history_is_caught(self, db: Db, infrastructure, run_id):
         url = infrastructure.database(f"{run_id}_turns_docs")
@@ -317,7 +310,7 @@ class TestVerifyHistory:
             assert (await check_history("ordering", url)).broken is not None
         finally:
             await engine.dispose()
-            await _drop(infrastructure, url)
+            await infrastructure.drop_database(url)
 
 
 async def test_the_migration_hashes_existing_rows(infrastructure: Infrastructure, run_id: str):
@@ -342,7 +335,7 @@ async def test_the_migration_hashes_existing_rows(infrastructure: Infrastructure
         report = await check_history("ordering", url)
         assert report.broken is None and report.entries == 3
     finally:
-        await _drop(infrastructure, url)
+        await infrastructure.drop_database(url)
 
 
 async def test_writers_of_one_procurement_keep_one_chain(db: Db):

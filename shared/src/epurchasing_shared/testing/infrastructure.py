@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 from sqlalchemy.engine import make_url
 
 from epurchasing_shared.startup import redacted
@@ -27,6 +28,17 @@ class Infrastructure:
 
     def database(self, name: str) -> str:
         return make_url(self.database_url).set(database=name).render_as_string(hide_password=False)
+
+    async def drop_database(self, url: str) -> None:
+        """Drops the database ``url`` names (a scratch one a test made), its sessions ended."""
+        admin = make_url(self.database("postgres")).set(drivername="postgresql")
+        connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+        try:
+            await connection.execute(
+                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
+            )
+        finally:
+            await connection.close()
 
     @property
     def amqp_address(self) -> tuple[str, int]:

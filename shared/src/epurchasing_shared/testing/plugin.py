@@ -17,9 +17,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import aio_pika
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from epurchasing_shared.messaging.topology import Topology, declare_topology, delete_topology
 from epurchasing_shared.migrations import migrate
@@ -95,15 +93,8 @@ async def service_database(
             return created[service]
 
     yield make
-    admin = make_url(infrastructure.database("postgres")).set(drivername="postgresql")
-    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
-    try:
-        for url in created.values():
-            await connection.execute(
-                f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
-            )
-    finally:
-        await connection.close()
+    for url in created.values():
+        await infrastructure.drop_database(url)
 
 
 @pytest.fixture
