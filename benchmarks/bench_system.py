@@ -18,6 +18,9 @@ removed at the end. For each K it warms up, then measures ``--seconds``:
   does after it, the spine's writes and the commit count in the relay's part) to the relay's
   confirmed publish (``outbox.published_at``, the time it marks the row) and to the
   consumer's inbox row (``inbox.received_at``, written first in the consumer's transaction);
+  and, where the server decodes its WAL (``wal_level = logical``), the hand-off as the issue
+  defines it, from the producer's commit to the consumer's commit, both the server's own
+  commit times (``commit_clock.py``);
 - CPU (% of one core) and peak RSS of each service, the driver, RabbitMQ and PostgreSQL
   (PostgreSQL: every backend on the server, other users' included);
 - then, in the same run, the raw ceilings of this machine: PostgreSQL commits/s (one-row
@@ -73,6 +76,7 @@ from urllib.parse import urlsplit
 import aio_pika
 import aiohttp
 import asyncpg
+import commit_clock
 from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import Vendor, demo_catalogue, seed_catalogue
 from epurchasing_demo.client import (
@@ -557,13 +561,18 @@ def print_scans(
 class Spine:
     published: int
     consumed: int
-    by_type: dict[str, dict[str, list[float]]]  # type -> {"relay": [...], "handoff": [...]}
+    # type -> {"relay": [...], "handoff": [...], "commit": [...] (commit -> commit, when read)}
+    by_type: dict[str, dict[str, list[float]]]
     sizes: dict[str, dict[str, int]]
+    hops: dict[str, list[float]]  # a hand-off's parts, where the commit times were read
 
 
-async def spine_figures(system: System, since: datetime, until: datetime) -> Spine:
+async def spine_figures(
+    system: System, since: datetime, until: datetime, commit_times: commit_clock.Commits | None
+) -> Spine:
     outbox: dict[Any, tuple[str, datetime, datetime | None]] = {}
     inbox: list[tuple[Any, datetime]] = []
+    inbox_of: list[tuple[str, Any, datetime]] = []  # (database, event id, received_at)
     sizes: dict[str, dict[str, int]] = {}
     consumed = 0
     for service in SERVICES:
@@ -584,6 +593,7 @@ async def spine_figures(system: System, since: datetime, until: datetime) -> Spi
                 "SELECT event_id, received_at FROM inbox WHERE received_at >= $1", since
             )
             inbox += [(r["event_id"], r["received_at"]) for r in rows]
+            inbox_of += [(system.databases[service], r["event_id"], r["received_at"]) for r in rows]
             consumed += sum(1 for r in rows if r["received_at"] < until)
             sizes[service] = {
                 table: await connection.fetchval(f"SELECT count(*) FROM {table}")
@@ -599,8 +609,25 @@ async def spine_figures(system: System, since: datetime, until: datetime) -> Spi
         if event_id in outbox:
             event_type, created, _ = outbox[event_id]
             by_type[event_type]["handoff"].append((received - created).total_seconds())
+    hops: dict[str, list[float]] = defaultdict(list)
+    if commit_times is not None:
+        for event_id, hand_offs in commit_times.hand_offs().items():
+            if event_id in outbox:
+                by_type[outbox[event_id][0]]["commit"] += hand_offs
+        # Each consumed event's hand-off in three: the producer's commit to the relay's mark
+        # (after the broker's confirm; the service's clock), to the consumer's first
+        # statement (its inbox row; the consumer's clock), to the consumer's commit.
+        for database, event_id, received in inbox_of:
+            committed = commit_times.consumed_in.get((database, event_id))
+            produced = commit_times.produced.get(event_id)
+            published = outbox[event_id][2] if event_id in outbox else None
+            if committed is None or produced is None or published is None:
+                continue
+            hops["commit -> relay's mark"].append((published - produced).total_seconds())
+            hops["mark -> consumer's inbox row"].append((received - published).total_seconds())
+            hops["inbox row -> consumer's commit"].append((committed - received).total_seconds())
     published = sum(1 for _, _, p in outbox.values() if p is not None)
-    return Spine(published, consumed, by_type, sizes)
+    return Spine(published, consumed, by_type, sizes, hops)
 
 
 # --- the raw ceilings ----------------------------------------------------------------------------
@@ -833,19 +860,33 @@ def print_run(
         )
     print(
         f"\n{'event type (hand-off)':<42}{'n':>6}{'relay p50':>10}{'p99':>7}"
-        f"{'consumer p50':>13}{'p99':>7}  ms"
+        f"{'consumer p50':>13}{'p99':>7}{'commit->commit p50':>19}{'p99':>7}  ms"
     )
     for event_type, parts in sorted(spine.by_type.items()):
         relay, handoff = parts.get("relay", []), parts.get("handoff", [])
+        commit = parts.get("commit", [])
         print(
             f"{event_type:<42}{len(relay):>6}{ms(pct(relay, 0.5)):>10}{ms(pct(relay, 0.99)):>7}"
             f"{ms(pct(handoff, 0.5)):>13}{ms(pct(handoff, 0.99)):>7}"
+            f"{ms(pct(commit, 0.5)):>19}{ms(pct(commit, 0.99)):>7}"
         )
     all_handoffs = [v for parts in spine.by_type.values() for v in parts.get("handoff", [])]
+    all_commits = [v for parts in spine.by_type.values() for v in parts.get("commit", [])]
     print(
         f"{'all consumed events':<42}{len(all_handoffs):>6}{'':>17}"
         f"{ms(pct(all_handoffs, 0.5)):>13}{ms(pct(all_handoffs, 0.99)):>7}"
+        f"{ms(pct(all_commits, 0.5)):>19}{ms(pct(all_commits, 0.99)):>7}"
+        + (f"  ({len(all_commits)} with both commits in the window)" if all_commits else "")
     )
+    if spine.hops:
+        print(
+            "a consumed event's hand-off in parts, p50 / p99 ms (the mark's time is the relay's "
+            "clock, the inbox row's the consumer's): "
+            + "; ".join(
+                f"{part} {ms(pct(values, 0.5))} / {ms(pct(values, 0.99))}"
+                for part, values in spine.hops.items()
+            )
+        )
     print(f"\n{'process':<14}{'CPU %':>7}{'peak RSS MB':>13}{'CPU ms/procurement':>20}")
     services_cpu = 0.0
     for label in watch.groups:
@@ -883,6 +924,8 @@ def print_run(
         "api_p99_ms": pct(every, 0.99) * 1000,
         "handoff_p50_ms": pct(all_handoffs, 0.5) * 1000,
         "handoff_p99_ms": pct(all_handoffs, 0.99) * 1000,
+        "handoff_commit_p50_ms": pct(all_commits, 0.5) * 1000,
+        "handoff_commit_p99_ms": pct(all_commits, 0.99) * 1000,
         "offer_window_p50_s": pct(window.offer_windows, 0.5),
         "offer_window_max_s": max(window.offer_windows, default=float("nan")),
         "failed_drives": sum(window.failures.values()),
@@ -929,6 +972,12 @@ async def main(args: argparse.Namespace) -> None:
         flush=True,
     )
     print(await describe_server(PG_SERVER), flush=True)
+    clock_missing = await commit_clock.unavailable(PG_SERVER)
+    print(
+        "hand-off commit -> commit (the server's commit times, logical decoding): "
+        + (f"not measured: {clock_missing}" if clock_missing else "measured"),
+        flush=True,
+    )
     if args.use_running:
         endpoints = Endpoints.from_env()
         databases = {n: f"epurchasing_{n}" for n in SERVICES}
@@ -997,6 +1046,9 @@ async def main(args: argparse.Namespace) -> None:
                     )
                 )
                 await asyncio.sleep(args.warmup)
+                databases = list(system.databases.values())
+                if clock_missing is None:
+                    await commit_clock.open_slots(PG_SERVER, run, databases)
                 watch.start()
                 stats0 = await db_stats(system)
                 scans0 = await table_scans(system)
@@ -1011,7 +1063,12 @@ async def main(args: argparse.Namespace) -> None:
                 until = datetime.fromtimestamp(since.timestamp() + args.seconds, UTC)
                 t0, t1 = window.started, window.started + args.seconds
                 samples = [s for s in api.samples if t0 <= s.at < t1]
-                spine = await spine_figures(system, since, until)
+                commit_times = (
+                    await commit_clock.read_and_drop(PG_SERVER, run, databases)
+                    if clock_missing is None
+                    else None
+                )
+                spine = await spine_figures(system, since, until, commit_times)
                 commits = sum(stats1[d][0] - stats0.get(d, (0, 0))[0] for d in stats1)
                 rollbacks = sum(stats1[d][1] - stats0.get(d, (0, 0))[1] for d in stats1)
                 figures = print_run(
@@ -1089,6 +1146,7 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"\n{'K':>4}{'proc/s':>8}{'req/s':>7}{'of API':>8}{'commits/s':>10}{'of PG':>7}"
             f"{'events/s':>9}{'of publish':>11}{'hand-off p50/p99 ms':>21}{'API p50/p99 ms':>16}"
+            f"{'commit->commit p50/p99 ms':>28}"
         )
         for k, r in results:
             print(
@@ -1097,7 +1155,9 @@ async def main(args: argparse.Namespace) -> None:
                 f"{r['commits_per_s'] / pg:>7.0%}{r['events_published_per_s']:>9.0f}"
                 f"{r['events_published_per_s'] / publish:>11.1%}"
                 f"{r['handoff_p50_ms']:>12.0f} / {r['handoff_p99_ms']:<6.0f}"
-                f"{r['api_p50_ms']:>8.1f} / {r['api_p99_ms']:.1f}"
+                f"{r['api_p50_ms']:>8.1f} / {r['api_p99_ms']:<6.1f}"
+                f"{ms(r['handoff_commit_p50_ms'] / 1000):>18} / "
+                f"{ms(r['handoff_commit_p99_ms'] / 1000)}"
             )
         print_footprint(footprint)
         if args.json:
@@ -1124,6 +1184,8 @@ async def main(args: argparse.Namespace) -> None:
                 )
             )
     finally:
+        if clock_missing is None:
+            await commit_clock.drop(PG_SERVER, run)
         await stop_system(system, keep_logs=args.keep_logs)
         admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
         await admin.execute(f'DROP DATABASE IF EXISTS "bench_{run}_ceiling" WITH (FORCE)')

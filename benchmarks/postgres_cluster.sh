@@ -10,7 +10,8 @@
 # max_connections 100, autovacuum on, max_wal_size 1 GB, 128 MB of shared buffers; this
 # machine's own server differs in one: autovacuum off), pg_stat_statements preloaded with
 # planning tracked, and track_io_timing on; each NAME=value after the port overrides one
-# (autovacuum=off for the machine's server's settings).
+# (autovacuum=off for the machine's server's settings; wal_level=logical for the hand-off from
+# the producer's commit to the consumer's, read from the WAL: benchmarks/commit_clock.py).
 # It runs as the user `postgres` when started by root (PostgreSQL refuses root). `start` on a
 # directory that already holds a cluster starts it again with the settings given.
 set -euo pipefail
