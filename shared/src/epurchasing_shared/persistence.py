@@ -267,8 +267,9 @@ async def save_document(
     uploaded_by: str,
     at: Any,
 ) -> DocumentRef:
-    """Store the file and record it in this service's documents table (same transaction)."""
-    store.put(upload)
+    """Store the file (on disk for good before the transaction commits) and record it in this
+    service's documents table (same transaction)."""
+    await store.keep(upload)
     ref = DocumentRef(
         id=uuid4(),
         kind=kind,

@@ -1,6 +1,7 @@
 """HTTP conventions: problem+json everywhere, pagination cursors, document checks."""
 
 import hashlib
+import os
 
 import asyncpg
 import httpx
@@ -146,6 +147,41 @@ class TestDocuments:
         assert [p for p in tmp_path.rglob("*") if p.is_file()] == [first]
         assert first.read_bytes() == b"%PDF-1.4 nota dinas"
         assert read.sha256 == hashlib.sha256(b"%PDF-1.4 nota dinas").hexdigest()
+
+    async def test_a_file_is_on_disk_for_good_before_it_is_recorded(self, tmp_path, monkeypatch):
+        """The file's bytes are flushed before it takes its name, and the name (and each new
+        directory) is flushed in its directory after: what the documents row names survives
+        a crash after the commit. The real calls are made; their order is recorded."""
+        done: list[tuple[str, str]] = []
+        real_fsync, real_replace = os.fsync, os.replace
+
+        def fsync(descriptor: int) -> None:
+            real_fsync(descriptor)
+            done.append(("fsync", os.readlink(f"/proc/self/fd/{descriptor}")))
+
+        def replace(source, target) -> None:
+            real_replace(source, target)
+            done.append(("rename", str(target)))
+
+        monkeypatch.setattr(os, "fsync", fsync)
+        monkeypatch.setattr(os, "replace", replace)
+        read = await read_upload(upload(b"%PDF-1.4 surat pesanan", "application/pdf"), 1000)
+        root = tmp_path / "documents"
+        path = await DocumentStore(root).keep(read)
+
+        assert path.read_bytes() == b"%PDF-1.4 surat pesanan"
+        written = [where for what, where in done if what == "fsync" and where.endswith(".part")]
+        assert len(written) == 1 and written[0].startswith(str(path))
+        assert done == [
+            ("fsync", str(tmp_path)),  # documents/ made
+            ("fsync", str(root)),  # documents/<sha[:2]>/ made
+            ("fsync", written[0]),  # the bytes, under the temporary name
+            ("rename", str(path)),
+            ("fsync", str(path.parent)),  # the name
+        ]
+        done.clear()
+        assert await DocumentStore(root).keep(read) == path
+        assert done == []  # kept once: not written again
 
     async def test_a_file_over_the_limit_is_413(self):
         with pytest.raises(TooLarge) as refused:
