@@ -973,6 +973,7 @@ async def main(args: argparse.Namespace) -> None:
     )
     print(await describe_server(PG_SERVER), flush=True)
     clock_missing = await commit_clock.unavailable(PG_SERVER)
+    slots = commit_clock.Slots(PG_SERVER, run)
     print(
         "hand-off commit -> commit (the server's commit times, logical decoding): "
         + (f"not measured: {clock_missing}" if clock_missing else "measured"),
@@ -1046,9 +1047,8 @@ async def main(args: argparse.Namespace) -> None:
                     )
                 )
                 await asyncio.sleep(args.warmup)
-                databases = list(system.databases.values())
                 if clock_missing is None:
-                    await commit_clock.open_slots(PG_SERVER, run, databases)
+                    await slots.open(list(system.databases.values()))
                 watch.start()
                 stats0 = await db_stats(system)
                 scans0 = await table_scans(system)
@@ -1063,11 +1063,7 @@ async def main(args: argparse.Namespace) -> None:
                 until = datetime.fromtimestamp(since.timestamp() + args.seconds, UTC)
                 t0, t1 = window.started, window.started + args.seconds
                 samples = [s for s in api.samples if t0 <= s.at < t1]
-                commit_times = (
-                    await commit_clock.read_and_drop(PG_SERVER, run, databases)
-                    if clock_missing is None
-                    else None
-                )
+                commit_times = await slots.read() if clock_missing is None else None
                 spine = await spine_figures(system, since, until, commit_times)
                 commits = sum(stats1[d][0] - stats0.get(d, (0, 0))[0] for d in stats1)
                 rollbacks = sum(stats1[d][1] - stats0.get(d, (0, 0))[1] for d in stats1)
@@ -1184,8 +1180,7 @@ async def main(args: argparse.Namespace) -> None:
                 )
             )
     finally:
-        if clock_missing is None:
-            await commit_clock.drop(PG_SERVER, run)
+        await slots.close()  # a database with a slot cannot be dropped
         await stop_system(system, keep_logs=args.keep_logs)
         admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
         await admin.execute(f'DROP DATABASE IF EXISTS "bench_{run}_ceiling" WITH (FORCE)')

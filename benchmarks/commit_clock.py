@@ -13,8 +13,7 @@ earlier (when the consumer writes its inbox row, first in its transaction).
 Logical decoding needs ``wal_level = logical``, which needs a server start:
 ``benchmarks/postgres_cluster.sh start DIR PORT wal_level=logical``. On a server without it the
 bench says so and goes on (:func:`unavailable`). The slots are read after the window, so the
-decoding's cost falls outside it; they are dropped then, and on the way out (:func:`drop`),
-since a database holding a slot cannot be dropped.
+decoding's cost falls outside it, and are temporary ones (:class:`Slots`).
 """
 
 import re
@@ -102,46 +101,43 @@ def slot_name(run: str, database: str) -> str:
     return re.sub(r"[^a-z0-9_]", "_", f"handoff_{run}_{database}".lower())[:63]
 
 
-async def open_slots(server: str, run: str, databases: list[str]) -> None:
-    """A slot in each database, from now: commits after this are decoded. Creating one waits
-    for the transactions running now to end (they are the services' short ones)."""
-    for database in databases:
-        connection = await asyncpg.connect(f"{server}/{database}")
-        try:
-            await connection.execute(
-                "SELECT pg_create_logical_replication_slot($1, 'test_decoding')",
-                slot_name(run, database),
+class Slots:
+    """One window's slots: a temporary slot in each database, on a connection held for the
+    window. The server drops a temporary slot when its connection ends, so a bench that dies
+    leaves none behind (a slot left would keep WAL on the server for ever, and a database
+    that has one cannot be dropped)."""
+
+    def __init__(self, server: str, run: str) -> None:
+        self._server = server
+        self._run = run
+        self._held: dict[str, asyncpg.Connection] = {}
+
+    async def open(self, databases: list[str]) -> None:
+        """A slot in each database, from now: commits after this are decoded. Creating one
+        waits for the transactions running now to end (they are the services' short ones)."""
+        for database in databases:
+            connection = await asyncpg.connect(
+                f"{self._server}/{database}", server_settings={"TimeZone": "UTC"}
             )
-        finally:
-            await connection.close()
-
-
-async def read_and_drop(server: str, run: str, databases: list[str]) -> Commits:
-    """Every database's commits since its slot was opened; the slots are dropped."""
-    commits = Commits()
-    for database in databases:
-        connection = await asyncpg.connect(
-            f"{server}/{database}", server_settings={"TimeZone": "UTC"}
-        )
-        try:
-            rows = await connection.fetch(CHANGES, slot_name(run, database))
-            commits.read([row["data"] for row in rows], database)
+            self._held[database] = connection
             await connection.execute(
-                "SELECT pg_drop_replication_slot($1)", slot_name(run, database)
+                "SELECT pg_create_logical_replication_slot($1, 'test_decoding', true)",
+                slot_name(self._run, database),
             )
+
+    async def read(self) -> Commits:
+        """Every database's commits since its slot was opened; then the slots are gone."""
+        commits = Commits()
+        try:
+            for database, connection in self._held.items():
+                rows = await connection.fetch(CHANGES, slot_name(self._run, database))
+                commits.read([row["data"] for row in rows], database)
         finally:
+            await self.close()
+        return commits
+
+    async def close(self) -> None:
+        """End the connections, and with them the slots."""
+        held, self._held = self._held, {}
+        for connection in held.values():
             await connection.close()
-    return commits
-
-
-async def drop(server: str, run: str) -> None:
-    """Drop whatever slot of this run is left (a run stopped inside its window)."""
-    admin = await asyncpg.connect(f"{server}/postgres")
-    try:
-        await admin.execute(
-            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-            "WHERE slot_name LIKE $1 AND NOT active",
-            f"handoff\\_{run}\\_%",
-        )
-    finally:
-        await admin.close()

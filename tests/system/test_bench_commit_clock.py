@@ -109,7 +109,8 @@ def test_each_event_gets_its_producers_and_consumers_commit(logical_server):
         try:
             early = uuid.uuid4()
             await produce(producer, early)  # committed before the window: not counted
-            await commit_clock.open_slots(logical_server, run, databases)
+            slots = commit_clock.Slots(logical_server, run)
+            await slots.open(databases)
             await consume(consumer, early)
             events = [uuid.uuid4() for _ in range(3)]
             produced, consumed = {}, {}
@@ -134,7 +135,7 @@ def test_each_event_gets_its_producers_and_consumers_commit(logical_server):
                 "UPDATE outbox SET published_at = now() WHERE event_id = $1", events[1]
             )
 
-            commits = await commit_clock.read_and_drop(logical_server, run, databases)
+            commits = await slots.read()
 
             assert set(commits.produced) == set(events)
             assert set(commits.consumed) == {early, *events}
@@ -157,25 +158,28 @@ def test_each_event_gets_its_producers_and_consumers_commit(logical_server):
             finally:
                 await admin.close()
         finally:
-            await commit_clock.drop(logical_server, run)
             await producer.close()
             await consumer.close()
 
     asyncio.run(scenario())
 
 
-def test_a_slot_left_by_a_stopped_run_is_dropped(logical_server):
+def test_a_slot_goes_with_its_connection(logical_server):
+    """A bench that dies inside its window leaves no slot behind (a slot left would keep WAL
+    on the server for ever), and the database can be dropped."""
+
     async def scenario():
         run = uuid.uuid4().hex[:6]
         connection = await spine_database(logical_server, f"d_{run}")
         await connection.close()
-        await commit_clock.open_slots(logical_server, run, [f"d_{run}"])
+        slots = commit_clock.Slots(logical_server, run)
+        await slots.open([f"d_{run}"])
         admin = await asyncpg.connect(f"{logical_server}/postgres")
         try:
             named = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1"
             slot = commit_clock.slot_name(run, f"d_{run}")
             assert await admin.fetchval(named, slot) == 1
-            await commit_clock.drop(logical_server, run)
+            await slots.close()
             assert await admin.fetchval(named, slot) == 0
             await admin.execute(f'DROP DATABASE "d_{run}"')  # refused while a slot is there
         finally:
