@@ -402,8 +402,14 @@ async def restart_services(system: System) -> dict[str, float]:
 
 async def stop_system(system: System, keep_logs: bool) -> None:
     await stop_processes(system.processes.values())
-    if not system.owned:
-        return
+    if system.owned:
+        await drop_system(system)
+    if not keep_logs:  # with --use-running too: the ceilings' files are there
+        shutil.rmtree(system.workdir, ignore_errors=True)
+
+
+async def drop_system(system: System) -> None:
+    """The databases and the topology the bench made for its own services."""
     admin = await asyncpg.connect(f"{PG_SERVER}/postgres")
     try:
         for name in system.databases.values():
@@ -416,8 +422,6 @@ async def stop_system(system: System, keep_logs: bool) -> None:
         from epurchasing_shared.messaging.topology import Topology, delete_topology
 
         await delete_topology(channel, Topology(prefix=system.prefix))
-    if not keep_logs:
-        shutil.rmtree(system.workdir, ignore_errors=True)
 
 
 # --- the load --------------------------------------------------------------------------------
