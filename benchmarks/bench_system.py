@@ -575,8 +575,7 @@ async def spine_figures(
     system: System, since: datetime, until: datetime, commit_times: commit_clock.Commits | None
 ) -> Spine:
     outbox: dict[Any, tuple[str, datetime, datetime | None]] = {}
-    inbox: list[tuple[Any, datetime]] = []
-    inbox_of: list[tuple[str, Any, datetime]] = []  # (database, event id, received_at)
+    inbox: list[tuple[str, Any, datetime]] = []  # (database, event id, received_at)
     sizes: dict[str, dict[str, int]] = {}
     consumed = 0
     for service in SERVICES:
@@ -596,8 +595,7 @@ async def spine_figures(
             rows = await connection.fetch(
                 "SELECT event_id, received_at FROM inbox WHERE received_at >= $1", since
             )
-            inbox += [(r["event_id"], r["received_at"]) for r in rows]
-            inbox_of += [(system.databases[service], r["event_id"], r["received_at"]) for r in rows]
+            inbox += [(system.databases[service], r["event_id"], r["received_at"]) for r in rows]
             consumed += sum(1 for r in rows if r["received_at"] < until)
             sizes[service] = {
                 table: await connection.fetchval(f"SELECT count(*) FROM {table}")
@@ -609,7 +607,7 @@ async def spine_figures(
     for event_type, created, published in outbox.values():
         if published is not None:
             by_type[event_type]["relay"].append((published - created).total_seconds())
-    for event_id, received in inbox:
+    for _, event_id, received in inbox:
         if event_id in outbox:
             event_type, created, _ = outbox[event_id]
             by_type[event_type]["handoff"].append((received - created).total_seconds())
@@ -621,7 +619,7 @@ async def spine_figures(
         # Each consumed event's hand-off in three: the producer's commit to the relay's mark
         # (after the broker's confirm; the service's clock), to the consumer's first
         # statement (its inbox row; the consumer's clock), to the consumer's commit.
-        for database, event_id, received in inbox_of:
+        for database, event_id, received in inbox:
             committed = commit_times.consumed_in.get((database, event_id))
             produced = commit_times.produced.get(event_id)
             published = outbox[event_id][2] if event_id in outbox else None

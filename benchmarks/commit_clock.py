@@ -45,9 +45,15 @@ class Commits:
     applying it (``inbox``, one per consuming service)."""
 
     produced: dict[UUID, datetime] = field(default_factory=dict)
-    consumed: dict[UUID, list[datetime]] = field(default_factory=lambda: defaultdict(list))
-    # the same commits by consuming database: (database, event id) -> commit
-    consumed_in: dict[tuple[str, UUID], datetime] = field(default_factory=dict)
+    consumed_in: dict[tuple[str, UUID], datetime] = field(default_factory=dict)  # by database
+
+    @property
+    def consumed(self) -> dict[UUID, list[datetime]]:
+        """Each event's consumer commits, whichever database."""
+        found: dict[UUID, list[datetime]] = defaultdict(list)
+        for (_, event_id), at in self.consumed_in.items():
+            found[event_id].append(at)
+        return found
 
     def read(self, lines: list[str], database: str = "") -> None:
         """Fold one database's slot output in: each transaction's inserts, then its commit."""
@@ -61,7 +67,6 @@ class Commits:
                     if table == "outbox":
                         self.produced[event_id] = at
                     else:
-                        self.consumed[event_id].append(at)
                         self.consumed_in[database, event_id] = at
                 pending = []
 

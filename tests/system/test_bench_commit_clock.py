@@ -8,7 +8,6 @@ mark (an update)."""
 import asyncio
 import importlib.util
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,6 +21,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.schema import CreateTable
 
 from epurchasing_shared.spine import add_spine_tables
+from epurchasing_shared.testing.mail import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLUSTER = ROOT / "benchmarks" / "postgres_cluster.sh"
@@ -31,12 +31,6 @@ spec = importlib.util.spec_from_file_location(
 assert spec and spec.loader
 commit_clock = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(commit_clock)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
