@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -26,17 +25,13 @@ from epurchasing_demo.cast import Cast
 from epurchasing_demo.catalogue import demo_catalogue, seed_catalogue
 from epurchasing_demo.client import SERVICES, Api, http_client
 
+from epurchasing_shared.testing.mail import free_port
+
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "console"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _build_console() -> None:

@@ -11,7 +11,6 @@ import asyncio
 import os
 import secrets
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -35,6 +34,7 @@ from epurchasing_shared.messaging.relay import amqp_message
 from epurchasing_shared.messaging.topology import Topology
 from epurchasing_shared.settings import ServiceSettings
 from epurchasing_shared.testing.infrastructure import Infrastructure
+from epurchasing_shared.testing.mail import free_port
 from epurchasing_shared.testing.proxy import TcpProxy
 from epurchasing_shared.testing.spy import ExchangeSpy, start_spy
 from epurchasing_shared.testing.tokens import Tokens
@@ -42,12 +42,6 @@ from epurchasing_shared.testing.tokens import Tokens
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("competition", "ordering", "delivery", "rating")
 SUMMARY: list[str] = []
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _pg(url: str) -> str:

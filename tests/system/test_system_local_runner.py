@@ -8,7 +8,6 @@ import asyncio
 import os
 import signal
 import smtplib
-import socket
 import sys
 from email.message import EmailMessage
 from pathlib import Path
@@ -17,14 +16,10 @@ import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 
+from epurchasing_shared.testing.mail import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("competition", "ordering", "delivery", "rating")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def send_mail(port: int) -> None:

@@ -2,13 +2,10 @@
 server (aiosmtpd) on a free port, and helpers to publish competition's package event."""
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -16,7 +13,6 @@ from uuid import UUID, uuid4
 import aio_pika
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 
 from epurchasing_shared.clock import FixedClock
 from epurchasing_shared.contracts.common import OrderLine, Party, VendorRef
@@ -25,6 +21,7 @@ from epurchasing_shared.contracts.envelope import CONTENT_TYPE, Actor, CloudEven
 from epurchasing_shared.messaging.topology import Topology
 from epurchasing_shared.testing.app import running_app
 from epurchasing_shared.testing.infrastructure import Infrastructure
+from epurchasing_shared.testing.mail import MailCatcher
 from epurchasing_shared.testing.tokens import Tokens
 from ordering.app import create_app
 from ordering.settings import OrderingSettings
@@ -32,38 +29,6 @@ from ordering.settings import OrderingSettings
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 WORK_UNIT = "dinkes"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class MailCatcher:
-    """A real SMTP server (aiosmtpd) that keeps what it receives."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.received: list[tuple[list[str], EmailMessage]] = []
-        self._controller: Controller | None = None
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted for delivery"
-
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [message for recipients, message in self.received if address in recipients]
 
 
 def package_event(
@@ -178,7 +143,7 @@ def ordering_harness(
     @asynccontextmanager
     async def make(smtp_up: bool = True, **overrides: Any) -> AsyncIterator[Harness]:
         clock = FixedClock()
-        catcher = MailCatcher(free_port())
+        catcher = MailCatcher()
         settings = OrderingSettings(
             database_url=await service_database("ordering", MIGRATIONS),
             topology_prefix=topology.prefix,
