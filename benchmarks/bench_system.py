@@ -67,7 +67,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -440,9 +440,21 @@ class Window:
     procurements: list[str] = field(default_factory=list)
 
 
+def work_unit_casts(cast: Cast, work_units: int) -> list[Cast]:
+    """The drives' work units: ``cast``'s alone (the demo's *dinkes*) for 1, else ``work_units``
+    others (``unit-01`` ...), each with its PPK and official and so its own order-number
+    counter. Pure."""
+    if work_units == 1:
+        return [cast]
+    return [
+        replace(cast, work_unit=f"unit-{n:02d}", work_unit_name=f"Satuan Kerja {n:02d}")
+        for n in range(1, work_units + 1)
+    ]
+
+
 async def load(
     api: Api,
-    cast: Cast,
+    casts: list[Cast],
     vendors: list[Vendor],
     category: str,
     k: int,
@@ -451,15 +463,16 @@ async def load(
     offer_window: float,
     until_completed: int | None = None,
 ) -> Window:
-    """K workers, each driving one procurement after another; those completed in the window
-    (after ``warmup``) count. With ``until_completed``, run until that many completed.
-    ``offer_window`` 0 is auto: each drive's window follows its own steps 6 and 8 (at least
-    1 s); any other value is every drive's window."""
+    """K workers, each driving one procurement after another in its work unit (worker i in
+    ``casts[i % len(casts)]``'s); those completed in the window (after ``warmup``) count.
+    With ``until_completed``, run until that many completed. ``offer_window`` 0 is auto:
+    each drive's window follows its own steps 6 and 8 (at least 1 s); any other value is
+    every drive's window."""
     loop_start = time.perf_counter()
     window = Window(k, loop_start + warmup, datetime.now(UTC), seconds)
     stop = asyncio.Event()
 
-    async def worker() -> None:
+    async def worker(cast: Cast) -> None:
         while not stop.is_set():
             began = time.perf_counter()
             outcome = Outcome()
@@ -490,7 +503,7 @@ async def load(
                 if until_completed is not None and len(window.completed) >= until_completed:
                     stop.set()
 
-    workers = [asyncio.create_task(worker()) for _ in range(k)]
+    workers = [asyncio.create_task(worker(casts[i % len(casts)])) for i in range(k)]
     if until_completed is None:
         await asyncio.sleep(warmup)
         window.wall_started = datetime.now(UTC)
@@ -997,6 +1010,11 @@ async def main(args: argparse.Namespace) -> None:
     footprint: dict[str, dict[str, float]] = {}
     try:
         cast = Cast()
+        casts = work_unit_casts(cast, args.work_units)
+        print(
+            f"work units: {', '.join(c.work_unit for c in casts)} (the drives spread over them)",
+            flush=True,
+        )
         # No bound on the connections: K drives in flight, each with its requests.
         async with http_client(timeout=60, limit=0) as http:
             api = TimedApi(system.endpoints, http)
@@ -1011,7 +1029,7 @@ async def main(args: argparse.Namespace) -> None:
                 )
                 seeded = await load(
                     api,
-                    cast,
+                    casts,
                     vendors,
                     spec.category,
                     32,
@@ -1039,7 +1057,7 @@ async def main(args: argparse.Namespace) -> None:
                 task = asyncio.create_task(
                     load(
                         api,
-                        cast,
+                        casts,
                         vendors,
                         spec.category,
                         k,
@@ -1163,6 +1181,7 @@ async def main(args: argparse.Namespace) -> None:
                 json.dumps(
                     {
                         "run": run,
+                        "work_units": args.work_units,
                         "results": dict(results),
                         "services": footprint,
                         "goals": {
@@ -1213,6 +1232,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         default=0.0,
         help="seconds, or auto (default): per drive, max(1 s, 16 x its steps 6 and 8's latency)",
     )
+    parser.add_argument(
+        "--work-units",
+        type=int,
+        default=1,
+        help="spread the drives over N work units, each with its own PPK, official and "
+        "order-number counter (default 1: all in the demo's dinkes)",
+    )
     parser.add_argument("--use-running", action="store_true", help="the services of make run")
     parser.add_argument(
         "--service-python",
@@ -1224,6 +1250,10 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", help="also write the figures to this file")
     parser.add_argument("--keep-logs", action="store_true")
     args = parser.parse_args(argv)
+    if args.work_units < 1:
+        parser.error("--work-units: at least 1")
+    if args.clone_to and args.work_units > 1:
+        parser.error("--clone-to checks a copy as the dinkes PPK: not with --work-units above 1")
     if args.clone_to and args.use_running:
         parser.error("--clone-to writes into the databases: not with --use-running")
     if args.service_python != sys.executable:
