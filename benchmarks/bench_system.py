@@ -4,6 +4,7 @@ as the right actors (the demo driver's steps), for a fixed time; prints figures,
     make bench                                   # K = 8 and 32, 60 s each (BENCH_ARGS=...)
     .venv/bin/python benchmarks/bench_system.py --k 8,32,128 --seconds 60 [--seed 500]
     .venv/bin/python benchmarks/bench_system.py --use-running --k 8   # services of `make run`
+    .venv/bin/python benchmarks/bench_system.py --work-units 8   # drives in 8 work units
 
 It starts the four services as ``make run`` does (``python -m <service> migrate-and-serve``,
 ``DEVELOPMENT_MODE=true``, a development mail catcher) on fresh databases of its own
