@@ -55,7 +55,7 @@ class Commits:
             found[event_id].append(at)
         return found
 
-    def read(self, lines: list[str], database: str = "") -> None:
+    def read(self, lines: list[str], database: str) -> None:
         """Fold one database's slot output in: each transaction's inserts, then its commit."""
         pending: list[tuple[str, UUID]] = []
         for line in lines:
