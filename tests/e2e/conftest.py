@@ -1,6 +1,11 @@
 """The four services as real processes (their production entry points) on the real broker and
 database, fresh databases per run, a real SMTP server catching the services' e-mails, and an
-exchange spy; shared by every e2e test of the session and stopped with SIGINT at the end."""
+exchange spy; shared by the e2e tests and stopped with SIGINT when the last of them is done.
+
+The fixture is package-scoped (this directory is a package for that): a session-scoped one
+outlived the e2e tests, and its four pools (up to 15 connections each, grown under the wire
+fuzz) stayed open through the fault drills, whose two rating replicas then found PostgreSQL's
+100 connections taken (``too many clients already``, a red CI run)."""
 
 import asyncio
 import os
@@ -77,7 +82,7 @@ def _environment(infrastructure, run_id, topology, mail, root: Path) -> tuple[di
     return env, ports
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def system(
     infrastructure, run_id, topology_factory, tmp_path_factory
 ) -> AsyncIterator[System]:
