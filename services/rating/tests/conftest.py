@@ -25,7 +25,10 @@ class RatingService:
     settings: RatingSettings
 
 
-@pytest.fixture(scope="session")
+# Package-scoped (this directory is a package for that): its pool is closed when rating's tests
+# are done, not held through the rest of the run (the fault drills need PostgreSQL's
+# connections, tests/e2e/conftest.py).
+@pytest.fixture(scope="package")
 async def rating_service(
     service_database, topology, infrastructure, tmp_path_factory
 ) -> AsyncIterator[RatingService]:
