@@ -89,6 +89,10 @@ class Runtime:
     broker: EventConsumers
     relay: OutboxRelay
     consuming: asyncio.Event = field(default_factory=asyncio.Event)
+    # A second, small pool for statements that commit on their own, outside the transaction
+    # of the request that needs them (ordering's order-number counter: docs/order-numbers.md);
+    # None unless the service's definition asks for it (``autonomous_connections``).
+    autonomous: AsyncEngine | None = None
     # The working-day calendar of the settings (built once at start): turns' due times.
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
@@ -120,6 +124,9 @@ class ServiceDefinition:
     # Gauges of the service's own, read from its database at scrape time (e.g. ordering's
     # mail queue): see epurchasing_shared.metrics.
     metrics: Callable[[Runtime], Sequence[DatabaseProbe]] = lambda runtime: ()
+    # Connections of the runtime's ``autonomous`` pool (0: none), e.g. ordering's one for its
+    # order-number counter, whose lock then lasts one short transaction, not the request's.
+    autonomous_connections: int = 0
 
 
 def build_runtime(
@@ -135,6 +142,10 @@ def build_runtime(
         max_overflow=settings.db_max_overflow,
     )
     sessions = make_session_factory(engine)
+    autonomous = None
+    if definition.autonomous_connections:
+        size = definition.autonomous_connections
+        autonomous = make_engine(settings.database_url, pool_size=size, max_overflow=0)
     topology = Topology(prefix=settings.topology_prefix, delivery_limit=settings.delivery_limit)
     relay = OutboxRelay(
         session_factory=sessions,
@@ -161,6 +172,7 @@ def build_runtime(
             concurrency=settings.consumer_concurrency,
         ),
         relay=relay,
+        autonomous=autonomous,
         calendar=calendar_from_settings(settings),
     )
 
@@ -393,6 +405,7 @@ async def _stop(runtime: Runtime, tasks: list[asyncio.Task[None]]) -> None:
         asyncio.gather(*tasks, return_exceptions=True),
         runtime.broker.stop(),
         runtime.engine.dispose(),
+        *([runtime.autonomous.dispose()] if runtime.autonomous is not None else []),
     )
     for step in steps:
         try:

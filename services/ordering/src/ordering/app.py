@@ -82,6 +82,8 @@ def definition() -> ServiceDefinition:
         metrics=metrics,
         on_overdue=on_overdue,
         unit_of_work=lambda runtime: SqlOrderingUnitOfWork.factory(runtime, SERVICE),
+        # The order-number counter's own connection (docs/order-numbers.md).
+        autonomous_connections=1,
     )
 
 

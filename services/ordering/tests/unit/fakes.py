@@ -98,6 +98,9 @@ class MemoryPackages:
 
 
 class MemoryOrderNumbers:
+    """The counters on the store's autonomous tables: as the real ones' short transaction of
+    their own, a rollback of the order's does not give a number back."""
+
     def __init__(self, rows: dict) -> None:
         self.rows = rows
 
@@ -129,7 +132,9 @@ class MemoryOrderingUnitOfWork(InMemoryUnitOfWork, OrderingUnitOfWork):
         self.packages = MemoryPackages(
             self.store.table("packages"), self.store.turns, self.store.table("vendor_emails")
         )
-        self.order_numbers = MemoryOrderNumbers(self.store.table("order_number_counters"))
+        self.order_numbers = MemoryOrderNumbers(
+            self.store.autonomous_table("order_number_counters")
+        )
         self.vendor_emails = MemoryVendorEmails(self.store.table("vendor_emails"))
 
 

@@ -277,6 +277,40 @@ class TestIssuePurchaseOrder:
         )
         assert event.type == "ordering.order_issued.v1" and event.data["total"] == 106_500_000
 
+    async def test_a_number_whose_order_fails_is_not_given_again(self, seeded, monkeypatch):
+        """The number is taken in a transaction of its own (docs/order-numbers.md): the order's
+        rollback leaves it taken, and the next order of the work unit gets the one after."""
+        from .fakes import MemoryOrderingUnitOfWork
+
+        class LetterFails:
+            def purchase_order(self, letter):
+                raise OSError("the letter could not be drawn")
+
+        seeded.at(S.PPK_APPROVED)
+        before = seeded.package
+
+        def issue():
+            return purchase_order.issue_purchase_order(
+                seeded.world.unit_of_work,
+                asking(PPK),
+                seeded.id,
+                RULES,
+                signatory="Budi",
+                terms="Syarat",
+                order_date=date(2026, 2, 1),
+                upload=PDF,
+            )
+
+        with monkeypatch.context() as patched:
+            patched.setattr(MemoryOrderingUnitOfWork, "letters", LetterFails())
+            with pytest.raises(OSError):
+                await issue()
+        assert_nothing_recorded(seeded, before)
+        counters = seeded.world.store.autonomous_table("order_number_counters")
+        assert counters == {("dinkes", 2026): 1}
+        outcome = await issue()
+        assert outcome.body["purchase_order"]["number"] == "SP/dinkes/2026/0002"
+
     async def test_the_order_date_defaults_to_today_in_the_zone(self, seeded):
         from zoneinfo import ZoneInfo
 
@@ -310,7 +344,7 @@ class TestIssuePurchaseOrder:
             upload=PDF,
         )
         await refused(seeded, ActionNotAllowed, call)
-        assert seeded.world.store.table("order_number_counters") == {}
+        assert seeded.world.store.autonomous_table("order_number_counters") == {}
 
 
 class TestAcknowledge:

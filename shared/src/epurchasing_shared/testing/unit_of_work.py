@@ -45,9 +45,15 @@ class MemoryStore:
     inbox: set[tuple[str, UUID]] = field(default_factory=set)
     turns: list[Turn] = field(default_factory=list)
     commits: int = 0
+    # What commits on its own, outside any unit of work's transaction (the runtime's
+    # autonomous pool, e.g. ordering's order-number counters): a rollback leaves it.
+    autonomous: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
     def table(self, name: str) -> dict[Any, Any]:
         return self.tables.setdefault(name, {})
+
+    def autonomous_table(self, name: str) -> dict[Any, Any]:
+        return self.autonomous.setdefault(name, {})
 
     def event_types(self) -> list[str]:
         return [e.type for e in self.events]

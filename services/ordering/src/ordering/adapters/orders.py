@@ -1,10 +1,11 @@
-"""The order-number counters in PostgreSQL (one per work unit and year)."""
+"""The order-number counters in PostgreSQL (one per work unit and year), taken in a short
+transaction of their own (docs/order-numbers.md)."""
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from epurchasing_shared.direct import Direct, fetchone
+from epurchasing_shared.direct import Direct, fetchone, transaction
 from ordering.adapters.tables import order_number_counters
 
 # Every issued order takes a number: built once, sent to the driver directly (direct.py).
@@ -20,11 +21,17 @@ _NEXT_SEQ = Direct(
 
 
 class SqlOrderNumbers:
-    def __init__(self, session: AsyncConnection) -> None:
-        self.session = session
+    """Numbers taken on the service's autonomous pool (``Runtime.autonomous``), not in the
+    request's transaction: the counter row's lock lasts the upsert and its COMMIT (about a
+    millisecond), so orders of one work unit no longer wait for each other's letters and
+    writes; a number whose order then fails is not given again (a gap)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
 
     async def next_seq(self, work_unit: str, year: int) -> int:
-        """The upsert takes the counter row's lock until commit, so concurrent orders of one
+        """The upsert locks the counter row until its own commit, so concurrent orders of one
         work unit get distinct numbers."""
-        row = await fetchone(self.session, _NEXT_SEQ, {"work_unit": work_unit, "year": year})
+        async with self.engine.connect() as connection, transaction(connection):
+            row = await fetchone(connection, _NEXT_SEQ, {"work_unit": work_unit, "year": year})
         return int(row["last_seq"])

@@ -11,6 +11,8 @@ from ordering.adapters.packages import SqlPackages
 from ordering.application.ports import OrderingRules, OrderingUnitOfWork
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from ordering.application.letters import PurchaseOrderLetter
 
 SERVICE = "ordering"
@@ -29,6 +31,7 @@ class PdfLettersOnFirstUse:
 class SqlOrderingUnitOfWork(SqlUnitOfWork, OrderingUnitOfWork):
     rules = OrderingRules()
     letters = PdfLettersOnFirstUse()
+    autonomous: "AsyncEngine"  # the runtime's pool for the order-number counter
 
     @classmethod
     def factory(cls, runtime: Any, service: str) -> Callable[[Caller], Self]:
@@ -36,15 +39,19 @@ class SqlOrderingUnitOfWork(SqlUnitOfWork, OrderingUnitOfWork):
         make = super().factory(runtime, service)
         rules_of = getattr(runtime.settings, "rules", None)
         rules = rules_of() if callable(rules_of) else OrderingRules()
+        autonomous = runtime.autonomous
+        if autonomous is None:
+            raise RuntimeError("ordering takes order numbers on an autonomous pool; none built")
 
         def with_rules(caller: Caller) -> "SqlOrderingUnitOfWork":
             uow = make(caller)
             uow.rules = rules
+            uow.autonomous = autonomous
             return uow
 
         return with_rules  # type: ignore[return-value]
 
     async def _open(self) -> None:
         self.packages = SqlPackages(self.session, self.now)
-        self.order_numbers = SqlOrderNumbers(self.session)
+        self.order_numbers = SqlOrderNumbers(self.autonomous)
         self.vendor_emails = SqlVendorEmails(self.session)

@@ -84,7 +84,8 @@ class Packages(Protocol):
 
 class OrderNumbers(Protocol):
     async def next_seq(self, work_unit: str, year: int) -> int:
-        """The next order sequence number of (work unit, year), distinct under concurrency."""
+        """The next order sequence number of (work unit, year), distinct under concurrency
+        and kept whatever becomes of the order (one that then fails leaves a gap)."""
 
 
 class VendorEmails(MailOutbox, Protocol):

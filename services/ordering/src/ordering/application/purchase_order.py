@@ -95,8 +95,9 @@ async def issue_purchase_order(
             owner_id=order_id,
             procurement_id=package.procurement_id,
         )
-        # The work unit's counter stays locked until commit (numbers without gaps): taken
-        # after the upload is stored, only the generated letter and the spine's writes wait.
+        # Taken in a short transaction of its own, after every check and the upload, so that
+        # few failures leave a gap and no other order of the work unit waits for this one's
+        # letter and writes (docs/order-numbers.md).
         seq = await uow.order_numbers.next_seq(package.work_unit, day.year)
         number = format_order_number(
             rules.order_number_format, work_unit=package.work_unit, year=day.year, seq=seq
