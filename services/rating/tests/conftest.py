@@ -25,10 +25,7 @@ class RatingService:
     settings: RatingSettings
 
 
-# Package-scoped (this directory is a package for that): its pool is closed when rating's tests
-# are done, not held through the rest of the run (the fault drills need PostgreSQL's
-# connections, tests/e2e/conftest.py).
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 async def rating_service(
     service_database, topology, infrastructure, tmp_path_factory
 ) -> AsyncIterator[RatingService]:

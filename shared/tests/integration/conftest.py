@@ -65,9 +65,7 @@ async def scratch_spine_db(infrastructure: Infrastructure, name: str) -> AsyncIt
         await infrastructure.drop_database(url)
 
 
-# Package-scoped (this directory is a package for that): its engine is disposed when these
-# tests are done, not held through the rest of the run (tests/e2e/conftest.py).
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")
 async def spine_db(infrastructure: Infrastructure, run_id: str) -> AsyncIterator[SpineDb]:
     async with scratch_spine_db(infrastructure, f"{run_id}_spine") as db:
         yield db

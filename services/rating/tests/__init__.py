@@ -1,2 +1,0 @@
-"""The rating service's tests (a package, so that the running service they share is
-stopped when they are done)."""
