@@ -52,8 +52,7 @@ async def test_orders_issued_at_once_get_distinct_consecutive_numbers(
     ordering_harness, make_package_event
 ):
     """Six PPK-approved packages of one work unit, their purchase orders posted at once over
-    HTTP: all issued, each letter's number its own, the numbers consecutive (nothing failed,
-    so no gap)."""
+    HTTP: all issued, with distinct and consecutive numbers (nothing failed, so no gap)."""
     events = [make_package_event() for _ in range(ORDERS_AT_ONCE)]
     async with ordering_harness() as h:
         official, ppk = h.tokens.official(), h.tokens.ppk()
