@@ -115,6 +115,25 @@ class Harness:
             await asyncio.sleep(0.1)
         raise AssertionError(f"package {package_id} never arrived")
 
+    async def approved_by_ppk(self, event: CloudEvent) -> str:
+        """Steps 13–20 over HTTP without negotiating: ``event``'s package received, processed,
+        approved by its vendor, sent to the PPK and approved; the package's path."""
+        await self.publish(event)
+        package_id = UUID(event.data["package_id"])
+        await self.wait_for_package(package_id)
+        base = f"/packages/{package_id}"
+        vendor = self.tokens.vendor(UUID(event.data["vendor"]["id"]))
+        official, ppk = self.tokens.official(), self.tokens.ppk()
+        for path, who in (
+            ("process", official),
+            ("approve", vendor),
+            ("send-to-ppk", official),
+            ("ppk-approve", ppk),
+        ):
+            response = await self.client.post(f"{base}/{path}", headers=who)
+            assert response.status_code == 200, response.text
+        return base
+
     async def history(self, procurement_id: UUID) -> list[dict]:
         response = await self.client.get(
             f"/procurements/{procurement_id}/history", headers=self.tokens.auditor()

@@ -1,25 +1,11 @@
 """Acceptance 4: addenda keep within the pagu and 10 % over the original order total."""
 
-from uuid import UUID
-
 
 async def issue_order(h, event) -> str:
-    await h.publish(event)
-    package_id = UUID(event.data["package_id"])
-    await h.wait_for_package(package_id)
-    base = f"/packages/{package_id}"
-    vendor = h.tokens.vendor(UUID(event.data["vendor"]["id"]))
-    official, ppk = h.tokens.official(), h.tokens.ppk()
-    for path, who in (
-        (f"{base}/process", official),
-        (f"{base}/approve", vendor),
-        (f"{base}/send-to-ppk", official),
-        (f"{base}/ppk-approve", ppk),
-    ):
-        assert (await h.client.post(path, headers=who)).status_code == 200
+    base = await h.approved_by_ppk(event)
     issued = await h.client.post(
         f"{base}/purchase-order",
-        headers=ppk,
+        headers=h.tokens.ppk(),
         files=h.pdf(),
         data={"signatory": "Budi (PPK)", "terms": "Syarat umum"},
     )

@@ -20,22 +20,10 @@ def assert_invalid(response, field: str) -> None:
 
 async def issue_order(h, event) -> str:
     """Drive a package to an issued purchase order (steps 14-21); its base path."""
-    await h.publish(event)
-    package_id = UUID(event.data["package_id"])
-    await h.wait_for_package(package_id)
-    base = f"/packages/{package_id}"
-    vendor = h.tokens.vendor(UUID(event.data["vendor"]["id"]))
-    official, ppk = h.tokens.official(), h.tokens.ppk()
-    for path, who in (
-        ("process", official),
-        ("approve", vendor),
-        ("send-to-ppk", official),
-        ("ppk-approve", ppk),
-    ):
-        assert (await h.client.post(f"{base}/{path}", headers=who)).status_code == 200
+    base = await h.approved_by_ppk(event)
     issued = await h.client.post(
         f"{base}/purchase-order",
-        headers=ppk,
+        headers=h.tokens.ppk(),
         files=h.pdf(),
         data={"signatory": "Budi (PPK)", "terms": "Syarat umum"},
     )

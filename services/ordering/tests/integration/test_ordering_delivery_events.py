@@ -19,21 +19,12 @@ NOW = datetime(2026, 3, 20, 3, 0, tzinfo=UTC)
 
 async def acknowledged_order(h, event) -> tuple[str, dict]:
     """Steps 13–22 over HTTP: the package's purchase order, acknowledged by the vendor."""
-    await h.publish(event)
-    package_id = UUID(event.data["package_id"])
-    await h.wait_for_package(package_id)
-    base = f"/packages/{package_id}"
+    base = await h.approved_by_ppk(event)
     vendor = h.tokens.vendor(UUID(event.data["vendor"]["id"]))
-    official, ppk = h.tokens.official(), h.tokens.ppk()
-    for path, who in (
-        (f"{base}/process", official),
-        (f"{base}/approve", vendor),
-        (f"{base}/send-to-ppk", official),
-        (f"{base}/ppk-approve", ppk),
-    ):
-        assert (await h.client.post(path, headers=who)).status_code == 200
     data = {"signatory": "Budi (PPK)", "terms": "Syarat umum"}
-    issued = await h.client.post(f"{base}/purchase-order", headers=ppk, files=h.pdf(), data=data)
+    issued = await h.client.post(
+        f"{base}/purchase-order", headers=h.tokens.ppk(), files=h.pdf(), data=data
+    )
     assert issued.status_code == 200, issued.text
     acknowledged = await h.client.post(f"{base}/purchase-order/acknowledge", headers=vendor)
     assert acknowledged.status_code == 200, acknowledged.text

@@ -4,16 +4,12 @@ work unit takes the next number without waiting for it; a number whose order is 
 not given again."""
 
 import asyncio
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from epurchasing_shared.kernel.unit_of_work import Caller
 from ordering.adapters.unit_of_work import SERVICE, SqlOrderingUnitOfWork
 
 ORDERS_AT_ONCE = 6
-PROPOSAL = {
-    "prices": [{"line_no": 1, "unit_price": 9_800_000}, {"line_no": 2, "unit_price": 3_000_000}],
-    "shipping_cost": 500_000,
-}
 
 # Far more than one short transaction needs: reaching it means the second order waited for
 # the first one's COMMIT (the counter's lock held to the end of the order's transaction).
@@ -55,36 +51,17 @@ async def test_orders_issued_at_once_get_distinct_consecutive_numbers(
     HTTP: all issued, with distinct and consecutive numbers (nothing failed, so no gap)."""
     events = [make_package_event() for _ in range(ORDERS_AT_ONCE)]
     async with ordering_harness() as h:
-        official, ppk = h.tokens.official(), h.tokens.ppk()
-
-        async def approved(event) -> UUID:
-            package_id = UUID(event.data["package_id"])
-            vendor = h.tokens.vendor(UUID(event.data["vendor"]["id"]))
-            await h.publish(event)
-            await h.wait_for_package(package_id)
-            steps = [
-                ("process", official, None),
-                ("negotiation/proposals", official, PROPOSAL),
-                ("negotiation/proposals/1/accept", vendor, None),
-                ("approve", vendor, None),
-                ("send-to-ppk", official, None),
-                ("ppk-approve", ppk, None),
-            ]
-            for path, who, body in steps:
-                response = await h.post(f"/packages/{package_id}/{path}", who, json=body)
-                assert response.status_code == 200, response.text
-            return package_id
-
-        packages = await asyncio.gather(*(approved(event) for event in events))
+        ppk = h.tokens.ppk()
+        bases = await asyncio.gather(*(h.approved_by_ppk(event) for event in events))
         issued = await asyncio.gather(
             *(
                 h.post(
-                    f"/packages/{package_id}/purchase-order",
+                    f"{base}/purchase-order",
                     ppk,
                     files=h.pdf(),
                     data={"signatory": "Budi, S.T. (PPK)", "terms": "Pembayaran setelah BAST."},
                 )
-                for package_id in packages
+                for base in bases
             )
         )
         assert [r.status_code for r in issued] == [200] * ORDERS_AT_ONCE, [r.text for r in issued]

@@ -254,19 +254,24 @@ class TestReview:
         await refused(seeded, RoleNotAllowed, call)
 
 
+def issue_order(seeded, rules=RULES, order_date: date | None = date(2026, 2, 1)):
+    """The PPK's step 21 on the seeded package (a coroutine, awaited by the caller)."""
+    return purchase_order.issue_purchase_order(
+        seeded.world.unit_of_work,
+        asking(PPK),
+        seeded.id,
+        rules,
+        signatory="Budi",
+        terms="Syarat",
+        order_date=order_date,
+        upload=PDF,
+    )
+
+
 class TestIssuePurchaseOrder:
     async def test_issues_version_1_numbered_per_work_unit_and_year(self, seeded):
         seeded.at(S.PPK_APPROVED)
-        outcome = await purchase_order.issue_purchase_order(
-            seeded.world.unit_of_work,
-            asking(PPK),
-            seeded.id,
-            RULES,
-            signatory="Budi",
-            terms="Syarat",
-            order_date=date(2026, 2, 1),
-            upload=PDF,
-        )
+        outcome = await issue_order(seeded)
         entry, event = last(seeded)
         order = outcome.body["purchase_order"]
         assert (order["number"], order["version"]) == ("SP/dinkes/2026/0001", 1)
@@ -288,27 +293,14 @@ class TestIssuePurchaseOrder:
 
         seeded.at(S.PPK_APPROVED)
         before = seeded.package
-
-        def issue():
-            return purchase_order.issue_purchase_order(
-                seeded.world.unit_of_work,
-                asking(PPK),
-                seeded.id,
-                RULES,
-                signatory="Budi",
-                terms="Syarat",
-                order_date=date(2026, 2, 1),
-                upload=PDF,
-            )
-
         with monkeypatch.context() as patched:
             patched.setattr(MemoryOrderingUnitOfWork, "letters", LetterFails())
             with pytest.raises(OSError):
-                await issue()
+                await issue_order(seeded)
         assert_nothing_recorded(seeded, before)
         counters = seeded.world.store.autonomous_table("order_number_counters")
         assert counters == {("dinkes", 2026): 1}
-        outcome = await issue()
+        outcome = await issue_order(seeded)
         assert outcome.body["purchase_order"]["number"] == "SP/dinkes/2026/0002"
 
     async def test_the_order_date_defaults_to_today_in_the_zone(self, seeded):
@@ -318,32 +310,13 @@ class TestIssuePurchaseOrder:
 
         seeded.at(S.PPK_APPROVED)
         rules = OrderingRules(order_number_format="{year}-{seq}", zone=ZoneInfo("Asia/Jakarta"))
-        outcome = await purchase_order.issue_purchase_order(
-            seeded.world.unit_of_work,
-            asking(PPK),
-            seeded.id,
-            rules,
-            signatory="Budi",
-            terms="T",
-            order_date=None,
-            upload=PDF,
-        )
+        outcome = await issue_order(seeded, rules, order_date=None)
         today = seeded.world.clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
         assert outcome.body["purchase_order"]["order_date"] == today.isoformat()
 
     async def test_is_refused_before_the_ppk_approves(self, seeded):
         seeded.at(S.AWAITING_PPK)
-        call = purchase_order.issue_purchase_order(
-            seeded.world.unit_of_work,
-            asking(PPK),
-            seeded.id,
-            RULES,
-            signatory="Budi",
-            terms="T",
-            order_date=None,
-            upload=PDF,
-        )
-        await refused(seeded, ActionNotAllowed, call)
+        await refused(seeded, ActionNotAllowed, issue_order(seeded, order_date=None))
         assert seeded.world.store.autonomous_table("order_number_counters") == {}
 
 
